@@ -1,0 +1,199 @@
+/**
+ * The panel's model of a tab's log: turns the stream of StoredRecords into connections (one per
+ * stream) and the items each received. Pure: no DOM, no browser APIs. HAR export and every view
+ * read from here.
+ */
+import type {
+  BodyText,
+  CaptureIssueRecord,
+  HeaderEntry,
+  LogStats,
+  StateReason,
+  StoredRecord,
+  StreamKind,
+  StreamState,
+} from '../protocol';
+import type { SseItem } from './sse-types';
+
+export interface StateTransition {
+  state: StreamState;
+  reason?: StateReason;
+  detail?: string;
+  time: number;
+}
+
+export interface ConnectionResponse {
+  status: number;
+  statusText: string;
+  headers: HeaderEntry[];
+  contentType: string;
+  redirected?: boolean;
+  url?: string;
+  time: number;
+}
+
+export interface Connection {
+  id: string;
+  kind: StreamKind;
+  url: string;
+  method: string;
+  requestHeaders: HeaderEntry[];
+  requestBody?: BodyText;
+  withCredentials?: boolean;
+  frameUrl: string;
+  frameId: number;
+  startTime: number;
+  response?: ConnectionResponse;
+  state: StreamState;
+  stateReason?: StateReason;
+  transitions: StateTransition[];
+  /** Time of the last thing we saw on this stream. */
+  lastTime: number;
+  /** Set once the stream is closed or errored for good. */
+  endTime?: number;
+  /** Bytes read by the page (for XHR: characters). */
+  bytes: number;
+  /** The raw stream text as the page read it, chunk by chunk (fetch/XHR only). */
+  chunks: string[];
+  eventCount: number;
+  /** Count of each event type received. */
+  eventTypes: Map<string, number>;
+}
+
+export interface LoggedItem {
+  /** Position in the tab's log. */
+  seq: number;
+  connectionId: string;
+  item: SseItem;
+}
+
+export class LogStore {
+  readonly connections = new Map<string, Connection>();
+  /** Every item (event, comment, retry, ignored field, warning) in arrival order. */
+  items: LoggedItem[] = [];
+  captureIssues: CaptureIssueRecord[] = [];
+  stats: LogStats = { invalid: 0, dropped: 0, droppedReasons: [] };
+  /** Bumped on every change, so views can tell cheaply whether to re-render. */
+  version = 0;
+
+  get connectionList(): Connection[] {
+    return [...this.connections.values()];
+  }
+
+  reset(): void {
+    this.connections.clear();
+    this.items = [];
+    this.captureIssues = [];
+    this.stats = { invalid: 0, dropped: 0, droppedReasons: [] };
+    this.version++;
+  }
+
+  apply(records: readonly StoredRecord[], stats?: LogStats): void {
+    for (const record of records) this.applyOne(record);
+    if (stats !== undefined) this.stats = stats;
+    this.version++;
+  }
+
+  private connection(id: string, frameId: number, time: number): Connection {
+    let connection = this.connections.get(id);
+    if (connection === undefined) {
+      // A record for a stream whose opening we did not see (e.g. lost to a cap): keep it visible.
+      connection = {
+        id,
+        kind: 'fetch',
+        url: '(unknown stream)',
+        method: '',
+        requestHeaders: [],
+        frameUrl: '',
+        frameId,
+        startTime: time,
+        state: 'open',
+        transitions: [],
+        lastTime: time,
+        bytes: 0,
+        chunks: [],
+        eventCount: 0,
+        eventTypes: new Map(),
+      };
+      this.connections.set(id, connection);
+    }
+    return connection;
+  }
+
+  private applyOne(record: StoredRecord): void {
+    switch (record.type) {
+      case 'stream-open': {
+        this.connections.set(record.stream, {
+          id: record.stream,
+          kind: record.kind,
+          url: record.url,
+          method: record.method,
+          requestHeaders: record.requestHeaders,
+          requestBody: record.requestBody,
+          withCredentials: record.withCredentials,
+          frameUrl: record.frameUrl,
+          frameId: record.frameId,
+          startTime: record.time,
+          state: 'connecting',
+          transitions: [{ state: 'connecting', time: record.time }],
+          lastTime: record.time,
+          bytes: 0,
+          chunks: [],
+          eventCount: 0,
+          eventTypes: new Map(),
+        });
+        return;
+      }
+      case 'stream-response': {
+        const connection = this.connection(record.stream, record.frameId, record.time);
+        connection.response = {
+          status: record.status,
+          statusText: record.statusText,
+          headers: record.responseHeaders,
+          contentType: record.contentType,
+          redirected: record.redirected,
+          url: record.url,
+          time: record.time,
+        };
+        connection.lastTime = Math.max(connection.lastTime, record.time);
+        return;
+      }
+      case 'stream-state': {
+        const connection = this.connection(record.stream, record.frameId, record.time);
+        connection.state = record.state;
+        connection.stateReason = record.reason;
+        connection.transitions.push({ state: record.state, reason: record.reason, detail: record.detail, time: record.time });
+        connection.lastTime = Math.max(connection.lastTime, record.time);
+        if (record.state === 'closed' || record.state === 'error') connection.endTime = record.time;
+        else connection.endTime = undefined;
+        return;
+      }
+      case 'stream-chunk': {
+        const connection = this.connection(record.stream, record.frameId, record.time);
+        connection.chunks.push(record.text);
+        connection.bytes += record.bytes;
+        connection.lastTime = Math.max(connection.lastTime, record.time);
+        return;
+      }
+      case 'sse': {
+        const connection = this.connection(record.stream, record.frameId, record.item.time);
+        const item = record.item;
+        if (item.kind === 'event') {
+          connection.eventCount++;
+          connection.eventTypes.set(item.type, (connection.eventTypes.get(item.type) ?? 0) + 1);
+        }
+        connection.lastTime = Math.max(connection.lastTime, item.time);
+        this.items.push({ seq: record.seq, connectionId: record.stream, item });
+        return;
+      }
+      case 'capture-issue':
+        this.captureIssues.push(record);
+        return;
+    }
+  }
+}
+
+/** The raw text of a connection's stream, as read by the page. */
+export function rawTextOf(connection: Connection): string {
+  return connection.chunks.join('');
+}

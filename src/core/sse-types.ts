@@ -1,0 +1,63 @@
+/**
+ * What the SSE parser produces. Each item carries the time (epoch ms, sub-ms precision) at which
+ * the chunk holding its last byte was delivered, so events of one chunk share a time but an event
+ * spread over several chunks is stamped with the chunk that completed it.
+ */
+
+/** A dispatched event (the spec's "dispatch the event" step ran with a non-empty data buffer). */
+export interface SseEvent {
+  kind: 'event';
+  /** Event type: the `event:` field, or "message". */
+  type: string;
+  data: string;
+  /** The last event ID buffer at dispatch time (persists across events, as in the spec). */
+  lastEventId: string;
+  /** True when an `id:` field appeared in this event's own block. */
+  idSet?: boolean;
+  time: number;
+  /** Set when the event's data (or one of its lines) exceeded the per-event cap and was cut. */
+  truncated?: { originalLength: number };
+}
+
+/** A line starting with ":" (heartbeats are usually comments). `text` excludes the colon. */
+export interface SseComment {
+  kind: 'comment';
+  text: string;
+  time: number;
+}
+
+/** A valid `retry:` field (ASCII digits only): the reconnection time the stream asks for. */
+export interface SseRetry {
+  kind: 'retry';
+  milliseconds: number;
+  time: number;
+}
+
+/** A field the spec ignores (unknown name, or `event ` with a trailing space, ...), kept for display. */
+export interface SseIgnoredField {
+  kind: 'field';
+  name: string;
+  value: string;
+  time: number;
+}
+
+/** Something the spec tolerates silently but a developer wants to know about. */
+export interface SseWarning {
+  kind: 'warning';
+  code: SseWarningCode;
+  message: string;
+  time: number;
+}
+
+export type SseWarningCode =
+  | 'retry-not-digits'
+  | 'id-contains-nul'
+  | 'unknown-field'
+  | 'incomplete-final-event'
+  | 'data-without-dispatch'
+  | 'line-truncated'
+  | 'event-truncated'
+  /** A block with an `event:` field but no `data:` line ended: the spec dispatches nothing. */
+  | 'event-without-data';
+
+export type SseItem = SseEvent | SseComment | SseRetry | SseIgnoredField | SseWarning;

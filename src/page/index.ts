@@ -1,0 +1,36 @@
+/**
+ * MAIN-world entry (content script, document_start, every frame): installs the taps before any
+ * page script runs. See INTERNALS.md for where the records go next.
+ */
+import { onInternalError } from './disguise';
+import { now } from './natives';
+import { Outbox } from './outbox';
+import { installBodyTaps } from './tap-body';
+import { installEventSourceTap } from './tap-eventsource';
+import { installFetchTap } from './tap-fetch';
+import { installXhrTap } from './tap-xhr';
+
+function install(): void {
+  // No marker on window for "already installed": the page could see it. Chrome and Firefox inject a
+  // manifest content script once per document.
+  const win = globalThis;
+  const outbox = new Outbox(win);
+  onInternalError((error) => {
+    outbox.add({ type: 'capture-issue', message: `SSE DevTools tap error: ${String(error)}`, time: now() });
+  });
+  const steps: [string, () => void][] = [
+    ['EventSource', () => installEventSourceTap(win, outbox)],
+    ['fetch', () => installFetchTap(win, outbox)],
+    ['response bodies', () => installBodyTaps()],
+    ['XMLHttpRequest', () => installXhrTap(win, outbox)],
+  ];
+  for (const [name, step] of steps) {
+    try {
+      step();
+    } catch (error) {
+      outbox.add({ type: 'capture-issue', message: `Could not tap ${name}: ${String(error)}`, time: now() });
+    }
+  }
+}
+
+install();

@@ -1,0 +1,132 @@
+/**
+ * One captured stream in the page world: gives it an id, parses what the page reads with our
+ * spec-exact parser, and appends records to the outbox. Taps for EventSource, fetch and XHR all
+ * end here, so the records of every kind look alike.
+ */
+import type { BodyText, HeaderEntry, StateReason, StreamKind, StreamState } from '../protocol';
+import { SseByteParser, SseTextParser } from '../core/sse-parser';
+import type { SseItem } from '../core/sse-types';
+import type { Outbox } from './outbox';
+import { call, natives, now } from './natives';
+
+let streamCounter = 0;
+const documentToken =
+  call(natives.numberToString, natives.dateNow(), 36) +
+  call(natives.numberToString, Math.floor(natives.mathRandom() * 0xffffff), 36);
+
+export function nextStreamId(): string {
+  streamCounter++;
+  return `${documentToken}-${streamCounter}`;
+}
+
+export interface StreamRequest {
+  kind: StreamKind;
+  url: string;
+  method: string;
+  requestHeaders: HeaderEntry[];
+  requestBody?: BodyText;
+  withCredentials?: boolean;
+  /** When the page asked for the stream (epoch ms). */
+  time: number;
+}
+
+export interface StreamResponse {
+  status: number;
+  statusText: string;
+  responseHeaders: HeaderEntry[];
+  contentType: string;
+  redirected?: boolean;
+  url?: string;
+}
+
+export class StreamTap {
+  readonly id = nextStreamId();
+  private state: StreamState = 'connecting';
+  private byteParser: SseByteParser | undefined;
+  private textParser: SseTextParser | undefined;
+  /** Bytes fed to the parser so far; tee()/clone() branches re-read bytes below it. */
+  private consumed = 0;
+  private readonly items: SseItem[] = [];
+
+  constructor(
+    private readonly outbox: Outbox,
+    request: StreamRequest,
+    frameUrl: string,
+  ) {
+    outbox.add({ type: 'stream-open', stream: this.id, frameUrl, ...request });
+  }
+
+  get ended(): boolean {
+    return this.state === 'closed' || this.state === 'error';
+  }
+
+  response(response: StreamResponse, time = now()): void {
+    this.outbox.add({ type: 'stream-response', stream: this.id, time, ...response });
+  }
+
+  setState(state: StreamState, reason?: StateReason, detail?: string, time = now()): void {
+    if (this.ended) return;
+    this.state = state;
+    this.outbox.add({ type: 'stream-state', stream: this.id, state, reason, detail, time });
+  }
+
+  /**
+   * Bytes the page read, at `offset` bytes into the body. A branch of a tee()/clone() re-reads
+   * bytes another branch already delivered: only bytes past what we consumed are parsed.
+   */
+  bytes(chunk: Uint8Array, offset: number, time = now()): void {
+    if (this.ended) return;
+    const end = offset + chunk.byteLength;
+    if (end <= this.consumed) return;
+    const fresh = offset >= this.consumed ? chunk : chunk.subarray(this.consumed - offset);
+    this.consumed = end;
+    this.byteParser ??= new SseByteParser();
+    const text = this.byteParser.push(fresh, time, this.items);
+    this.emit(text, fresh.byteLength, time);
+  }
+
+  /** Text the page read (XHR responseText, Response.text()). */
+  text(chunk: string, time = now()): void {
+    if (this.ended || chunk.length === 0) return;
+    this.textParser ??= new SseTextParser();
+    this.textParser.push(chunk, time, this.items);
+    this.emit(chunk, chunk.length, time);
+  }
+
+  /** The body ended as the server finished it. */
+  end(time = now()): void {
+    if (this.ended) return;
+    let tail = '';
+    if (this.byteParser !== undefined) tail = this.byteParser.end(time, this.items);
+    else this.textParser?.end(time, this.items);
+    this.emit(tail, 0, time);
+    this.setState('closed', 'ended-by-server', undefined, time);
+  }
+
+  /** A parsed item from elsewhere (EventSource dispatches events already parsed). */
+  item(item: SseItem): void {
+    if (this.ended) return;
+    this.outbox.add({ type: 'sse', stream: this.id, item });
+  }
+
+  private emit(text: string, bytes: number, time: number): void {
+    if (text.length > 0 || bytes > 0) {
+      this.outbox.add({ type: 'stream-chunk', stream: this.id, text, bytes, time });
+    }
+    const items = this.items;
+    for (let i = 0; i < items.length; i++) {
+      this.outbox.add({ type: 'sse', stream: this.id, item: items[i]! });
+    }
+    items.length = 0;
+  }
+}
+
+/** The MIME type's essence ("text/event-stream"), lower-cased, parameters dropped. */
+export function mimeEssence(contentType: string | null | undefined): string {
+  if (!contentType) return '';
+  const semicolon = call(natives.stringIndexOf, contentType, ';') as number;
+  const essence = semicolon === -1 ? contentType : (call(natives.stringSlice, contentType, 0, semicolon) as string);
+  return call(natives.stringToLowerCase, call(natives.stringTrim, essence) as string) as string;
+}
+
+export const SSE_MIME = 'text/event-stream';

@@ -1,0 +1,128 @@
+/**
+ * window.EventSource, wrapped: `new EventSource(...)` still builds a native EventSource (same
+ * prototype, same behaviour); we add our own listeners to it, first in line, and record every
+ * trusted event it dispatches.
+ *
+ * A wrapped EventSource only dispatches the named event types someone listens for, so we add a
+ * listener of our own for each type the page listens for (before the page's, so that
+ * stopImmediatePropagation in the page cannot hide events from us). Named types nobody listens
+ * for stay invisible in this mode; the panel says so.
+ */
+import { call, getter, natives, now, read, SafeWeakMap } from './natives';
+import { disguiseAs, guard, wrapMethod } from './disguise';
+import type { Outbox } from './outbox';
+import { StreamTap } from './stream-tap';
+
+const ALWAYS_HEARD = ['open', 'error', 'message'];
+
+interface EventSourceTap {
+  tap: StreamTap;
+  heardTypes: Set<string>;
+  opened: boolean;
+  lastEventId: string;
+}
+
+export function installEventSourceTap(win: typeof globalThis, outbox: Outbox): void {
+  const NativeEventSource = win.EventSource;
+  if (typeof NativeEventSource !== 'function') return;
+  const proto = NativeEventSource.prototype;
+  const esUrl = getter<string>(proto, 'url');
+  const esWithCredentials = getter<boolean>(proto, 'withCredentials');
+  const esReadyState = getter<number>(proto, 'readyState');
+  const messageData = getter<unknown>(MessageEvent.prototype, 'data');
+  const messageLastEventId = getter<string>(MessageEvent.prototype, 'lastEventId');
+  const eventType = getter<string>(Event.prototype, 'type');
+  const nativeAddEventListener = natives.addEventListener;
+
+  const taps = new SafeWeakMap<object, EventSourceTap>();
+
+  function listen(source: EventSource, state: EventSourceTap, type: string): void {
+    if (state.heardTypes.has(type)) return;
+    state.heardTypes.add(type);
+    call(nativeAddEventListener, source, type, (event: Event) => guard(() => onEvent(source, state, event)));
+  }
+
+  function onEvent(source: EventSource, state: EventSourceTap, event: Event): void {
+    // isTrusted is an own, unforgeable property of each event: the page cannot fake it.
+    if (event.isTrusted !== true) return;
+    const type = read(eventType, event) ?? '';
+    const time = now();
+    if (type === 'open') {
+      if (!state.opened) {
+        state.opened = true;
+        // EventSource only opens on a 200 text/event-stream response; it exposes no headers.
+        state.tap.response(
+          { status: 200, statusText: 'OK', responseHeaders: [], contentType: 'text/event-stream' },
+          time,
+        );
+      }
+      state.tap.setState('open', undefined, undefined, time);
+      return;
+    }
+    if (type === 'error') {
+      const readyState = read(esReadyState, source);
+      if (readyState === 0) {
+        state.tap.setState('connecting', 'reconnecting', `Last-Event-ID: ${state.lastEventId}`, time);
+      } else {
+        state.tap.setState('error', state.opened ? 'network-error' : 'http-error', undefined, time);
+      }
+      return;
+    }
+    const data = read(messageData, event);
+    const lastEventId = read(messageLastEventId, event) ?? '';
+    state.lastEventId = lastEventId;
+    state.tap.item({
+      kind: 'event',
+      type,
+      data: typeof data === 'string' ? data : natives.String(data),
+      lastEventId,
+      time,
+    });
+  }
+
+  const replacement = new natives.Proxy(NativeEventSource, {
+    construct(target, args, newTarget) {
+      const source = natives.construct(target, args, newTarget) as EventSource;
+      guard(() => {
+        const tap = new StreamTap(
+          outbox,
+          {
+            kind: 'eventsource',
+            url: read(esUrl, source) ?? '',
+            method: 'GET',
+            requestHeaders: [{ name: 'Accept', value: 'text/event-stream' }],
+            withCredentials: read(esWithCredentials, source) ?? false,
+            time: now(),
+          },
+          win.location.href,
+        );
+        const state: EventSourceTap = { tap, heardTypes: new Set(), opened: false, lastEventId: '' };
+        taps.set(source, state);
+        for (const type of ALWAYS_HEARD) listen(source, state, type);
+      });
+      return source;
+    },
+  });
+  disguiseAs(replacement, NativeEventSource as unknown as (...args: unknown[]) => unknown);
+  // The prototype's `constructor` must lead back to what the page sees as EventSource.
+  const constructorDescriptor = natives.getOwnPropertyDescriptor(proto, 'constructor');
+  if (constructorDescriptor) natives.defineProperty(proto, 'constructor', { ...constructorDescriptor, value: replacement });
+  const globalDescriptor = natives.getOwnPropertyDescriptor(win, 'EventSource');
+  if (globalDescriptor) natives.defineProperty(win, 'EventSource', { ...globalDescriptor, value: replacement });
+
+  wrapMethod(EventTarget.prototype, 'addEventListener', (original, target, args) => {
+    const state = taps.get(target);
+    if (state !== undefined && typeof args[0] === 'string') {
+      const type = args[0];
+      guard(() => listen(target as EventSource, state, type));
+    }
+    return natives.apply(original, target, args);
+  });
+
+  wrapMethod(proto, 'close', (original, source, args) => {
+    const result = natives.apply(original, source, args);
+    const state = taps.get(source);
+    if (state !== undefined) guard(() => state.tap.setState('closed', 'closed-by-page'));
+    return result;
+  });
+}

@@ -1,0 +1,115 @@
+/**
+ * The event table: every item of the selected connection(s), virtualized. Page data is only ever
+ * set as text (JSX text nodes), never as HTML.
+ */
+import { useEffect, useRef } from 'preact/hooks';
+import type { Connection, LoggedItem } from '../core/log-store';
+import { clockTime, preview, splitUrl } from '../core/format';
+import type { SseItem } from '../core/sse-types';
+import { t } from './i18n';
+import { useVirtualRows } from './useVirtualRows';
+
+const ROW_HEIGHT = 21;
+
+export function itemTypeLabel(item: SseItem): string {
+  switch (item.kind) {
+    case 'event':
+      return item.type;
+    case 'comment':
+      return t('kindComment');
+    case 'retry':
+      return t('kindRetry');
+    case 'field':
+      return t('kindField');
+    case 'warning':
+      return t('kindWarning');
+  }
+}
+
+export function itemText(item: SseItem): string {
+  switch (item.kind) {
+    case 'event':
+      return item.data;
+    case 'comment':
+      return item.text;
+    case 'retry':
+      return `${item.milliseconds} ms`;
+    case 'field':
+      return `${item.name}: ${item.value}`;
+    case 'warning':
+      return item.message;
+  }
+}
+
+interface Props {
+  items: LoggedItem[];
+  connections: Map<string, Connection>;
+  showConnection: boolean;
+  selectedSeq: number | null;
+  onSelect(seq: number): void;
+}
+
+export function EventTable({ items, connections, showConnection, selectedSeq, onSelect }: Props) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const { rows, totalHeight, virtualizer } = useVirtualRows(items.length, ROW_HEIGHT, () => scroller.current);
+  const stickToBottom = useRef(true);
+
+  // Auto-scroll while the user is at the bottom; scrolling up stops it.
+  useEffect(() => {
+    if (stickToBottom.current && items.length > 0) virtualizer.scrollToIndex(items.length - 1, { align: 'end' });
+  }, [items.length, virtualizer]);
+
+  const onScroll = () => {
+    const element = scroller.current;
+    if (element === null) return;
+    stickToBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < ROW_HEIGHT * 2;
+  };
+
+  return (
+    <div class="events" role="region" aria-label={t('events')}>
+      <div class="grid-header" role="row">
+        <span role="columnheader" class="col-time">{t('colTime')}</span>
+        <span role="columnheader" class="col-type">{t('colType')}</span>
+        <span role="columnheader" class="col-id">{t('colId')}</span>
+        <span role="columnheader" class="col-data">{t('colData')}</span>
+        {showConnection ? <span role="columnheader" class="col-conn">{t('colConnection')}</span> : null}
+      </div>
+      <div
+        class="scroller"
+        ref={scroller}
+        onScroll={onScroll}
+        role="table"
+        aria-label={t('eventsTableLabel')}
+        aria-rowcount={items.length}
+      >
+        <div style={{ height: `${totalHeight}px`, position: 'relative' }} role="rowgroup">
+          {rows.map((row) => {
+            const logged = items[row.index]!;
+            const item = logged.item;
+            const connection = connections.get(logged.connectionId);
+            return (
+              <div
+                key={logged.seq}
+                role="row"
+                aria-rowindex={row.index + 1}
+                aria-selected={logged.seq === selectedSeq}
+                class={`event-row kind-${item.kind}${logged.seq === selectedSeq ? ' selected' : ''}`}
+                style={{ transform: `translateY(${row.start}px)`, height: `${ROW_HEIGHT}px` }}
+                onClick={() => onSelect(logged.seq)}
+                data-seq={logged.seq}
+              >
+                <span role="cell" class="col-time">{clockTime(item.time)}</span>
+                <span role="cell" class="col-type">{itemTypeLabel(item)}</span>
+                <span role="cell" class="col-id">{item.kind === 'event' ? item.lastEventId : ''}</span>
+                <span role="cell" class="col-data">{preview(itemText(item))}</span>
+                {showConnection ? (
+                  <span role="cell" class="col-conn">{connection ? splitUrl(connection.url).path : ''}</span>
+                ) : null}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,48 @@
+/**
+ * Panel entry. Inside DevTools it shows the inspected tab's log; opened as an extension page with
+ * `?tabId=N` it shows tab N's log (handy for tests and as a standalone viewer).
+ */
+import { render } from 'preact';
+import browser from 'webextension-polyfill';
+import { App } from './App';
+import { LogConnection } from './log-connection';
+
+function inspectedTabId(): number | undefined {
+  const fromQuery = new URLSearchParams(location.search).get('tabId');
+  if (fromQuery !== null && /^\d+$/.test(fromQuery)) return Number(fromQuery);
+  return browser.devtools?.inspectedWindow?.tabId;
+}
+
+async function inspectedPageUrl(): Promise<string> {
+  try {
+    if (browser.devtools?.inspectedWindow) {
+      const [url] = await browser.devtools.inspectedWindow.eval('location.href');
+      if (typeof url === 'string') return url;
+    }
+  } catch {
+    // fall through
+  }
+  return location.href;
+}
+
+function applyTheme(): void {
+  const theme = browser.devtools?.panels?.themeName;
+  document.documentElement.dataset.theme = theme === 'dark' ? 'dark' : 'light';
+  document.documentElement.lang = browser.i18n.getUILanguage();
+}
+
+function start(): void {
+  applyTheme();
+  const root = document.getElementById('app')!;
+  const tabId = inspectedTabId();
+  if (tabId === undefined) {
+    root.textContent = 'No tab to inspect: open this panel from DevTools, or add ?tabId=N.';
+    return;
+  }
+  const link = new LogConnection(tabId, () => draw());
+  const draw = () => render(<App link={link} version={link.store.version} pageUrl={inspectedPageUrl} />, root);
+  link.connect();
+  draw();
+}
+
+start();

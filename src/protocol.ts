@@ -1,0 +1,357 @@
+/**
+ * Every message that crosses a boundary of the extension, and the checks applied to what comes
+ * from the page (which we do not trust: any script on the page can forge these).
+ *
+ *   page world (src/page)  --CustomEvent(JSON string)-->  relay (src/relay)
+ *   relay                   --runtime port "sse-relay"-->  background (src/background)
+ *   background              <--runtime port "sse-panel"-->  panel (src/panel)
+ *
+ * The page posts batches of PageRecords. The relay checks the envelope and forwards the JSON string
+ * unparsed; the background parses and validates every record (off the page's thread) before it
+ * enters a tab's log. The panel receives validated StoredRecords.
+ */
+import type { SseItem, SseWarningCode } from './core/sse-types';
+
+export const PROTOCOL_VERSION = 1;
+
+/** DOM event names used between the MAIN-world tap and the ISOLATED-world relay. */
+export const PAGE_EVENT = {
+  /** page → relay: detail is a JSON string of a PageBatch. */
+  batch: 'sse-devtools:batch',
+  /** page → relay: the tap announces itself (the relay answers with `relayReady`). */
+  pageHello: 'sse-devtools:page-hello',
+  /** relay → page: the relay is listening; the tap may flush. */
+  relayReady: 'sse-devtools:relay-ready',
+} as const;
+
+export const PORT_NAME = { relay: 'sse-relay', panel: 'sse-panel' } as const;
+
+/** Upper bound of one page batch's JSON, checked by the relay before forwarding. */
+export const MAX_BATCH_JSON_LENGTH = 64 * 1024 * 1024;
+
+export type StreamKind = 'eventsource' | 'fetch' | 'xhr';
+export type StreamState = 'connecting' | 'open' | 'closed' | 'error';
+/** Why a stream changed state; shown next to the state in the panel. */
+export type StateReason =
+  | 'reconnecting'
+  | 'closed-by-page'
+  | 'ended-by-server'
+  | 'cancelled-by-page'
+  | 'aborted'
+  | 'network-error'
+  | 'http-error';
+
+export interface HeaderEntry {
+  name: string;
+  value: string;
+}
+
+/** A request body as far as we could read it as text. */
+export interface BodyText {
+  mimeType: string;
+  text: string;
+  /** Set when `text` is a prefix or a description (e.g. "[Blob 12 bytes]") rather than the body. */
+  truncated?: boolean;
+  /** Length of the full body when known. */
+  size?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// page world → relay → background
+
+/** A new stream the page opened (an EventSource, or a fetch/XHR whose response is SSE). */
+export interface StreamOpenRecord {
+  type: 'stream-open';
+  stream: string;
+  kind: StreamKind;
+  url: string;
+  method: string;
+  requestHeaders: HeaderEntry[];
+  requestBody?: BodyText;
+  withCredentials?: boolean;
+  /** location.href of the frame the stream lives in. */
+  frameUrl: string;
+  /** When the page asked for it (epoch ms). */
+  time: number;
+}
+
+export interface StreamResponseRecord {
+  type: 'stream-response';
+  stream: string;
+  status: number;
+  statusText: string;
+  responseHeaders: HeaderEntry[];
+  /** The Content-Type as sent (may differ from text/event-stream for mislabelled streams). */
+  contentType: string;
+  redirected?: boolean;
+  /** Final URL after redirects. */
+  url?: string;
+  time: number;
+}
+
+export interface StreamStateRecord {
+  type: 'stream-state';
+  stream: string;
+  state: StreamState;
+  reason?: StateReason;
+  /** Human-readable detail (an error message, the Last-Event-ID sent on reconnect, ...). */
+  detail?: string;
+  time: number;
+}
+
+/** Raw text the page read from the stream (fetch/XHR only), decoded as UTF-8 as the spec says. */
+export interface StreamChunkRecord {
+  type: 'stream-chunk';
+  stream: string;
+  text: string;
+  /** Bytes on the wire for this chunk (for XHR: UTF-16 code units, bytes are not visible). */
+  bytes: number;
+  time: number;
+}
+
+/** A parsed item: event, comment, retry, ignored field or warning. */
+export interface SseItemRecord {
+  type: 'sse';
+  stream: string;
+  item: SseItem;
+}
+
+/** The tap could not do its job somewhere (e.g. the page replaced a built-in we rely on). */
+export interface CaptureIssueRecord {
+  type: 'capture-issue';
+  message: string;
+  time: number;
+}
+
+export type PageRecord =
+  | StreamOpenRecord
+  | StreamResponseRecord
+  | StreamStateRecord
+  | StreamChunkRecord
+  | SseItemRecord
+  | CaptureIssueRecord;
+
+export interface PageBatch {
+  v: typeof PROTOCOL_VERSION;
+  /** Records the tap had to drop before this batch (its own buffer cap). */
+  dropped?: number;
+  records: PageRecord[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// relay → background
+
+export type RelayMessage =
+  /**
+   * First message on each port. `document` identifies the frame's document (a new one means the
+   * frame navigated; the same one means the port was re-opened after the worker restarted).
+   */
+  | { type: 'relay-hello'; frameUrl: string; isTop: boolean; document: string }
+  /** A page batch, forwarded as the JSON string the page posted. */
+  | { type: 'page-batch'; json: string }
+  /** Sent while streams are live so the worker is not stopped between quiet events. */
+  | { type: 'keepalive' };
+
+// ---------------------------------------------------------------------------------------------
+// background ↔ panel
+
+/** A page record as stored in a tab's log: which frame sent it, and its place in the log. */
+export type StoredRecord = PageRecord & { frameId: number; seq: number };
+
+export interface LogStats {
+  /** Records the background refused because they failed validation. */
+  invalid: number;
+  /** Records dropped because a cap applied (tap buffer or tab log cap). */
+  dropped: number;
+  /** Why records were dropped, for display. */
+  droppedReasons: string[];
+}
+
+export type PanelRequest =
+  | { type: 'panel-hello'; tabId: number }
+  | { type: 'clear' }
+  | { type: 'set-preserve'; preserve: boolean };
+
+export type BackgroundToPanel =
+  | { type: 'snapshot'; records: StoredRecord[]; stats: LogStats; preserve: boolean }
+  | { type: 'append'; records: StoredRecord[]; stats: LogStats }
+  | { type: 'reset'; reason: 'navigation' | 'clear'; url?: string };
+
+// ---------------------------------------------------------------------------------------------
+// validation of what the page posts
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const STREAM_KINDS: readonly string[] = ['eventsource', 'fetch', 'xhr'];
+const STREAM_STATES: readonly string[] = ['connecting', 'open', 'closed', 'error'];
+const STATE_REASONS: readonly string[] = [
+  'reconnecting',
+  'closed-by-page',
+  'ended-by-server',
+  'cancelled-by-page',
+  'aborted',
+  'network-error',
+  'http-error',
+];
+const WARNING_CODES: readonly SseWarningCode[] = [
+  'retry-not-digits',
+  'id-contains-nul',
+  'unknown-field',
+  'incomplete-final-event',
+  'data-without-dispatch',
+  'line-truncated',
+  'event-truncated',
+  'event-without-data',
+];
+
+function isHeaderList(v: unknown): v is HeaderEntry[] {
+  return Array.isArray(v) && v.every((h) => isObject(h) && isString(h.name) && isString(h.value));
+}
+
+function isBodyText(v: unknown): v is BodyText {
+  return (
+    isObject(v) &&
+    isString(v.mimeType) &&
+    isString(v.text) &&
+    (v.truncated === undefined || typeof v.truncated === 'boolean') &&
+    (v.size === undefined || isNumber(v.size))
+  );
+}
+
+function isSseItem(v: unknown): v is SseItem {
+  if (!isObject(v) || !isNumber(v.time)) return false;
+  switch (v.kind) {
+    case 'event':
+      return (
+        isString(v.type) &&
+        isString(v.data) &&
+        isString(v.lastEventId) &&
+        (v.idSet === undefined || typeof v.idSet === 'boolean') &&
+        (v.truncated === undefined || (isObject(v.truncated) && isNumber(v.truncated.originalLength)))
+      );
+    case 'comment':
+      return isString(v.text);
+    case 'retry':
+      return isNumber(v.milliseconds) && v.milliseconds >= 0;
+    case 'field':
+      return isString(v.name) && isString(v.value);
+    case 'warning':
+      return isString(v.message) && WARNING_CODES.includes(v.code as SseWarningCode);
+    default:
+      return false;
+  }
+}
+
+/** True when `v` is a well-formed PageRecord. Unknown extra properties are tolerated. */
+export function isPageRecord(v: unknown): v is PageRecord {
+  if (!isObject(v)) return false;
+  switch (v.type) {
+    case 'stream-open':
+      return (
+        isString(v.stream) &&
+        STREAM_KINDS.includes(v.kind as string) &&
+        isString(v.url) &&
+        isString(v.method) &&
+        isHeaderList(v.requestHeaders) &&
+        (v.requestBody === undefined || isBodyText(v.requestBody)) &&
+        (v.withCredentials === undefined || typeof v.withCredentials === 'boolean') &&
+        isString(v.frameUrl) &&
+        isNumber(v.time)
+      );
+    case 'stream-response':
+      return (
+        isString(v.stream) &&
+        isNumber(v.status) &&
+        isString(v.statusText) &&
+        isHeaderList(v.responseHeaders) &&
+        isString(v.contentType) &&
+        (v.redirected === undefined || typeof v.redirected === 'boolean') &&
+        (v.url === undefined || isString(v.url)) &&
+        isNumber(v.time)
+      );
+    case 'stream-state':
+      return (
+        isString(v.stream) &&
+        STREAM_STATES.includes(v.state as string) &&
+        (v.reason === undefined || STATE_REASONS.includes(v.reason as string)) &&
+        (v.detail === undefined || isString(v.detail)) &&
+        isNumber(v.time)
+      );
+    case 'stream-chunk':
+      return isString(v.stream) && isString(v.text) && isNumber(v.bytes) && isNumber(v.time);
+    case 'sse':
+      return isString(v.stream) && isSseItem(v.item);
+    case 'capture-issue':
+      return isString(v.message) && isNumber(v.time);
+    default:
+      return false;
+  }
+}
+
+export interface ParsedBatch {
+  records: PageRecord[];
+  /** Records in the batch that failed validation. */
+  invalid: number;
+  /** Records the page-world tap reported as dropped before sending. */
+  dropped: number;
+}
+
+/** Parses and validates a page batch's JSON. Never throws: a bad batch yields `null`. */
+export function parsePageBatch(json: string): ParsedBatch | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  if (!isObject(value) || value.v !== PROTOCOL_VERSION || !Array.isArray(value.records)) return null;
+  const records: PageRecord[] = [];
+  let invalid = 0;
+  for (const record of value.records) {
+    if (isPageRecord(record)) records.push(record);
+    else invalid++;
+  }
+  const dropped = isNumber(value.dropped) && value.dropped > 0 ? Math.floor(value.dropped) : 0;
+  return { records, invalid, dropped };
+}
+
+/** The relay's cheap check on what arrives from the page world, before forwarding it. */
+export function isPlausibleBatchJson(detail: unknown): detail is string {
+  return (
+    typeof detail === 'string' &&
+    detail.length > 0 &&
+    detail.length <= MAX_BATCH_JSON_LENGTH &&
+    detail.startsWith(`{"v":${PROTOCOL_VERSION},`)
+  );
+}
+
+export function isRelayMessage(v: unknown): v is RelayMessage {
+  if (!isObject(v)) return false;
+  switch (v.type) {
+    case 'relay-hello':
+      return isString(v.frameUrl) && typeof v.isTop === 'boolean' && isString(v.document);
+    case 'page-batch':
+      return isString(v.json);
+    case 'keepalive':
+      return true;
+    default:
+      return false;
+  }
+}
+
+export function isPanelRequest(v: unknown): v is PanelRequest {
+  if (!isObject(v)) return false;
+  switch (v.type) {
+    case 'panel-hello':
+      return isNumber(v.tabId);
+    case 'clear':
+      return true;
+    case 'set-preserve':
+      return typeof v.preserve === 'boolean';
+    default:
+      return false;
+  }
+}

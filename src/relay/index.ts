@@ -1,0 +1,93 @@
+/**
+ * ISOLATED-world relay (content script, document_start, every frame). Listens for the page tap's
+ * batches on window, checks each is a plausible batch (a bounded JSON string of our protocol
+ * version) and forwards it over a runtime port to the background, which parses and validates the
+ * records off the page's thread. Page data is never evaluated or inserted into the DOM here.
+ *
+ * Uses the browser's own `chrome`/`browser` runtime rather than webextension-polyfill: this file
+ * runs in every frame of every page, and needs only runtime.connect and a port.
+ */
+import { isPlausibleBatchJson, PAGE_EVENT, PORT_NAME, type RelayMessage } from '../protocol';
+
+interface MinimalPort {
+  postMessage(message: RelayMessage): void;
+  onDisconnect: { addListener(listener: () => void): void };
+}
+interface MinimalRuntime {
+  connect(info: { name: string }): MinimalPort;
+}
+
+const runtime: MinimalRuntime | undefined =
+  (globalThis as { browser?: { runtime?: MinimalRuntime } }).browser?.runtime ??
+  (globalThis as { chrome?: { runtime?: MinimalRuntime } }).chrome?.runtime;
+
+/** Keep the worker alive this long after the last batch (streams may be quiet between events). */
+const KEEPALIVE_WINDOW_MS = 10 * 60 * 1000;
+const KEEPALIVE_EVERY_MS = 20 * 1000;
+
+const documentId = `${performance.timeOrigin}-${Math.random().toString(36).slice(2)}`;
+let port: MinimalPort | undefined;
+let lastBatchAt = 0;
+let keepaliveTimer: ReturnType<typeof setInterval> | undefined;
+
+function openPort(): MinimalPort | undefined {
+  if (port !== undefined) return port;
+  if (runtime === undefined) return undefined;
+  try {
+    const opened = runtime.connect({ name: PORT_NAME.relay });
+    opened.onDisconnect.addListener(() => {
+      if (port === opened) port = undefined;
+    });
+    opened.postMessage({ type: 'relay-hello', frameUrl: location.href, isTop: window === window.top, document: documentId });
+    port = opened;
+  } catch {
+    // The extension was reloaded or removed: this relay is orphaned and stays silent.
+    port = undefined;
+  }
+  return port;
+}
+
+function send(message: RelayMessage): void {
+  const target = openPort();
+  if (target === undefined) return;
+  try {
+    target.postMessage(message);
+  } catch {
+    // The port closed under us (worker stopped): open a new one and try once more.
+    port = undefined;
+    try {
+      openPort()?.postMessage(message);
+    } catch {
+      // Orphaned relay.
+    }
+  }
+}
+
+function keepWorkerAlive(): void {
+  lastBatchAt = Date.now();
+  if (keepaliveTimer !== undefined) return;
+  keepaliveTimer = setInterval(() => {
+    if (Date.now() - lastBatchAt > KEEPALIVE_WINDOW_MS) {
+      clearInterval(keepaliveTimer);
+      keepaliveTimer = undefined;
+      return;
+    }
+    send({ type: 'keepalive' });
+  }, KEEPALIVE_EVERY_MS);
+}
+
+window.addEventListener(PAGE_EVENT.batch, (event) => {
+  const detail = (event as CustomEvent<unknown>).detail;
+  if (!isPlausibleBatchJson(detail)) return;
+  send({ type: 'page-batch', json: detail });
+  keepWorkerAlive();
+});
+
+function announceReady(): void {
+  window.dispatchEvent(new CustomEvent(PAGE_EVENT.relayReady));
+}
+// The tap may start before or after us: answer its hello, and announce ourselves once.
+window.addEventListener(PAGE_EVENT.pageHello, announceReady);
+announceReady();
+// Top frames say hello at once, so the background can start a fresh log for the new page.
+if (window === window.top) openPort();

@@ -1,0 +1,108 @@
+/**
+ * Real Chromium with the built extension loaded, and the way into its DevTools "SSE" panel.
+ *
+ * Everything that relies on browser internals lives here, so a browser update is one fix:
+ * - `PW_CHROMIUM_ATTACH_TO_OTHER=1` (an undocumented Playwright switch) makes the DevTools window
+ *   that `--auto-open-devtools-for-tabs` opens appear among `context.pages()`;
+ * - `DevToolsAPI.showPanel('chrome-extension://<id>SSE')` selects our panel in that window;
+ * - `DevToolsAPI.getInspectedTabId()` says which tab a DevTools window inspects.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Frame, type Page, type Worker } from 'playwright-core';
+
+export const CHROME_PATH = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+export const EXTENSION_DIR = resolve(import.meta.dirname, '../../dist/chrome');
+
+export interface ExtensionBrowser {
+  context: BrowserContext;
+  extensionId: string;
+  serviceWorker: Worker;
+  downloadsDir: string;
+  close(): Promise<void>;
+}
+
+export async function launchWithExtension(options: { devtools?: boolean } = {}): Promise<ExtensionBrowser> {
+  process.env.PW_CHROMIUM_ATTACH_TO_OTHER = '1';
+  const userDataDir = mkdtempSync(join(tmpdir(), 'sse-devtools-profile-'));
+  const downloadsDir = mkdtempSync(join(tmpdir(), 'sse-devtools-downloads-'));
+  const args = [
+    `--disable-extensions-except=${EXTENSION_DIR}`,
+    `--load-extension=${EXTENSION_DIR}`,
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-gpu',
+    '--lang=en-US',
+  ];
+  if (process.getuid?.() === 0) args.push('--no-sandbox');
+  if (options.devtools) args.push('--auto-open-devtools-for-tabs');
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROME_PATH,
+    headless: true,
+    args,
+    ignoreDefaultArgs: ['--disable-extensions'],
+    acceptDownloads: true,
+    downloadsPath: downloadsDir,
+    viewport: { width: 1280, height: 800 },
+  });
+  const serviceWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+  const extensionId = new URL(serviceWorker.url()).host;
+  return {
+    context,
+    extensionId,
+    serviceWorker,
+    downloadsDir,
+    async close() {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+      rmSync(downloadsDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`Timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+}
+
+/**
+ * Opens the "SSE" panel in `page`'s DevTools and returns the panel's frame. Each DevTools window
+ * is asked (through its own SSE panel) which page it inspects: that needs no extra permission.
+ */
+export async function openSsePanel(browser: ExtensionBrowser, page: Page): Promise<{ devtools: Page; panel: Frame }> {
+  const viewId = `chrome-extension://${browser.extensionId}SSE`;
+  const panelUrl = `chrome-extension://${browser.extensionId}/src/panel/panel.html`;
+  const found = await until('the SSE panel of the page', async () => {
+    for (const devtools of browser.context.pages()) {
+      if (!devtools.url().startsWith('devtools://')) continue;
+      await devtools.evaluate((id) => (globalThis as any).DevToolsAPI.showPanel(id), viewId).catch(() => undefined);
+      const panel = devtools.frames().find((frame) => frame.url().startsWith(panelUrl));
+      if (panel === undefined) continue;
+      const inspected = await panel
+        .evaluate(
+          () =>
+            new Promise<string>((resolve) =>
+              chrome.devtools.inspectedWindow.eval('location.href', (value) => resolve(String(value))),
+            ),
+        )
+        .catch(() => undefined);
+      if (inspected === page.url()) return { devtools, panel };
+    }
+    return undefined;
+  }, 20_000);
+  await found.panel.waitForSelector('.panel', { timeout: 15_000 });
+  return found;
+}

@@ -1,0 +1,57 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'vite';
+import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
+import preact from '@preact/preset-vite';
+import baseManifest from './manifest.json' with { type: 'json' };
+
+/**
+ * `vite build` writes the Chrome extension to dist/chrome; `vite build --mode firefox` writes the
+ * Firefox one to dist/firefox from the same manifest.json, with the few keys Firefox needs added.
+ */
+export default defineConfig(({ mode }) => {
+  const firefox = mode === 'firefox';
+  const manifest = firefox ? firefoxManifest() : baseManifest;
+  return {
+    // assets/ holds icons and _locales: copied as-is to the extension's root.
+    publicDir: 'assets',
+    plugins: [
+      preact(),
+      crx({
+        manifest: manifest as ManifestV3Export,
+        browser: firefox ? 'firefox' : 'chrome',
+        contentScripts: {
+          // The MAIN-world tap must run before the page's first script, and the relay must listen
+          // from the first moment: both are built as self-contained files, with no async loader.
+          standaloneFiles: ['src/page/index.ts', 'src/relay/index.ts'],
+        },
+      }),
+    ],
+    build: {
+      outDir: firefox ? 'dist/firefox' : 'dist/chrome',
+      emptyOutDir: true,
+      target: 'es2022',
+      // Extension code is read by reviewers and by users debugging us: keep it readable.
+      minify: false,
+      sourcemap: false,
+      rolldownOptions: {
+        // The panel page is named only at run time (devtools.panels.create), so list it here.
+        input: { panel: resolve(import.meta.dirname, 'src/panel/panel.html') },
+      },
+    },
+  };
+});
+
+function firefoxManifest() {
+  const { background, minimum_chrome_version: _chromeOnly, ...rest } = baseManifest;
+  return {
+    ...rest,
+    background: { scripts: [background.service_worker], type: background.type },
+    browser_specific_settings: {
+      gecko: {
+        id: 'sse-devtools@sse-devtools.dev',
+        strict_min_version: '128.0',
+        data_collection_permissions: { required: ['none'] },
+      },
+    },
+  };
+}
