@@ -34,7 +34,7 @@ export function App({ link, version, pageUrl }: Props) {
     <div class="panel">
       <div class="toolbar" role="toolbar" aria-label="SSE">
         <button type="button" onClick={() => link.clear()} title={t('clear')} aria-label={t('clear')}>
-          ⃠ {t('clear')}
+          {t('clear')}
         </button>
         <label class="check">
           <input type="checkbox" checked={link.preserve} onChange={(e) => link.setPreserve(e.currentTarget.checked)} />
@@ -88,10 +88,9 @@ export function App({ link, version, pageUrl }: Props) {
               selectedSeq={selectedSeq}
               onSelect={setSelectedSeq}
             />
-            <EventDetail
-              logged={selected}
-              connection={selected ? store.connections.get(selected.connectionId) : undefined}
-            />
+            {selected ? (
+              <EventDetail logged={selected} connection={store.connections.get(selected.connectionId)} />
+            ) : null}
           </div>
         </div>
       )}

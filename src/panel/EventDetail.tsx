@@ -5,18 +5,11 @@ import { t } from './i18n';
 import { itemText, itemTypeLabel } from './EventTable';
 
 interface Props {
-  logged: LoggedItem | undefined;
+  logged: LoggedItem;
   connection: Connection | undefined;
 }
 
 export function EventDetail({ logged, connection }: Props) {
-  if (logged === undefined) {
-    return (
-      <aside class="detail empty" aria-label={t('detailHeading')}>
-        {t('selectEventHint')}
-      </aside>
-    );
-  }
   const item = logged.item;
   const text = itemText(item);
   return (

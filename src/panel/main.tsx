@@ -16,7 +16,9 @@ function inspectedTabId(): number | undefined {
 async function inspectedPageUrl(): Promise<string> {
   try {
     if (browser.devtools?.inspectedWindow) {
-      const [url] = await browser.devtools.inspectedWindow.eval('location.href');
+      // The polyfill resolves with the result alone (Firefox's native API gives [result, info]).
+      const answer: unknown = await browser.devtools.inspectedWindow.eval('location.href');
+      const url = Array.isArray(answer) ? answer[0] : answer;
       if (typeof url === 'string') return url;
     }
   } catch {
