@@ -49,7 +49,7 @@ function firefoxManifest() {
     browser_specific_settings: {
       gecko: {
         id: 'sse-devtools@sse-devtools.dev',
-        strict_min_version: '128.0',
+        strict_min_version: '142.0',
         data_collection_permissions: { required: ['none'] },
       },
     },

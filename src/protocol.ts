@@ -109,6 +109,14 @@ export interface StreamChunkRecord {
   time: number;
 }
 
+/** The request body, when it could only be read after the stream opened (a Request's body). */
+export interface StreamRequestBodyRecord {
+  type: 'stream-request-body';
+  stream: string;
+  body: BodyText;
+  time: number;
+}
+
 /** A parsed item: event, comment, retry, ignored field or warning. */
 export interface SseItemRecord {
   type: 'sse';
@@ -128,6 +136,7 @@ export type PageRecord =
   | StreamResponseRecord
   | StreamStateRecord
   | StreamChunkRecord
+  | StreamRequestBodyRecord
   | SseItemRecord
   | CaptureIssueRecord;
 
@@ -182,6 +191,8 @@ export type BackgroundToPanel =
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+/** A time (epoch ms) a Date can hold: anything else makes `new Date(t).toISOString()` throw. */
+const isTime = (v: unknown): v is number => isNumber(v) && Math.abs(v) <= 8.64e15;
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -222,7 +233,7 @@ function isBodyText(v: unknown): v is BodyText {
 }
 
 function isSseItem(v: unknown): v is SseItem {
-  if (!isObject(v) || !isNumber(v.time)) return false;
+  if (!isObject(v) || !isTime(v.time)) return false;
   switch (v.kind) {
     case 'event':
       return (
@@ -259,7 +270,7 @@ export function isPageRecord(v: unknown): v is PageRecord {
         (v.requestBody === undefined || isBodyText(v.requestBody)) &&
         (v.withCredentials === undefined || typeof v.withCredentials === 'boolean') &&
         isString(v.frameUrl) &&
-        isNumber(v.time)
+        isTime(v.time)
       );
     case 'stream-response':
       return (
@@ -270,7 +281,7 @@ export function isPageRecord(v: unknown): v is PageRecord {
         isString(v.contentType) &&
         (v.redirected === undefined || typeof v.redirected === 'boolean') &&
         (v.url === undefined || isString(v.url)) &&
-        isNumber(v.time)
+        isTime(v.time)
       );
     case 'stream-state':
       return (
@@ -278,14 +289,16 @@ export function isPageRecord(v: unknown): v is PageRecord {
         STREAM_STATES.includes(v.state as string) &&
         (v.reason === undefined || STATE_REASONS.includes(v.reason as string)) &&
         (v.detail === undefined || isString(v.detail)) &&
-        isNumber(v.time)
+        isTime(v.time)
       );
     case 'stream-chunk':
-      return isString(v.stream) && isString(v.text) && isNumber(v.bytes) && isNumber(v.time);
+      return isString(v.stream) && isString(v.text) && isNumber(v.bytes) && isTime(v.time);
+    case 'stream-request-body':
+      return isString(v.stream) && isBodyText(v.body) && isTime(v.time);
     case 'sse':
       return isString(v.stream) && isSseItem(v.item);
     case 'capture-issue':
-      return isString(v.message) && isNumber(v.time);
+      return isString(v.message) && isTime(v.time);
     default:
       return false;
   }

@@ -26,7 +26,7 @@ const SENSITIVE_HEADERS = new Set([
 
 export function isSensitiveHeader(name: string): boolean {
   const lower = name.toLowerCase();
-  return SENSITIVE_HEADERS.has(lower) || /(^|[-_])(api[-_]?key|secret|token)$/.test(lower);
+  return SENSITIVE_HEADERS.has(lower) || /(^|[-_])(api[-_]?key|secret|token|authorization)$/.test(lower);
 }
 
 export interface HarOptions {

@@ -175,6 +175,10 @@ export class LogStore {
         connection.lastTime = Math.max(connection.lastTime, record.time);
         return;
       }
+      case 'stream-request-body': {
+        this.connection(record.stream, record.frameId, record.time).requestBody = record.body;
+        return;
+      }
       case 'sse': {
         const connection = this.connection(record.stream, record.frameId, record.item.time);
         const item = record.item;

@@ -135,10 +135,30 @@ export function describeBody(body: unknown, mimeType: string): BodyText | undefi
 }
 
 /**
+ * Where a request body read later ends up: in `body` if it arrives before the stream opens, else
+ * handed to the listener the stream sets.
+ */
+export class BodySink {
+  body: BodyText | undefined;
+  private listener: ((body: BodyText) => void) | undefined;
+
+  deliver(body: BodyText): void {
+    if (this.listener) this.listener(body);
+    else this.body = body;
+  }
+
+  /** Calls `listener` with the body now if it is here, else when it arrives. */
+  whenRead(listener: (body: BodyText) => void): void {
+    if (this.body !== undefined) return;
+    this.listener = listener;
+  }
+}
+
+/**
  * For a Request with a body, reads a clone's text so the original stays usable. Only done for
  * requests that ask for an event stream: cloning tees the body, which we avoid for other traffic.
  */
-export function readRequestBody(request: Request, sink: { body?: BodyText }, mimeType: string): void {
+export function readRequestBody(request: Request, sink: BodySink, mimeType: string): void {
   if (requestClone === undefined || requestText === undefined) return;
   if (read(requestBodyGetter, request) === null) return;
   const clone = call(requestClone, request) as Request;
@@ -146,11 +166,7 @@ export function readRequestBody(request: Request, sink: { body?: BodyText }, mim
   call(
     natives.promiseThen as (...a: never[]) => Promise<void>,
     pending,
-    (text: string) => {
-      sink.body = bounded(text, mimeType);
-    },
-    () => {
-      sink.body = { mimeType, text: '[body could not be read]', truncated: true };
-    },
+    (text: string) => sink.deliver(bounded(text, mimeType)),
+    () => sink.deliver({ mimeType, text: '[body could not be read]', truncated: true }),
   );
 }

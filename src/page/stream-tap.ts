@@ -64,6 +64,11 @@ export class StreamTap {
     this.outbox.add({ type: 'stream-response', stream: this.id, time, ...response });
   }
 
+  /** The request body, read after the stream opened. */
+  requestBody(body: BodyText, time = now()): void {
+    this.outbox.add({ type: 'stream-request-body', stream: this.id, body, time });
+  }
+
   setState(state: StreamState, reason?: StateReason, detail?: string, time = now()): void {
     if (this.ended) return;
     this.state = state;

@@ -8,6 +8,7 @@ import type { Outbox } from './outbox';
 import {
   absoluteUrl,
   acceptsEventStream,
+  BodySink,
   contentTypeOf,
   describeBody,
   headerList,
@@ -21,7 +22,6 @@ import {
 import { mimeEssence, SSE_MIME, StreamTap, type StreamRequest } from './stream-tap';
 import { tapResponse } from './tap-body';
 import { now } from './natives';
-import type { BodyText } from '../protocol';
 
 const responseHeaders = globalThis.Response ? getter<Headers>(Response.prototype, 'headers') : undefined;
 const responseStatus = globalThis.Response ? getter<number>(Response.prototype, 'status') : undefined;
@@ -30,13 +30,13 @@ const responseUrl = globalThis.Response ? getter<string>(Response.prototype, 'ur
 const responseRedirected = globalThis.Response ? getter<boolean>(Response.prototype, 'redirected') : undefined;
 
 interface PendingRequest extends StreamRequest {
-  sink: { body?: BodyText };
+  sink: BodySink;
 }
 
 function describeRequest(args: unknown[], baseUrl: string): PendingRequest {
   const [input, init] = args as [unknown, RequestInit | undefined];
   const time = now();
-  const sink: { body?: BodyText } = {};
+  const sink = new BodySink();
   let url: string;
   let method = 'GET';
   let requestHeaders = [] as ReturnType<typeof headerList>;
@@ -94,6 +94,7 @@ export function installFetchTap(win: typeof globalThis, outbox: Outbox): void {
         });
         tap.setState('open');
         tapResponse(response, tap);
+        sink.whenRead((body) => tap.requestBody(body));
       },
       (error) => {
         // A failed request that asked for an event stream is worth showing; others are not ours.

@@ -23,7 +23,9 @@ export interface ExtensionBrowser {
   close(): Promise<void>;
 }
 
-export async function launchWithExtension(options: { devtools?: boolean } = {}): Promise<ExtensionBrowser> {
+export async function launchWithExtension(
+  options: { devtools?: boolean; viewport?: { width: number; height: number } } = {},
+): Promise<ExtensionBrowser> {
   process.env.PW_CHROMIUM_ATTACH_TO_OTHER = '1';
   const userDataDir = mkdtempSync(join(tmpdir(), 'sse-devtools-profile-'));
   const downloadsDir = mkdtempSync(join(tmpdir(), 'sse-devtools-downloads-'));
@@ -46,7 +48,7 @@ export async function launchWithExtension(options: { devtools?: boolean } = {}):
     ignoreDefaultArgs: ['--disable-extensions'],
     acceptDownloads: true,
     downloadsPath: downloadsDir,
-    viewport: { width: 1280, height: 800 },
+    viewport: options.viewport ?? { width: 1280, height: 800 },
   });
   const serviceWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
   const extensionId = new URL(serviceWorker.url()).host;
@@ -95,7 +97,7 @@ export async function openSsePanel(browser: ExtensionBrowser, page: Page): Promi
         .evaluate(
           () =>
             new Promise<string>((resolve) =>
-              chrome.devtools.inspectedWindow.eval('location.href', (value) => resolve(String(value))),
+              chrome.devtools.inspectedWindow.eval('location.href', (...answer: unknown[]) => resolve(String(answer[0]))),
             ),
         )
         .catch(() => undefined);

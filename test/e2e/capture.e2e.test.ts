@@ -37,7 +37,7 @@ const received: Record<'top' | 'frame', Received> = {} as never;
 beforeAll(async () => {
   mkdirSync(RESULTS_DIR, { recursive: true });
   server = await startServer();
-  browser = await launchWithExtension({ devtools: true });
+  browser = await launchWithExtension({ devtools: true, viewport: { width: 1800, height: 900 } });
   page = await browser.context.newPage();
   await page.goto(`${server.url}/test/all-kinds.html?prefix=top`);
   await page.waitForFunction(() => (window as any).__done === true, null, { timeout: 30_000 });
@@ -192,7 +192,10 @@ describe('capture in real Chromium, shown in the DevTools SSE panel', () => {
     await panel.click('.event-row >> nth=1');
     await panel.waitForSelector('.detail pre.data');
     const path = resolve(RESULTS_DIR, 'panel.png');
-    await devtools.screenshot({ path });
+    await devtools.screenshot({ path: resolve(RESULTS_DIR, 'devtools.png') });
+    // The panel alone, as a user sees it inside DevTools.
+    const frameElement = await panel.frameElement();
+    await frameElement.screenshot({ path });
     console.log(`panel screenshot: ${path}`);
   });
 });

@@ -1,0 +1,488 @@
+import { describe, expect, it } from 'vitest';
+import {
+  isPageRecord,
+  isPanelRequest,
+  isPlausibleBatchJson,
+  isRelayMessage,
+  MAX_BATCH_JSON_LENGTH,
+  parsePageBatch,
+  PROTOCOL_VERSION,
+  type PageRecord,
+} from './protocol';
+
+// ---------------------------------------------------------------------------------------------
+// well-formed records, one of each type (and each sse item kind)
+
+const T = 1_768_471_200_250.125;
+
+const streamOpen = {
+  type: 'stream-open',
+  stream: 'doc-1',
+  kind: 'fetch',
+  url: 'https://api.example.com/s',
+  method: 'POST',
+  requestHeaders: [{ name: 'Accept', value: 'text/event-stream' }],
+  requestBody: { mimeType: 'application/json', text: '{}', truncated: false, size: 2 },
+  withCredentials: true,
+  frameUrl: 'https://app.example.com/',
+  time: T,
+};
+const streamOpenMinimal = {
+  type: 'stream-open',
+  stream: 'doc-2',
+  kind: 'eventsource',
+  url: '/events',
+  method: 'GET',
+  requestHeaders: [],
+  frameUrl: '',
+  time: 0,
+};
+const streamResponse = {
+  type: 'stream-response',
+  stream: 'doc-1',
+  status: 200,
+  statusText: 'OK',
+  responseHeaders: [{ name: 'Content-Type', value: 'text/event-stream' }],
+  contentType: 'text/event-stream',
+  redirected: false,
+  url: 'https://api.example.com/s2',
+  time: T + 1,
+};
+const streamState = { type: 'stream-state', stream: 'doc-1', state: 'error', reason: 'reconnecting', detail: 'Last-Event-ID: 4', time: T + 2 };
+const streamChunk = { type: 'stream-chunk', stream: 'doc-1', text: 'data: x\n\n', bytes: 9, time: T + 3 };
+const streamRequestBody = {
+  type: 'stream-request-body',
+  stream: 'doc-1',
+  body: { mimeType: 'text/plain', text: 'hello', size: 5 },
+  time: T + 0.5,
+};
+const captureIssue = { type: 'capture-issue', message: 'window.fetch was replaced', time: T + 4 };
+
+const items = {
+  event: { kind: 'event', type: 'message', data: 'x', lastEventId: '', time: T },
+  eventFull: { kind: 'event', type: 'upd', data: 'y', lastEventId: '7', idSet: true, truncated: { originalLength: 9999 }, time: T },
+  comment: { kind: 'comment', text: ' ping', time: T },
+  retry: { kind: 'retry', milliseconds: 3000, time: T },
+  retryZero: { kind: 'retry', milliseconds: 0, time: T },
+  field: { kind: 'field', name: 'foo', value: 'bar', time: T },
+  warning: { kind: 'warning', code: 'event-without-data', message: 'no data', time: T },
+};
+const sse = (item: unknown) => ({ type: 'sse', stream: 'doc-1', item });
+
+const VALID: Record<string, unknown> = {
+  streamOpen,
+  streamOpenMinimal,
+  streamResponse,
+  streamResponseMinimal: { ...streamResponse, redirected: undefined, url: undefined },
+  streamStateMinimal: { type: 'stream-state', stream: 's', state: 'open', time: T },
+  streamState,
+  streamChunk,
+  streamRequestBody,
+  captureIssue,
+  ...Object.fromEntries(Object.entries(items).map(([k, item]) => [`sse-${k}`, sse(item)])),
+};
+
+/** Copy of `record` with `key` set to `value` (or removed when value is the REMOVE marker). */
+const REMOVE = Symbol('remove');
+function withField(record: object, key: string, value: unknown): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...record };
+  if (value === REMOVE) delete copy[key];
+  else copy[key] = value;
+  return copy;
+}
+
+const batch = (records: unknown[], extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ v: PROTOCOL_VERSION, ...extra, records });
+
+// ---------------------------------------------------------------------------------------------
+
+describe('isPageRecord: accepts well-formed records', () => {
+  for (const [name, record] of Object.entries(VALID)) {
+    it(name, () => {
+      expect(isPageRecord(record)).toBe(true);
+      // and they survive a JSON round trip (which is how they arrive)
+      expect(isPageRecord(JSON.parse(JSON.stringify(record)))).toBe(true);
+    });
+  }
+
+  it('tolerates unknown extra properties', () => {
+    expect(isPageRecord({ ...streamChunk, extra: { nested: [1, 2] } })).toBe(true);
+  });
+
+  it('accepts every stream kind, state, reason and warning code', () => {
+    for (const kind of ['eventsource', 'fetch', 'xhr']) expect(isPageRecord({ ...streamOpen, kind }), kind).toBe(true);
+    for (const state of ['connecting', 'open', 'closed', 'error']) {
+      expect(isPageRecord({ ...streamState, state }), state).toBe(true);
+    }
+    for (const reason of ['reconnecting', 'closed-by-page', 'ended-by-server', 'cancelled-by-page', 'aborted', 'network-error', 'http-error']) {
+      expect(isPageRecord({ ...streamState, reason }), reason).toBe(true);
+    }
+    for (const code of [
+      'retry-not-digits',
+      'id-contains-nul',
+      'unknown-field',
+      'incomplete-final-event',
+      'data-without-dispatch',
+      'line-truncated',
+      'event-truncated',
+      'event-without-data',
+    ]) {
+      expect(isPageRecord(sse({ ...items.warning, code })), code).toBe(true);
+    }
+  });
+});
+
+describe('isPageRecord: rejects malformed records', () => {
+  it('non-objects and unknown types', () => {
+    for (const v of [null, undefined, 0, 1, 'stream-open', true, [], [streamChunk], () => streamChunk]) {
+      expect(isPageRecord(v), String(v)).toBe(false);
+    }
+    expect(isPageRecord({ ...streamChunk, type: 'stream-chonk' })).toBe(false);
+    expect(isPageRecord({ ...streamChunk, type: undefined })).toBe(false);
+    expect(isPageRecord({ ...streamChunk, type: 'STREAM-CHUNK' })).toBe(false);
+    expect(isPageRecord({ ...streamChunk, type: 'toString' })).toBe(false);
+    expect(isPageRecord({ ...streamChunk, type: '__proto__' })).toBe(false);
+  });
+
+  const requiredFields: [string, object, string[]][] = [
+    ['stream-open', streamOpen, ['stream', 'kind', 'url', 'method', 'requestHeaders', 'frameUrl', 'time']],
+    ['stream-response', streamResponse, ['stream', 'status', 'statusText', 'responseHeaders', 'contentType', 'time']],
+    ['stream-state', streamState, ['stream', 'state', 'time']],
+    ['stream-chunk', streamChunk, ['stream', 'text', 'bytes', 'time']],
+    ['stream-request-body', streamRequestBody, ['stream', 'body', 'time']],
+    ['sse', sse(items.event), ['stream', 'item']],
+    ['capture-issue', captureIssue, ['message', 'time']],
+  ];
+  for (const [type, record, fields] of requiredFields) {
+    it(`${type}: a missing required field`, () => {
+      for (const field of fields) expect(isPageRecord(withField(record, field, REMOVE)), field).toBe(false);
+    });
+  }
+
+  it('wrong types for string fields', () => {
+    const cases: [object, string][] = [
+      [streamOpen, 'stream'],
+      [streamOpen, 'url'],
+      [streamOpen, 'method'],
+      [streamOpen, 'frameUrl'],
+      [streamResponse, 'statusText'],
+      [streamResponse, 'contentType'],
+      [streamResponse, 'url'],
+      [streamState, 'detail'],
+      [streamChunk, 'text'],
+      [captureIssue, 'message'],
+    ];
+    for (const [record, field] of cases) {
+      for (const bad of [1, null, {}, ['a'], true]) {
+        expect(isPageRecord(withField(record, field, bad)), `${field}=${JSON.stringify(bad)}`).toBe(false);
+      }
+    }
+  });
+
+  it('wrong types, NaN and Infinity for number fields', () => {
+    const cases: [object, string][] = [
+      [streamOpen, 'time'],
+      [streamResponse, 'status'],
+      [streamResponse, 'time'],
+      [streamState, 'time'],
+      [streamChunk, 'bytes'],
+      [streamChunk, 'time'],
+      [captureIssue, 'time'],
+      [streamRequestBody, 'time'],
+    ];
+    for (const [record, field] of cases) {
+      for (const bad of ['1', null, NaN, Infinity, -Infinity, {}, [1], true]) {
+        expect(isPageRecord(withField(record, field, bad)), `${field}=${String(bad)}`).toBe(false);
+      }
+    }
+    for (const bad of [NaN, Infinity, '5']) {
+      expect(isPageRecord(sse({ ...items.event, time: bad })), `item.time=${String(bad)}`).toBe(false);
+    }
+  });
+
+  it('times a Date cannot hold (which would make the HAR export throw)', () => {
+    for (const bad of [8.64e15 + 1, -8.64e15 - 1, 1e20, Number.MAX_VALUE]) {
+      expect(isPageRecord({ ...streamOpen, time: bad })).toBe(false);
+      expect(isPageRecord({ ...streamChunk, time: bad })).toBe(false);
+      expect(isPageRecord({ ...streamRequestBody, time: bad })).toBe(false);
+      expect(isPageRecord(sse({ ...items.comment, time: bad }))).toBe(false);
+    }
+    expect(isPageRecord({ ...streamOpen, time: 8.64e15 })).toBe(true);
+  });
+
+  it('values outside an enum', () => {
+    expect(isPageRecord({ ...streamOpen, kind: 'websocket' })).toBe(false);
+    expect(isPageRecord({ ...streamOpen, kind: 'FETCH' })).toBe(false);
+    expect(isPageRecord({ ...streamState, state: 'half-open' })).toBe(false);
+    expect(isPageRecord({ ...streamState, reason: 'because' })).toBe(false);
+    expect(isPageRecord({ ...streamState, reason: null })).toBe(false);
+  });
+
+  it('optional fields of the wrong type', () => {
+    expect(isPageRecord({ ...streamOpen, withCredentials: 'true' })).toBe(false);
+    expect(isPageRecord({ ...streamOpen, requestBody: null })).toBe(false);
+    expect(isPageRecord({ ...streamOpen, requestBody: 'x' })).toBe(false);
+    expect(isPageRecord({ ...streamOpen, requestBody: { text: 'x' } })).toBe(false);
+    expect(isPageRecord({ ...streamOpen, requestBody: { mimeType: 'a', text: 1 } })).toBe(false);
+    expect(isPageRecord({ ...streamOpen, requestBody: { mimeType: 'a', text: 'x', truncated: 1 } })).toBe(false);
+    expect(isPageRecord({ ...streamOpen, requestBody: { mimeType: 'a', text: 'x', size: NaN } })).toBe(false);
+    expect(isPageRecord({ ...streamOpen, requestBody: { mimeType: 'a', text: 'x', size: '2' } })).toBe(false);
+    expect(isPageRecord({ ...streamResponse, redirected: 'yes' })).toBe(false);
+    expect(isPageRecord({ ...streamRequestBody, body: null })).toBe(false);
+    expect(isPageRecord({ ...streamRequestBody, body: 'hello' })).toBe(false);
+    expect(isPageRecord({ ...streamRequestBody, body: { mimeType: 'text/plain' } })).toBe(false);
+    expect(isPageRecord({ ...streamRequestBody, body: { mimeType: 'a', text: 'x', truncated: 'no' } })).toBe(false);
+  });
+
+  it('header lists that are not arrays of {name: string, value: string}', () => {
+    for (const bad of [
+      {},
+      { Accept: 'text/event-stream' },
+      'Accept: text/event-stream',
+      null,
+      [['Accept', 'text/event-stream']],
+      [{ name: 'Accept' }],
+      [{ name: 'Accept', value: 1 }],
+      [{ name: 1, value: 'x' }],
+      [{ name: 'A', value: 'b' }, null],
+      [{ name: 'A', value: 'b' }, 'C: d'],
+    ]) {
+      expect(isPageRecord({ ...streamOpen, requestHeaders: bad }), JSON.stringify(bad)).toBe(false);
+      expect(isPageRecord({ ...streamResponse, responseHeaders: bad }), JSON.stringify(bad)).toBe(false);
+    }
+  });
+
+  it('malformed sse items', () => {
+    const bad: unknown[] = [
+      null,
+      'data: x',
+      [],
+      { ...items.event, kind: 'message' },
+      withField(items.event, 'kind', REMOVE),
+      withField(items.event, 'time', REMOVE),
+      withField(items.event, 'type', REMOVE),
+      withField(items.event, 'data', REMOVE),
+      withField(items.event, 'lastEventId', REMOVE),
+      { ...items.event, data: 1 },
+      { ...items.event, lastEventId: null },
+      { ...items.event, idSet: 'yes' },
+      { ...items.event, truncated: true },
+      { ...items.event, truncated: {} },
+      { ...items.event, truncated: { originalLength: '5' } },
+      { ...items.event, truncated: { originalLength: Infinity } },
+      withField(items.comment, 'text', REMOVE),
+      { ...items.comment, text: 3 },
+      { ...items.retry, milliseconds: -1 },
+      { ...items.retry, milliseconds: '3000' },
+      { ...items.retry, milliseconds: NaN },
+      { ...items.retry, milliseconds: Infinity },
+      withField(items.field, 'name', REMOVE),
+      { ...items.field, value: 2 },
+      { ...items.warning, code: 'not-a-code' },
+      { ...items.warning, code: 'UNKNOWN-FIELD' },
+      withField(items.warning, 'code', REMOVE),
+      { ...items.warning, message: undefined },
+    ];
+    for (const item of bad) expect(isPageRecord(sse(item)), JSON.stringify(item)).toBe(false);
+    expect(isPageRecord({ ...sse(items.event), stream: 5 })).toBe(false);
+  });
+});
+
+describe('parsePageBatch', () => {
+  it('returns the records of a valid batch', () => {
+    const records = [streamOpen, streamResponse, streamRequestBody, streamChunk, sse(items.event), captureIssue];
+    const parsed = parsePageBatch(batch(records));
+    expect(parsed).toEqual({ records, invalid: 0, dropped: 0 });
+  });
+
+  it('returns an empty result for an empty batch', () => {
+    expect(parsePageBatch(batch([]))).toEqual({ records: [], invalid: 0, dropped: 0 });
+  });
+
+  it('returns null for non-JSON', () => {
+    for (const json of ['', 'not json', '{', '{"v":1,"records":[}', 'undefined', "{'v':1,'records':[]}"]) {
+      expect(parsePageBatch(json), json).toBeNull();
+    }
+  });
+
+  it('returns null for the wrong version or envelope', () => {
+    expect(parsePageBatch(JSON.stringify({ v: 2, records: [] }))).toBeNull();
+    expect(parsePageBatch(JSON.stringify({ v: '1', records: [] }))).toBeNull();
+    expect(parsePageBatch(JSON.stringify({ records: [] }))).toBeNull();
+    expect(parsePageBatch(JSON.stringify({ v: 1 }))).toBeNull();
+    expect(parsePageBatch(JSON.stringify({ v: 1, records: {} }))).toBeNull();
+    expect(parsePageBatch(JSON.stringify({ v: 1, records: 'x' }))).toBeNull();
+    expect(parsePageBatch(JSON.stringify({ v: 1, records: null }))).toBeNull();
+    expect(parsePageBatch(JSON.stringify([{ v: 1, records: [] }]))).toBeNull();
+    expect(parsePageBatch('null')).toBeNull();
+    expect(parsePageBatch('1')).toBeNull();
+    expect(parsePageBatch('"{\\"v\\":1,\\"records\\":[]}"')).toBeNull();
+  });
+
+  it('counts invalid records and keeps the valid ones, in order', () => {
+    const json = batch([
+      streamOpen,
+      { type: 'bogus' },
+      null,
+      streamChunk,
+      { ...streamChunk, bytes: 'nine' },
+      42,
+      sse(items.comment),
+      sse({ ...items.warning, code: 'nope' }),
+    ]);
+    const parsed = parsePageBatch(json)!;
+    expect(parsed.records).toEqual([streamOpen, streamChunk, sse(items.comment)]);
+    expect(parsed.invalid).toBe(5);
+  });
+
+  it('a record with a NaN-like value that JSON turns into null is rejected', () => {
+    // JSON.stringify(NaN) is "null": the page cannot smuggle NaN, but the null must be refused
+    const parsed = parsePageBatch(batch([{ ...streamChunk, time: NaN }]))!;
+    expect(parsed).toEqual({ records: [], invalid: 1, dropped: 0 });
+  });
+
+  it('reads `dropped` only when it is a positive finite number, floored', () => {
+    const dropped = (value: unknown) => parsePageBatch(batch([], { dropped: value }))!.dropped;
+    expect(dropped(5)).toBe(5);
+    expect(dropped(7.9)).toBe(7);
+    expect(dropped(0)).toBe(0);
+    expect(dropped(-3)).toBe(0);
+    expect(dropped('5')).toBe(0);
+    expect(dropped(null)).toBe(0);
+    expect(dropped(1e400)).toBe(0); // JSON gives Infinity
+  });
+
+  describe('hostile input', () => {
+    it('never throws on deeply nested JSON', () => {
+      const depth = 100_000;
+      const nestedArray = '['.repeat(depth) + ']'.repeat(depth);
+      expect(() => parsePageBatch(nestedArray)).not.toThrow();
+      expect(parsePageBatch(nestedArray)).toBeNull();
+
+      const nestedRecord = `{"v":1,"records":[${'['.repeat(depth)}${']'.repeat(depth)}]}`;
+      expect(parsePageBatch(nestedRecord)).toEqual({ records: [], invalid: 1, dropped: 0 });
+
+      const nestedItem = `{"v":1,"records":[{"type":"sse","stream":"s","item":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}]}`;
+      expect(parsePageBatch(nestedItem)).toEqual({ records: [], invalid: 1, dropped: 0 });
+    });
+
+    it('handles huge strings', () => {
+      const huge = 'x'.repeat(4 * 1024 * 1024);
+      const parsed = parsePageBatch(batch([{ ...streamChunk, text: huge }, { type: huge }]))!;
+      expect(parsed.records).toHaveLength(1);
+      expect((parsed.records[0] as Extract<PageRecord, { type: 'stream-chunk' }>).text).toHaveLength(huge.length);
+      expect(parsed.invalid).toBe(1);
+    });
+
+    it('returns null for truncated or garbage JSON without throwing', () => {
+      const json = batch([streamOpen, streamChunk]);
+      for (let cut = 0; cut < json.length; cut += 7) {
+        expect(() => parsePageBatch(json.slice(0, cut))).not.toThrow();
+      }
+      expect(parsePageBatch(json.slice(0, -1))).toBeNull();
+      expect(parsePageBatch('\u0000\uffff\ud800')).toBeNull();
+    });
+
+    it('__proto__ keys do not pollute Object.prototype', () => {
+      const payloads = [
+        '{"__proto__":{"polluted":"yes"},"v":1,"records":[]}',
+        '{"v":1,"records":[{"__proto__":{"polluted":"yes","type":"capture-issue","message":"m","time":1}}]}',
+        '{"v":1,"records":[{"type":"capture-issue","message":"m","time":1,"__proto__":{"polluted":"yes"}}],"constructor":{"prototype":{"polluted":"yes"}}}',
+        '{"v":1,"records":[{"type":"sse","stream":"s","item":{"kind":"comment","text":"t","time":1,"__proto__":{"polluted":"yes"}}}]}',
+      ];
+      for (const json of payloads) expect(() => parsePageBatch(json)).not.toThrow();
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      expect(Object.prototype).not.toHaveProperty('polluted');
+
+      // a record whose required fields only exist under __proto__ is not accepted through the prototype
+      expect(parsePageBatch(payloads[1]!)).toEqual({ records: [], invalid: 1, dropped: 0 });
+      // records carrying an own __proto__ key are still judged on their own fields
+      expect(parsePageBatch(payloads[2]!)!.records).toHaveLength(1);
+      expect(parsePageBatch(payloads[3]!)!.records).toHaveLength(1);
+      expect(Object.getPrototypeOf(parsePageBatch(payloads[2]!)!.records[0])).toBe(Object.prototype);
+    });
+
+    it('a __proto__ envelope with v and records hidden in it is rejected', () => {
+      expect(parsePageBatch('{"__proto__":{"v":1,"records":[]}}')).toBeNull();
+    });
+  });
+});
+
+describe('isPlausibleBatchJson', () => {
+  it('accepts a string starting with the versioned envelope', () => {
+    expect(isPlausibleBatchJson(batch([]))).toBe(true);
+    expect(isPlausibleBatchJson('{"v":1,')).toBe(true);
+  });
+
+  it('rejects non-strings, empty strings and other prefixes', () => {
+    for (const v of [undefined, null, 1, {}, { v: 1, records: [] }, ['{"v":1,'], '', ' {"v":1,"records":[]}', '{"v":2,"records":[]}', '{"records":[],"v":1}', '{"v": 1,"records":[]}', '{"v":1}', '{"v":10,"records":[]}']) {
+      expect(isPlausibleBatchJson(v), JSON.stringify(v)).toBe(false);
+    }
+  });
+
+  it('enforces the length bound (inclusive)', () => {
+    const prefix = '{"v":1,';
+    const atLimit = prefix + ' '.repeat(MAX_BATCH_JSON_LENGTH - prefix.length);
+    expect(atLimit).toHaveLength(MAX_BATCH_JSON_LENGTH);
+    expect(isPlausibleBatchJson(atLimit)).toBe(true);
+    expect(isPlausibleBatchJson(`${atLimit} `)).toBe(false);
+  });
+});
+
+describe('isRelayMessage', () => {
+  it('accepts each message', () => {
+    expect(isRelayMessage({ type: 'relay-hello', frameUrl: 'https://a/', isTop: true, document: 'd1' })).toBe(true);
+    expect(isRelayMessage({ type: 'relay-hello', frameUrl: '', isTop: false, document: '' })).toBe(true);
+    expect(isRelayMessage({ type: 'page-batch', json: batch([]) })).toBe(true);
+    expect(isRelayMessage({ type: 'keepalive' })).toBe(true);
+  });
+
+  it('rejects malformed messages', () => {
+    for (const v of [
+      null,
+      undefined,
+      'keepalive',
+      [],
+      [{ type: 'keepalive' }],
+      {},
+      { type: 'hello' },
+      { type: 'relay-hello', frameUrl: 'x', isTop: 'true', document: 'd' },
+      { type: 'relay-hello', frameUrl: 'x', isTop: true },
+      { type: 'relay-hello', isTop: true, document: 'd' },
+      { type: 'relay-hello', frameUrl: 1, isTop: true, document: 'd' },
+      { type: 'page-batch' },
+      { type: 'page-batch', json: { v: 1, records: [] } },
+      { type: 'page-batch', json: null },
+    ]) {
+      expect(isRelayMessage(v), JSON.stringify(v)).toBe(false);
+    }
+  });
+});
+
+describe('isPanelRequest', () => {
+  it('accepts each request', () => {
+    expect(isPanelRequest({ type: 'panel-hello', tabId: 12 })).toBe(true);
+    expect(isPanelRequest({ type: 'clear' })).toBe(true);
+    expect(isPanelRequest({ type: 'set-preserve', preserve: true })).toBe(true);
+    expect(isPanelRequest({ type: 'set-preserve', preserve: false })).toBe(true);
+  });
+
+  it('rejects malformed requests', () => {
+    for (const v of [
+      null,
+      'clear',
+      [],
+      {},
+      { type: 'reset' },
+      { type: 'panel-hello' },
+      { type: 'panel-hello', tabId: '12' },
+      { type: 'panel-hello', tabId: NaN },
+      { type: 'panel-hello', tabId: Infinity },
+      { type: 'set-preserve' },
+      { type: 'set-preserve', preserve: 'true' },
+      { type: 'set-preserve', preserve: 1 },
+    ]) {
+      expect(isPanelRequest(v), JSON.stringify(v)).toBe(false);
+    }
+  });
+});
