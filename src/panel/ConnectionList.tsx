@@ -59,8 +59,8 @@ export function ConnectionList({ connections, selectedId, onSelect }: Props) {
                 </td>
                 <td>{connection.method}</td>
                 <td class="wide url">
-                  <span class="url-origin">{origin}</span>
-                  <span class="url-path">{path}</span>
+                  {/* Path first: in a narrow panel it is the part worth keeping. */}
+                  <span class="url-path">{path}</span> <span class="url-origin">{origin}</span>
                   {connection.frameId !== 0 ? <span class="frame-tag">iframe</span> : null}
                 </td>
                 <td class={status !== undefined && status >= 400 ? 'status-bad' : ''}>{status ?? '—'}</td>
