@@ -6,5 +6,5 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}', 'test/unit/**/*.test.ts'],
     environment: 'node',
   },
-  esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
 });
