@@ -127,12 +127,14 @@ describe('capture in real Chromium, shown in the DevTools SSE panel', () => {
   it('shows every event of every stream, as the page received it', async () => {
     for (const { id, cells } of await connectionRows()) {
       const prefix = /prefix=([a-z]+-[a-z]+)(?:$|[& ])/.exec(cells[2]!)![1]!;
-      await panel.click(`tr[data-connection-id="${id}"]`);
-      await panel.waitForFunction(
-        (connectionId) =>
-          document.querySelector(`tr[data-connection-id="${connectionId}"]`)?.getAttribute('aria-selected') === 'true',
-        id,
-      );
+      const row = panel.locator(`tr[data-connection-id="${id}"]`);
+      await row.click();
+      await expect
+        .poll(async () => `${await row.getAttribute('aria-selected')} ${await panel.locator('tr[aria-selected=true]').count()}`, {
+          timeout: 10_000,
+          message: `selecting ${cells.join(' | ')}: ${await panel.locator('table.grid').innerHTML()}`,
+        })
+        .toBe('true 1');
       const events = (await eventRows()).filter((row) => row.id !== '' || row.type === 'message' || row.type === 'tick');
       const expected = expectedEvents(prefix).map((e) => (prefix.endsWith('-es') ? { ...e, type: 'tick' } : e));
       expect(events.map(({ type, id: eventId, data }) => ({ type, id: eventId, data }))).toEqual(expected);
