@@ -67,7 +67,7 @@ const items = {
   field: { kind: 'field', name: 'foo', value: 'bar', time: T },
   warning: { kind: 'warning', code: 'event-without-data', message: 'no data', time: T },
 };
-const sse = (item: unknown) => ({ type: 'sse', stream: 'doc-1', item });
+const sse = (item: unknown) => ({ type: 'sse', stream: 'doc-1', items: [item] });
 
 const VALID: Record<string, unknown> = {
   streamOpen,
@@ -150,7 +150,7 @@ describe('isPageRecord: rejects malformed records', () => {
     ['stream-state', streamState, ['stream', 'state', 'time']],
     ['stream-chunk', streamChunk, ['stream', 'text', 'bytes', 'time']],
     ['stream-request-body', streamRequestBody, ['stream', 'body', 'time']],
-    ['sse', sse(items.event), ['stream', 'item']],
+    ['sse', sse(items.event), ['stream', 'items']],
     ['capture-issue', captureIssue, ['message', 'time']],
   ];
   for (const [type, record, fields] of requiredFields) {
@@ -388,7 +388,7 @@ describe('parsePageBatch', () => {
         '{"__proto__":{"polluted":"yes"},"v":1,"records":[]}',
         '{"v":1,"records":[{"__proto__":{"polluted":"yes","type":"capture-issue","message":"m","time":1}}]}',
         '{"v":1,"records":[{"type":"capture-issue","message":"m","time":1,"__proto__":{"polluted":"yes"}}],"constructor":{"prototype":{"polluted":"yes"}}}',
-        '{"v":1,"records":[{"type":"sse","stream":"s","item":{"kind":"comment","text":"t","time":1,"__proto__":{"polluted":"yes"}}}]}',
+        '{"v":1,"records":[{"type":"sse","stream":"s","items":[{"kind":"comment","text":"t","time":1,"__proto__":{"polluted":"yes"}}]}]}',
       ];
       for (const json of payloads) expect(() => parsePageBatch(json)).not.toThrow();
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();

@@ -117,11 +117,15 @@ export interface StreamRequestBodyRecord {
   time: number;
 }
 
-/** A parsed item: event, comment, retry, ignored field or warning. */
+/**
+ * Items an EventSource dispatched (consecutive items of one stream share a record). fetch/XHR
+ * streams send only their raw chunks: the items are derived from those by our parser outside the
+ * page (core/log-store.ts), which keeps the page's work to one decode and one append per chunk.
+ */
 export interface SseItemRecord {
   type: 'sse';
   stream: string;
-  item: SseItem;
+  items: SseItem[];
 }
 
 /** The tap could not do its job somewhere (e.g. the page replaced a built-in we rely on). */
@@ -296,7 +300,7 @@ export function isPageRecord(v: unknown): v is PageRecord {
     case 'stream-request-body':
       return isString(v.stream) && isBodyText(v.body) && isTime(v.time);
     case 'sse':
-      return isString(v.stream) && isSseItem(v.item);
+      return isString(v.stream) && Array.isArray(v.items) && v.items.every(isSseItem);
     case 'capture-issue':
       return isString(v.message) && isTime(v.time);
     default:

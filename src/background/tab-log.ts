@@ -20,8 +20,11 @@ function textLengthOf(record: PageRecord): number {
   switch (record.type) {
     case 'stream-chunk':
       return record.text.length;
-    case 'sse':
-      return record.item.kind === 'event' ? record.item.data.length : 0;
+    case 'sse': {
+      let length = 0;
+      for (const item of record.items) if (item.kind === 'event') length += item.data.length;
+      return length;
+    }
     default:
       return 0;
   }

@@ -10,8 +10,9 @@ import type { SseItem } from './sse-types';
 /** 2026-01-15T10:00:00.250Z */
 const T0 = Date.UTC(2026, 0, 15, 10, 0, 0, 250);
 
+/** A small per-event cap (5), so the fixture can show a truncated event with short data. */
 function storeOf(records: PageRecord[]): LogStore {
-  const store = new LogStore();
+  const store = new LogStore({ maxEventLength: 5 });
   store.apply(records.map((r, seq) => ({ ...r, frameId: 0, seq }) as StoredRecord));
   return store;
 }
@@ -20,7 +21,7 @@ function harOf(store: LogStore, includeSensitive?: boolean): Har {
   return buildHar(store.connectionList, store.items, { creatorVersion: '9.8.7', includeSensitive });
 }
 
-const sse = (stream: string, item: SseItem): PageRecord => ({ type: 'sse', stream, item });
+const sse = (stream: string, item: SseItem): PageRecord => ({ type: 'sse', stream, items: [item] });
 
 const SECRETS = {
   authorization: 'Bearer SECRET-authz-111',
@@ -79,15 +80,10 @@ function mainFixture(): LogStore {
     },
     { type: 'stream-state', stream: 'f1', state: 'open', time: T0 + 121 },
     { type: 'stream-chunk', stream: 'f1', text: 'data: one\n\n', bytes: 11, time: T0 + 200 },
-    sse('f1', { kind: 'event', type: 'message', data: 'one', lastEventId: '', time: T0 + 200 }),
     { type: 'stream-chunk', stream: 'f1', text: ': ping\n\nretry: 5000\nfoo: bar\n\n', bytes: 30, time: T0 + 300 },
-    sse('f1', { kind: 'comment', text: ' ping', time: T0 + 300 }),
-    sse('f1', { kind: 'retry', milliseconds: 5000, time: T0 + 300 }),
-    sse('f1', { kind: 'field', name: 'foo', value: 'bar', time: T0 + 300 }),
-    sse('f1', { kind: 'warning', code: 'unknown-field', message: 'unknown field "foo"', time: T0 + 300 }),
     { type: 'stream-chunk', stream: 'f1', text: 'event: upd\nid: 7\ndata: twö\n\n', bytes: 28, time: T0 + 400 },
-    sse('f1', { kind: 'event', type: 'upd', data: 'twö', lastEventId: '7', idSet: true, time: T0 + 400 }),
-    sse('f1', { kind: 'event', type: 'big', data: 'xxxx', lastEventId: '7', time: T0 + 450, truncated: { originalLength: 100000 } }),
+    // Items of fetch streams are parsed from the chunks (by LogStore), with the cap set in storeOf.
+    { type: 'stream-chunk', stream: 'f1', text: 'event: big\ndata: xxxxxxxx\n\n', bytes: 27, time: T0 + 450 },
     { type: 'stream-state', stream: 'f1', state: 'closed', reason: 'ended-by-server', time: T0 + 1000 },
 
     {
@@ -248,12 +244,13 @@ describe('buildHar: response and content', () => {
     expect(f1.response.status).toBe(200);
     expect(f1.response.statusText).toBe('OK');
     expect(f1.response.redirectURL).toBe('');
+    // 11 + 30 + 28 + 27 bytes, as the chunk records say (ö is 2 bytes).
     expect(f1.response.content).toEqual({
-      size: 69,
+      size: 96,
       mimeType: 'text/event-stream; charset=utf-8',
-      text: 'data: one\n\n: ping\n\nretry: 5000\nfoo: bar\n\nevent: upd\nid: 7\ndata: twö\n\n',
+      text: 'data: one\n\n: ping\n\nretry: 5000\nfoo: bar\n\nevent: upd\nid: 7\ndata: twö\n\nevent: big\ndata: xxxxxxxx\n\n',
     });
-    expect(f1.response.bodySize).toBe(69);
+    expect(f1.response.bodySize).toBe(96);
     expect(f1._sseDevtools.rawStream).toBe(true);
   });
 
@@ -315,7 +312,7 @@ describe('buildHar: messages and extras', () => {
     expect(entry(har, 'f1')._eventSourceMessages).toEqual([
       { time: 1768471200.45, eventName: 'message', eventId: '', data: 'one' },
       { time: 1768471200.65, eventName: 'upd', eventId: '7', data: 'twö' },
-      { time: 1768471200.7, eventName: 'big', eventId: '7', data: 'xxxx' },
+      { time: 1768471200.7, eventName: 'big', eventId: '7', data: 'xxxxx' },
     ]);
     expect(entry(har, 'e1')._eventSourceMessages).toEqual([
       { time: 1768471199.95, eventName: 'message', eventId: '', data: 'hello' },
@@ -328,13 +325,15 @@ describe('buildHar: messages and extras', () => {
     expect(f1._sseDevtools.comments).toEqual([{ time: T0 + 300, text: ' ping' }]);
     expect(f1._sseDevtools.retries).toEqual([{ time: T0 + 300, milliseconds: 5000 }]);
     expect(f1._sseDevtools.ignoredFields).toEqual([{ time: T0 + 300, name: 'foo', value: 'bar' }]);
-    expect(f1._sseDevtools.warnings).toEqual([{ time: T0 + 300, code: 'unknown-field', message: 'unknown field "foo"' }]);
+    expect(f1._sseDevtools.warnings.map(({ time, code }) => ({ time, code }))).toEqual([
+      { time: T0 + 450, code: 'line-truncated' },
+    ]);
     expect(entry(harOf(mainFixture()), 'e1')._sseDevtools.comments).toEqual([{ time: T0 - 200, text: 'hb' }]);
   });
 
   it('lists truncated events by their index in _eventSourceMessages', () => {
     const har = harOf(mainFixture());
-    expect(entry(har, 'f1')._sseDevtools.truncatedEvents).toEqual([{ index: 2, originalLength: 100000 }]);
+    expect(entry(har, 'f1')._sseDevtools.truncatedEvents).toEqual([{ index: 2, originalLength: 8 }]);
     expect(entry(har, 'e1')._sseDevtools.truncatedEvents).toEqual([]);
   });
 
@@ -450,7 +449,6 @@ describe('buildHar: a stream whose opening was not seen', () => {
   it('still gives a complete entry for the placeholder connection', () => {
     const store = storeOf([
       { type: 'stream-chunk', stream: 'ghost', text: 'data: z\n\n', bytes: 9, time: T0 + 10 },
-      sse('ghost', { kind: 'event', type: 'message', data: 'z', lastEventId: '', time: T0 + 10 }),
       { type: 'stream-state', stream: 'ghost', state: 'closed', reason: 'ended-by-server', time: T0 + 60 },
     ]);
     const e = harOf(store).log.entries[0]!;

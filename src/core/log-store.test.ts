@@ -49,10 +49,10 @@ const chunk = (stream: string, text: string, bytes: number, time: number) =>
   stored({ type: 'stream-chunk', stream, text, bytes, time });
 
 const event = (stream: string, type: string, data: string, time: number, lastEventId = '') =>
-  stored({ type: 'sse', stream, item: { kind: 'event', type, data, lastEventId, time } });
+  stored({ type: 'sse', stream, items: [{ kind: 'event', type, data, lastEventId, time }] });
 
 const comment = (stream: string, text: string, time: number) =>
-  stored({ type: 'sse', stream, item: { kind: 'comment', text, time } });
+  stored({ type: 'sse', stream, items: [{ kind: 'comment', text, time }] });
 
 // ---------------------------------------------------------------------------------------------
 
@@ -217,9 +217,9 @@ describe('LogStore: chunks, items, events', () => {
       comment('s', 'ping', 2),
       event('s', 'update', 'b', 3),
       event('s', 'message', 'c', 4),
-      stored({ type: 'sse', stream: 's', item: { kind: 'retry', milliseconds: 3000, time: 5 } }),
-      stored({ type: 'sse', stream: 's', item: { kind: 'field', name: 'foo', value: 'bar', time: 6 } }),
-      stored({ type: 'sse', stream: 's', item: { kind: 'warning', code: 'unknown-field', message: 'm', time: 7 } }),
+      stored({ type: 'sse', stream: 's', items: [{ kind: 'retry', milliseconds: 3000, time: 5 }] }),
+      stored({ type: 'sse', stream: 's', items: [{ kind: 'field', name: 'foo', value: 'bar', time: 6 }] }),
+      stored({ type: 'sse', stream: 's', items: [{ kind: 'warning', code: 'unknown-field', message: 'm', time: 7 }] }),
     ]);
     const c = store.connections.get('s')!;
     expect(c.eventCount).toBe(3);
@@ -281,7 +281,8 @@ describe('LogStore: records for an unknown stream', () => {
       state: 'open',
       bytes: 9,
       chunks: ['data: x\n\n'],
-      eventCount: 0,
+      // Chunks are parsed here: the one event in it counts.
+      eventCount: 1,
     });
   });
 

@@ -2,6 +2,10 @@
  * The panel's model of a tab's log: turns the stream of StoredRecords into connections (one per
  * stream) and the items each received. Pure: no DOM, no browser APIs. HAR export and every view
  * read from here.
+ *
+ * fetch/XHR streams arrive as raw chunks with the time each reached the page; they are parsed here
+ * with our spec-exact parser, so each event is stamped with the time of the chunk that completed
+ * it. EventSource streams arrive as the items the browser dispatched.
  */
 import type {
   BodyText,
@@ -14,6 +18,7 @@ import type {
   StreamState,
 } from '../protocol';
 import type { SseItem } from './sse-types';
+import { SseTextParser, type SseParserOptions } from './sse-parser';
 
 export interface StateTransition {
   state: StreamState;
@@ -61,7 +66,9 @@ export interface Connection {
 }
 
 export interface LoggedItem {
-  /** Position in the tab's log. */
+  /** Unique within the store (several items can come from one record). */
+  id: number;
+  /** Position in the tab's log of the record it came from. */
   seq: number;
   connectionId: string;
   item: SseItem;
@@ -75,6 +82,13 @@ export class LogStore {
   stats: LogStats = { invalid: 0, dropped: 0, droppedReasons: [] };
   /** Bumped on every change, so views can tell cheaply whether to re-render. */
   version = 0;
+  /** Parsers of the fetch/XHR streams still open. */
+  private readonly parsers = new Map<string, SseTextParser>();
+  private readonly parsed: SseItem[] = [];
+  private nextItemId = 0;
+
+  /** `parser` options apply to the fetch/XHR streams parsed here (e.g. the per-event cap). */
+  constructor(private readonly parserOptions: SseParserOptions = {}) {}
 
   get connectionList(): Connection[] {
     return [...this.connections.values()];
@@ -82,6 +96,7 @@ export class LogStore {
 
   reset(): void {
     this.connections.clear();
+    this.parsers.clear();
     this.items = [];
     this.captureIssues = [];
     this.stats = { invalid: 0, dropped: 0, droppedReasons: [] };
@@ -164,8 +179,12 @@ export class LogStore {
         connection.stateReason = record.reason;
         connection.transitions.push({ state: record.state, reason: record.reason, detail: record.detail, time: record.time });
         connection.lastTime = Math.max(connection.lastTime, record.time);
-        if (record.state === 'closed' || record.state === 'error') connection.endTime = record.time;
-        else connection.endTime = undefined;
+        if (record.state === 'closed' || record.state === 'error') {
+          connection.endTime = record.time;
+          this.endParser(connection, record.seq, record.time);
+        } else {
+          connection.endTime = undefined;
+        }
         return;
       }
       case 'stream-chunk': {
@@ -173,6 +192,13 @@ export class LogStore {
         connection.chunks.push(record.text);
         connection.bytes += record.bytes;
         connection.lastTime = Math.max(connection.lastTime, record.time);
+        let parser = this.parsers.get(connection.id);
+        if (parser === undefined) {
+          parser = new SseTextParser(this.parserOptions);
+          this.parsers.set(connection.id, parser);
+        }
+        parser.push(record.text, record.time, this.parsed);
+        this.addParsed(connection, record.seq);
         return;
       }
       case 'stream-request-body': {
@@ -180,20 +206,40 @@ export class LogStore {
         return;
       }
       case 'sse': {
-        const connection = this.connection(record.stream, record.frameId, record.item.time);
-        const item = record.item;
-        if (item.kind === 'event') {
-          connection.eventCount++;
-          connection.eventTypes.set(item.type, (connection.eventTypes.get(item.type) ?? 0) + 1);
-        }
-        connection.lastTime = Math.max(connection.lastTime, item.time);
-        this.items.push({ seq: record.seq, connectionId: record.stream, item });
+        const first = record.items[0];
+        if (first === undefined) return;
+        const connection = this.connection(record.stream, record.frameId, first.time);
+        for (const item of record.items) this.addItem(connection, record.seq, item);
         return;
       }
       case 'capture-issue':
         this.captureIssues.push(record);
         return;
     }
+  }
+
+  private addItem(connection: Connection, seq: number, item: SseItem): void {
+    if (item.kind === 'event') {
+      connection.eventCount++;
+      connection.eventTypes.set(item.type, (connection.eventTypes.get(item.type) ?? 0) + 1);
+    }
+    connection.lastTime = Math.max(connection.lastTime, item.time);
+    this.items.push({ id: this.nextItemId++, seq, connectionId: connection.id, item });
+  }
+
+  private addParsed(connection: Connection, seq: number): void {
+    const parsed = this.parsed;
+    for (let i = 0; i < parsed.length; i++) this.addItem(connection, seq, parsed[i]!);
+    parsed.length = 0;
+  }
+
+  /** The stream is over: an unterminated final event is discarded (and reported), as the spec says. */
+  private endParser(connection: Connection, seq: number, time: number): void {
+    const parser = this.parsers.get(connection.id);
+    if (parser === undefined) return;
+    this.parsers.delete(connection.id);
+    parser.end(time, this.parsed);
+    this.addParsed(connection, seq);
   }
 }
 

@@ -37,6 +37,7 @@ export const natives = {
   arrayIsArray: Array.isArray,
   numberToString: Number.prototype.toString,
   TextDecoder,
+  textDecoderDecode: TextDecoder.prototype.decode,
   Uint8Array,
   ArrayBuffer,
   arrayBufferIsView: ArrayBuffer.isView,

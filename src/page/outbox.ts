@@ -8,6 +8,7 @@
  * counted and reported in the next batch).
  */
 import { PAGE_EVENT, PROTOCOL_VERSION, type PageBatch, type PageRecord } from '../protocol';
+import type { SseItem } from '../core/sse-types';
 import { call, natives } from './natives';
 
 const FLUSH_DELAY_MS = 50;
@@ -18,6 +19,8 @@ const MAX_WAITING_RECORDS = 200_000;
 
 export class Outbox {
   private records: PageRecord[] = [];
+  /** Records and grouped items waiting: what the batch bound counts. */
+  private waiting = 0;
   private dropped = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private relayReady = false;
@@ -34,13 +37,33 @@ export class Outbox {
   }
 
   add(record: PageRecord): void {
-    const records = this.records;
-    if (records.length >= MAX_WAITING_RECORDS) {
+    if (this.waiting >= MAX_WAITING_RECORDS) {
       this.dropped++;
       return;
     }
-    records[records.length] = record;
-    if (records.length >= FLUSH_AT_RECORDS && this.relayReady) this.flush();
+    this.records[this.records.length] = record;
+    this.counted();
+  }
+
+  /** An item of `stream`: joins the last record when that holds items of the same stream. */
+  addItem(stream: string, item: SseItem): void {
+    const records = this.records;
+    const last = records[records.length - 1];
+    if (last === undefined || last.type !== 'sse' || last.stream !== stream) {
+      this.add({ type: 'sse', stream, items: [item] });
+      return;
+    }
+    if (this.waiting >= MAX_WAITING_RECORDS) {
+      this.dropped++;
+      return;
+    }
+    last.items[last.items.length] = item;
+    this.counted();
+  }
+
+  private counted(): void {
+    this.waiting++;
+    if (this.waiting >= FLUSH_AT_RECORDS && this.relayReady) this.flush();
     else if (this.timer === undefined) {
       this.timer = call(natives.setTimeout, globalThis, () => this.flush(), FLUSH_DELAY_MS);
     }
@@ -51,9 +74,10 @@ export class Outbox {
       call(natives.clearTimeout, globalThis, this.timer);
       this.timer = undefined;
     }
-    if (!this.relayReady || (this.records.length === 0 && this.dropped === 0)) return;
+    if (!this.relayReady || (this.waiting === 0 && this.dropped === 0)) return;
     const batch: PageBatch = { v: PROTOCOL_VERSION, dropped: this.dropped, records: this.records };
     this.records = [];
+    this.waiting = 0;
     this.dropped = 0;
     let json: string;
     try {

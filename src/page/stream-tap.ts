@@ -1,10 +1,12 @@
 /**
- * One captured stream in the page world: gives it an id, parses what the page reads with our
- * spec-exact parser, and appends records to the outbox. Taps for EventSource, fetch and XHR all
- * end here, so the records of every kind look alike.
+ * One captured stream in the page world: gives it an id and appends records to the outbox. Taps
+ * for EventSource, fetch and XHR all end here, so the records of every kind look alike.
+ *
+ * What a fetch/XHR page reads is sent as raw text chunks, each with the time it reached the page;
+ * our spec-exact parser turns them into events outside the page (core/log-store.ts). Per chunk the
+ * page pays one UTF-8 decode and one append, whatever the number of events in it.
  */
 import type { BodyText, HeaderEntry, StateReason, StreamKind, StreamState } from '../protocol';
-import { SseByteParser, SseTextParser } from '../core/sse-parser';
 import type { SseItem } from '../core/sse-types';
 import type { Outbox } from './outbox';
 import { call, natives, now } from './natives';
@@ -42,11 +44,10 @@ export interface StreamResponse {
 export class StreamTap {
   readonly id = nextStreamId();
   private state: StreamState = 'connecting';
-  private byteParser: SseByteParser | undefined;
-  private textParser: SseTextParser | undefined;
-  /** Bytes fed to the parser so far; tee()/clone() branches re-read bytes below it. */
+  /** Always UTF-8, as the spec says (whatever the charset); strips one leading BOM. */
+  private decoder: TextDecoder | undefined;
+  /** Bytes recorded so far; tee()/clone() branches re-read bytes below it. */
   private consumed = 0;
-  private readonly items: SseItem[] = [];
 
   constructor(
     private readonly outbox: Outbox,
@@ -85,46 +86,36 @@ export class StreamTap {
     if (end <= this.consumed) return;
     const fresh = offset >= this.consumed ? chunk : chunk.subarray(this.consumed - offset);
     this.consumed = end;
-    this.byteParser ??= new SseByteParser();
-    const text = this.byteParser.push(fresh, time, this.items);
-    this.emit(text, fresh.byteLength, time);
+    this.decoder ??= new natives.TextDecoder();
+    const text = call(natives.textDecoderDecode, this.decoder, fresh, STREAM_OPTION) as string;
+    this.chunk(text, fresh.byteLength, time);
   }
 
   /** Text the page read (XHR responseText, Response.text()). */
   text(chunk: string, time = now()): void {
     if (this.ended || chunk.length === 0) return;
-    this.textParser ??= new SseTextParser();
-    this.textParser.push(chunk, time, this.items);
-    this.emit(chunk, chunk.length, time);
+    this.chunk(chunk, chunk.length, time);
   }
 
   /** The body ended as the server finished it. */
   end(time = now()): void {
     if (this.ended) return;
-    let tail = '';
-    if (this.byteParser !== undefined) tail = this.byteParser.end(time, this.items);
-    else this.textParser?.end(time, this.items);
-    this.emit(tail, 0, time);
+    if (this.decoder !== undefined) this.chunk(call(natives.textDecoderDecode, this.decoder) as string, 0, time);
     this.setState('closed', 'ended-by-server', undefined, time);
   }
 
-  /** A parsed item from elsewhere (EventSource dispatches events already parsed). */
+  /** An item the browser already parsed (EventSource dispatches events). */
   item(item: SseItem): void {
     if (this.ended) return;
-    this.outbox.add({ type: 'sse', stream: this.id, item });
+    this.outbox.addItem(this.id, item);
   }
 
-  private emit(text: string, bytes: number, time: number): void {
-    if (text.length > 0 || bytes > 0) {
-      this.outbox.add({ type: 'stream-chunk', stream: this.id, text, bytes, time });
-    }
-    const items = this.items;
-    for (let i = 0; i < items.length; i++) {
-      this.outbox.add({ type: 'sse', stream: this.id, item: items[i]! });
-    }
-    items.length = 0;
+  private chunk(text: string, bytes: number, time: number): void {
+    if (text.length > 0 || bytes > 0) this.outbox.add({ type: 'stream-chunk', stream: this.id, text, bytes, time });
   }
 }
+
+const STREAM_OPTION = { stream: true };
 
 /** The MIME type's essence ("text/event-stream"), lower-cased, parameters dropped. */
 export function mimeEssence(contentType: string | null | undefined): string {

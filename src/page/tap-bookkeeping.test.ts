@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { Outbox } from './outbox';
 import { mimeEssence, StreamTap } from './stream-tap';
-import { PAGE_EVENT, parsePageBatch, type PageRecord } from '../protocol';
+import { PAGE_EVENT, parsePageBatch, type PageRecord, type StoredRecord } from '../protocol';
+import { LogStore } from '../core/log-store';
 
 /** An EventTarget standing in for window, with a relay that collects batches. */
 function relayedWindow(options: { ready?: boolean } = {}) {
@@ -27,11 +28,19 @@ function records(batches: string[]): PageRecord[] {
   });
 }
 
+/** The panel's model of what the tap sent: events of fetch/XHR streams are parsed there. */
+function modelOf(got: PageRecord[]): LogStore {
+  const store = new LogStore();
+  store.apply(got.map((record, seq) => ({ ...record, frameId: 0, seq }) as StoredRecord));
+  return store;
+}
+const eventsOf = (store: LogStore) => store.items.flatMap(({ item }) => (item.kind === 'event' ? [item] : []));
+
 const request = { kind: 'fetch' as const, url: 'http://127.0.0.1/s', method: 'GET', requestHeaders: [], time: 1000 };
 const bytes = (text: string) => new TextEncoder().encode(text);
 
 describe('StreamTap', () => {
-  it('records open, response, raw chunks and parsed events with the time of their last chunk', () => {
+  it('records open, response and raw chunks; events get the time of the chunk that completed them', () => {
     const { target, batches } = relayedWindow();
     const outbox = new Outbox(target);
     const tap = new StreamTap(outbox, request, 'http://127.0.0.1/page');
@@ -42,17 +51,16 @@ describe('StreamTap', () => {
     tap.end(1005);
     outbox.flush();
     const got = records(batches);
+    // The page sends raw chunks only: no parsed items (that work is done off the page's thread).
     expect(got.map((r) => r.type)).toEqual([
       'stream-open',
       'stream-response',
       'stream-chunk',
-      'sse',
       'stream-chunk',
       'stream-chunk',
-      'sse',
       'stream-state',
     ]);
-    const events = got.flatMap((r) => (r.type === 'sse' && r.item.kind === 'event' ? [r.item] : []));
+    const events = eventsOf(modelOf(got));
     expect(events.map((e) => [e.data, e.time])).toEqual([
       ['a', 1002],
       ['b', 1004],
@@ -76,8 +84,7 @@ describe('StreamTap', () => {
     tap.bytes(bytes(stream.slice(12)), 12); // nothing new
     outbox.flush();
     const got = records(batches);
-    const data = got.flatMap((r) => (r.type === 'sse' && r.item.kind === 'event' ? [r.item.data] : []));
-    expect(data).toEqual(['1', '2']);
+    expect(eventsOf(modelOf(got)).map((e) => e.data)).toEqual(['1', '2']);
     const raw = got.flatMap((r) => (r.type === 'stream-chunk' ? [r.text] : [])).join('');
     expect(raw).toBe(stream);
     const byteCount = got.reduce((sum, r) => sum + (r.type === 'stream-chunk' ? r.bytes : 0), 0);
@@ -94,12 +101,31 @@ describe('StreamTap', () => {
     tap.setState('error', 'network-error');
     outbox.flush();
     const got = records(batches);
-    const events = got.flatMap((r) => (r.type === 'sse' && r.item.kind === 'event' ? [r.item.data] : []));
-    expect(events).toEqual(['kept']);
-    const warnings = got.flatMap((r) => (r.type === 'sse' && r.item.kind === 'warning' ? [r.item.code] : []));
+    const model = modelOf(got);
+    expect(eventsOf(model).map((e) => e.data)).toEqual(['kept']);
+    const warnings = model.items.flatMap(({ item }) => (item.kind === 'warning' ? [item.code] : []));
     expect(warnings).toEqual(['incomplete-final-event']);
     const states = got.flatMap((r) => (r.type === 'stream-state' ? [r.state] : []));
     expect(states).toEqual(['closed']);
+  });
+
+  it('groups consecutive EventSource items of one stream into one record', () => {
+    const { target, batches } = relayedWindow();
+    const outbox = new Outbox(target);
+    const a = new StreamTap(outbox, { ...request, kind: 'eventsource' }, '');
+    const b = new StreamTap(outbox, { ...request, kind: 'eventsource' }, '');
+    const event = (data: string) => ({ kind: 'event' as const, type: 'message', data, lastEventId: '', time: 1 });
+    a.item(event('a1'));
+    a.item(event('a2'));
+    b.item(event('b1'));
+    a.item(event('a3'));
+    outbox.flush();
+    const sse = records(batches).flatMap((r) => (r.type === 'sse' ? [[r.stream, r.items.map((i) => (i as { data: string }).data)]] : []));
+    expect(sse).toEqual([
+      [a.id, ['a1', 'a2']],
+      [b.id, ['b1']],
+      [a.id, ['a3']],
+    ]);
   });
 
   it('gives each stream of a document its own id', () => {

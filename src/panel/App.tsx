@@ -17,7 +17,7 @@ interface Props {
 export function App({ link, version, pageUrl }: Props) {
   const store = link.store;
   const [selectedConnection, setSelectedConnection] = useState<string | null>(null);
-  const [selectedSeq, setSelectedSeq] = useState<number | null>(null);
+  const [selectedId, setSelectedId] = useState<number | null>(null);
   const connections = useMemo(() => store.connectionList, [version]);
   const items = useMemo(
     () =>
@@ -27,7 +27,7 @@ export function App({ link, version, pageUrl }: Props) {
     [version, selectedConnection],
   );
   const eventCount = useMemo(() => connections.reduce((sum, c) => sum + c.eventCount, 0), [connections]);
-  const selected = selectedSeq === null ? undefined : items.find((logged) => logged.seq === selectedSeq);
+  const selected = selectedId === null ? undefined : items.find((logged) => logged.id === selectedId);
   const hasEventSource = connections.some((c) => c.kind === 'eventsource');
 
   return (
@@ -76,7 +76,7 @@ export function App({ link, version, pageUrl }: Props) {
             selectedId={selectedConnection}
             onSelect={(id) => {
               setSelectedConnection(id);
-              setSelectedSeq(null);
+              setSelectedId(null);
             }}
           />
           {hasEventSource ? <div class="banner info">{t('eventSourceBlindSpot')}</div> : null}
@@ -85,8 +85,8 @@ export function App({ link, version, pageUrl }: Props) {
               items={items}
               connections={store.connections}
               showConnection={selectedConnection === null}
-              selectedSeq={selectedSeq}
-              onSelect={setSelectedSeq}
+              selectedId={selectedId}
+              onSelect={setSelectedId}
             />
             {selected ? (
               <EventDetail logged={selected} connection={store.connections.get(selected.connectionId)} />

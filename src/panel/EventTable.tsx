@@ -45,11 +45,11 @@ interface Props {
   items: LoggedItem[];
   connections: Map<string, Connection>;
   showConnection: boolean;
-  selectedSeq: number | null;
-  onSelect(seq: number): void;
+  selectedId: number | null;
+  onSelect(id: number): void;
 }
 
-export function EventTable({ items, connections, showConnection, selectedSeq, onSelect }: Props) {
+export function EventTable({ items, connections, showConnection, selectedId, onSelect }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const { rows, totalHeight, virtualizer } = useVirtualRows(items.length, ROW_HEIGHT, () => scroller.current);
   const stickToBottom = useRef(true);
@@ -89,14 +89,14 @@ export function EventTable({ items, connections, showConnection, selectedSeq, on
             const connection = connections.get(logged.connectionId);
             return (
               <div
-                key={logged.seq}
+                key={logged.id}
                 role="row"
                 aria-rowindex={row.index + 1}
-                aria-selected={logged.seq === selectedSeq}
-                class={`event-row kind-${item.kind}${logged.seq === selectedSeq ? ' selected' : ''}`}
+                aria-selected={logged.id === selectedId}
+                class={`event-row kind-${item.kind}${logged.id === selectedId ? ' selected' : ''}`}
                 style={{ transform: `translateY(${row.start}px)`, height: `${ROW_HEIGHT}px` }}
-                onClick={() => onSelect(logged.seq)}
-                data-seq={logged.seq}
+                onClick={() => onSelect(logged.id)}
+                data-item-id={logged.id}
               >
                 <span role="cell" class="col-time">{clockTime(item.time)}</span>
                 <span role="cell" class="col-type">{itemTypeLabel(item)}</span>
