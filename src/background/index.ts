@@ -128,3 +128,6 @@ browser.tabs.onRemoved.addListener((tabId: number) => {
   logs.delete(tabId);
   panelsByTab.delete(tabId);
 });
+
+// Inspection from the worker's DevTools console (and by the end-to-end tests): the logs by tab id.
+(globalThis as { sseDevtools?: { logs: Map<number, TabLog> } }).sseDevtools = { logs };

@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Frame, type Page, type Worker } from 'playwright-core';
+import type { StoredRecord } from '../../src/protocol';
 
 export const CHROME_PATH = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 export const EXTENSION_DIR = resolve(import.meta.dirname, '../../dist/chrome');
@@ -107,4 +108,12 @@ export async function openSsePanel(browser: ExtensionBrowser, page: Page): Promi
   }, 20_000);
   await found.panel.waitForSelector('.panel', { timeout: 15_000 });
   return found;
+}
+
+/** Every record the background stored, over all tabs, read from the worker (see background/index.ts). */
+export async function storedRecords(browser: ExtensionBrowser): Promise<StoredRecord[]> {
+  return browser.serviceWorker.evaluate(() => {
+    const hook = (globalThis as unknown as { sseDevtools: { logs: Map<number, { records: unknown[] }> } }).sseDevtools;
+    return [...hook.logs.values()].flatMap((log) => log.records) as never;
+  });
 }
