@@ -118,6 +118,17 @@ export interface StreamRequestBodyRecord {
 }
 
 /**
+ * The page started listening for an event type on an EventSource (named types are only
+ * dispatched, and so only visible to us, when someone listens for them).
+ */
+export interface StreamListenRecord {
+  type: 'stream-listen';
+  stream: string;
+  eventType: string;
+  time: number;
+}
+
+/**
  * Items an EventSource dispatched (consecutive items of one stream share a record). fetch/XHR
  * streams send only their raw chunks: the items are derived from those by our parser outside the
  * page (core/log-store.ts), which keeps the page's work to one decode and one append per chunk.
@@ -141,6 +152,7 @@ export type PageRecord =
   | StreamStateRecord
   | StreamChunkRecord
   | StreamRequestBodyRecord
+  | StreamListenRecord
   | SseItemRecord
   | CaptureIssueRecord;
 
@@ -299,6 +311,8 @@ export function isPageRecord(v: unknown): v is PageRecord {
       return isString(v.stream) && isString(v.text) && isNumber(v.bytes) && isTime(v.time);
     case 'stream-request-body':
       return isString(v.stream) && isBodyText(v.body) && isTime(v.time);
+    case 'stream-listen':
+      return isString(v.stream) && isString(v.eventType) && isTime(v.time);
     case 'sse':
       return isString(v.stream) && Array.isArray(v.items) && v.items.every(isSseItem);
     case 'capture-issue':

@@ -86,6 +86,10 @@ export interface SseDevtoolsExtras {
   frameUrl: string;
   frameId: number;
   withCredentials?: boolean;
+  /** Captured although not served as text/event-stream (the request asked for an event stream). */
+  mislabelled: boolean;
+  /** EventSource: the event types the page listened for (only those are visible). */
+  listenedTypes?: string[];
   state: Connection['state'];
   stateReason?: Connection['stateReason'];
   transitions: StateTransition[];
@@ -138,6 +142,8 @@ function entryFor(connection: Connection, items: LoggedItem[], options: HarOptio
     frameUrl: connection.frameUrl,
     frameId: connection.frameId,
     withCredentials: connection.withCredentials,
+    mislabelled: connection.mislabelled,
+    ...(connection.kind === 'eventsource' ? { listenedTypes: connection.listenedTypes } : {}),
     state: connection.state,
     stateReason: connection.stateReason,
     transitions: connection.transitions,

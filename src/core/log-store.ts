@@ -49,6 +49,11 @@ export interface Connection {
   frameId: number;
   startTime: number;
   response?: ConnectionResponse;
+  /**
+   * The response was captured although its Content-Type is not text/event-stream (text/plain,
+   * application/octet-stream or none), because the request asked for an event stream.
+   */
+  mislabelled: boolean;
   state: StreamState;
   stateReason?: StateReason;
   transitions: StateTransition[];
@@ -61,6 +66,8 @@ export interface Connection {
   /** The raw stream text as the page read it, chunk by chunk (fetch/XHR only). */
   chunks: string[];
   eventCount: number;
+  /** EventSource only: the event types the page listens for (others are not dispatched, so not seen). */
+  listenedTypes: string[];
   /** Count of each event type received. */
   eventTypes: Map<string, number>;
 }
@@ -76,8 +83,10 @@ export interface LoggedItem {
 
 export class LogStore {
   readonly connections = new Map<string, Connection>();
-  /** Every item (event, comment, retry, ignored field, warning) in arrival order. */
+  /** Every item (event, comment, retry, ignored field, warning) in arrival order; `items[i].id === i`. */
   items: LoggedItem[] = [];
+  /** The same items, by connection id. */
+  readonly itemsByConnection = new Map<string, LoggedItem[]>();
   captureIssues: CaptureIssueRecord[] = [];
   stats: LogStats = { invalid: 0, dropped: 0, droppedReasons: [] };
   /** Bumped on every change, so views can tell cheaply whether to re-render. */
@@ -97,7 +106,9 @@ export class LogStore {
   reset(): void {
     this.connections.clear();
     this.parsers.clear();
+    this.itemsByConnection.clear();
     this.items = [];
+    this.nextItemId = 0;
     this.captureIssues = [];
     this.stats = { invalid: 0, dropped: 0, droppedReasons: [] };
     this.version++;
@@ -122,12 +133,14 @@ export class LogStore {
         frameUrl: '',
         frameId,
         startTime: time,
+        mislabelled: false,
         state: 'open',
         transitions: [],
         lastTime: time,
         bytes: 0,
         chunks: [],
         eventCount: 0,
+        listenedTypes: [],
         eventTypes: new Map(),
       };
       this.connections.set(id, connection);
@@ -149,12 +162,14 @@ export class LogStore {
           frameUrl: record.frameUrl,
           frameId: record.frameId,
           startTime: record.time,
+          mislabelled: false,
           state: 'connecting',
           transitions: [{ state: 'connecting', time: record.time }],
           lastTime: record.time,
           bytes: 0,
           chunks: [],
           eventCount: 0,
+          listenedTypes: [],
           eventTypes: new Map(),
         });
         return;
@@ -170,6 +185,7 @@ export class LogStore {
           url: record.url,
           time: record.time,
         };
+        connection.mislabelled = !/^\s*text\/event-stream\s*(;|$)/i.test(record.contentType);
         connection.lastTime = Math.max(connection.lastTime, record.time);
         return;
       }
@@ -201,6 +217,11 @@ export class LogStore {
         this.addParsed(connection, record.seq);
         return;
       }
+      case 'stream-listen': {
+        const connection = this.connection(record.stream, record.frameId, record.time);
+        if (!connection.listenedTypes.includes(record.eventType)) connection.listenedTypes.push(record.eventType);
+        return;
+      }
       case 'stream-request-body': {
         this.connection(record.stream, record.frameId, record.time).requestBody = record.body;
         return;
@@ -224,7 +245,14 @@ export class LogStore {
       connection.eventTypes.set(item.type, (connection.eventTypes.get(item.type) ?? 0) + 1);
     }
     connection.lastTime = Math.max(connection.lastTime, item.time);
-    this.items.push({ id: this.nextItemId++, seq, connectionId: connection.id, item });
+    const logged: LoggedItem = { id: this.nextItemId++, seq, connectionId: connection.id, item };
+    this.items.push(logged);
+    let ofConnection = this.itemsByConnection.get(connection.id);
+    if (ofConnection === undefined) {
+      ofConnection = [];
+      this.itemsByConnection.set(connection.id, ofConnection);
+    }
+    ofConnection.push(logged);
   }
 
   private addParsed(connection: Connection, seq: number): void {

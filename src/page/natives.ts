@@ -9,19 +9,37 @@
 const ReflectApply = Reflect.apply;
 const ReflectConstruct = Reflect.construct;
 
+interface SchedulerLike {
+  postTask(callback: () => void, options?: { delay?: number }): Promise<unknown>;
+}
+const scheduler = (globalThis as { scheduler?: SchedulerLike }).scheduler;
+
 export const natives = {
   apply: ReflectApply,
   construct: ReflectConstruct,
   defineProperty: Object.defineProperty,
   getOwnPropertyDescriptor: Object.getOwnPropertyDescriptor,
   getPrototypeOf: Object.getPrototypeOf,
+  setPrototypeOf: Object.setPrototypeOf,
+  reflectSetPrototypeOf: Reflect.setPrototypeOf,
+  hasOwnProperty: Object.prototype.hasOwnProperty,
+  objectKeys: Object.keys,
+  objectPrototype: Object.prototype,
+  arrayPrototype: Array.prototype,
   Proxy,
+  Error,
+  TypeError,
+  /** Error.isError: true for real Error objects and DOMExceptions, false for anything else (proxies too). */
+  errorIsError: (Error as { isError?: (value: unknown) => boolean }).isError,
   WeakMap,
   weakMapGet: WeakMap.prototype.get,
   weakMapSet: WeakMap.prototype.set,
   weakMapHas: WeakMap.prototype.has,
   jsonStringify: JSON.stringify,
   promiseThen: Promise.prototype.then,
+  /** scheduler.postTask, where there is one: its delayed tasks take no setTimeout id the page could count. */
+  scheduler,
+  schedulerPostTask: scheduler?.postTask,
   setTimeout: globalThis.setTimeout,
   clearTimeout: globalThis.clearTimeout,
   performanceNow: performance.now,
@@ -69,6 +87,29 @@ export class SafeWeakMap<K extends object, V> {
   has(key: unknown): boolean {
     return call(natives.weakMapHas, this.map, key) as boolean;
   }
+}
+
+/** `Object.hasOwn`, which the page cannot intercept (for our own objects and descriptors). */
+export function hasOwn(object: object, key: PropertyKey): boolean {
+  return call(natives.hasOwnProperty, object, key) as boolean;
+}
+
+/**
+ * The own value of `key` in a property descriptor. Reading `descriptor.get` of a data descriptor
+ * would walk up to Object.prototype, where the page may have put a getter of its own.
+ */
+export function field<T>(descriptor: object, key: 'value' | 'get' | 'set' | 'writable'): T | undefined {
+  return hasOwn(descriptor, key) ? ((descriptor as Record<string, unknown>)[key] as T) : undefined;
+}
+
+/**
+ * `object` with no prototype: for the option bags and descriptors we hand to built-ins, which read
+ * the members they know with [[Get]] and would otherwise reach getters the page put on
+ * Object.prototype (`bubbles`, `get`, `signal`, ...).
+ */
+export function bare<T extends object>(object: T): T {
+  natives.setPrototypeOf(object, null);
+  return object;
 }
 
 /** Getter of an accessor property on a prototype, captured now. */

@@ -9,7 +9,7 @@
  */
 import { PAGE_EVENT, PROTOCOL_VERSION, type PageBatch, type PageRecord } from '../protocol';
 import type { SseItem } from '../core/sse-types';
-import { call, natives } from './natives';
+import { bare, call, hasOwn, natives } from './natives';
 
 const FLUSH_DELAY_MS = 50;
 /** Flush at once when this many records wait (bounds the batch and the page's memory). */
@@ -17,12 +17,58 @@ const FLUSH_AT_RECORDS = 4000;
 /** Records kept while the relay is not (yet) there. */
 const MAX_WAITING_RECORDS = 200_000;
 
+/** Options of the delayed flush task (no prototype: the scheduler reads them with [[Get]]). */
+const FLUSH_TASK_OPTIONS = bare({ delay: FLUSH_DELAY_MS });
+
+/**
+ * An array without a prototype: appending `a[a.length] = x` can never reach a setter the page put
+ * on Array.prototype, and JSON.stringify finds no `toJSON` on it.
+ */
+function bareArray<T>(first?: T): T[] {
+  const array = bare([] as T[]);
+  if (first !== undefined) array[0] = first;
+  return array;
+}
+
+/**
+ * JSON of our own records without JSON.stringify looking up `toJSON` on them: used when the page
+ * has put one on Object.prototype or Array.prototype (it would see, and could change, every record).
+ */
+function safeJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    return value === undefined || typeof value === 'function' ? 'null' : natives.jsonStringify(value);
+  }
+  if (natives.arrayIsArray(value)) {
+    const array = value as unknown[];
+    let out = '[';
+    for (let i = 0; i < array.length; i++) out += (i === 0 ? '' : ',') + safeJson(array[i]);
+    return `${out}]`;
+  }
+  const keys = natives.objectKeys(value);
+  let out = '{';
+  let first = true;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const member = (value as Record<string, unknown>)[key];
+    if (member === undefined || typeof member === 'function') continue;
+    out += `${first ? '' : ','}${natives.jsonStringify(key)}:${safeJson(member)}`;
+    first = false;
+  }
+  return `${out}}`;
+}
+
+function pageHasToJson(): boolean {
+  return hasOwn(natives.objectPrototype, 'toJSON') || hasOwn(natives.arrayPrototype, 'toJSON');
+}
+
 export class Outbox {
-  private records: PageRecord[] = [];
+  private records: PageRecord[] = bareArray();
   /** Records and grouped items waiting: what the batch bound counts. */
   private waiting = 0;
   private dropped = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** A flush is scheduled; `scheduled` names it (an earlier flush makes it stale). */
+  private scheduled = 0;
+  private flushes = 0;
   private relayReady = false;
 
   constructor(private readonly target: EventTarget) {
@@ -50,7 +96,7 @@ export class Outbox {
     const records = this.records;
     const last = records[records.length - 1];
     if (last === undefined || last.type !== 'sse' || last.stream !== stream) {
-      this.add({ type: 'sse', stream, items: [item] });
+      this.add({ type: 'sse', stream, items: bareArray(item) });
       return;
     }
     if (this.waiting >= MAX_WAITING_RECORDS) {
@@ -64,24 +110,44 @@ export class Outbox {
   private counted(): void {
     this.waiting++;
     if (this.waiting >= FLUSH_AT_RECORDS && this.relayReady) this.flush();
-    else if (this.timer === undefined) {
-      this.timer = call(natives.setTimeout, globalThis, () => this.flush(), FLUSH_DELAY_MS);
+    else if (this.scheduled === 0) this.schedule();
+  }
+
+  /**
+   * Flushes in FLUSH_DELAY_MS. scheduler.postTask takes no timer id: with setTimeout, the page
+   * would see a gap in the ids of its own timers.
+   */
+  private schedule(): void {
+    const flush = ++this.flushes;
+    this.scheduled = flush;
+    const run = () => {
+      try {
+        if (this.scheduled === flush) this.flush();
+      } catch {
+        // Nothing may reach the page (a throw here would reject the task's promise).
+      }
+    };
+    if (natives.schedulerPostTask !== undefined) {
+      try {
+        call(natives.schedulerPostTask, natives.scheduler, run, FLUSH_TASK_OPTIONS);
+        return;
+      } catch {
+        // Fall back to a timer.
+      }
     }
+    call(natives.setTimeout, globalThis, run, FLUSH_DELAY_MS);
   }
 
   flush(): void {
-    if (this.timer !== undefined) {
-      call(natives.clearTimeout, globalThis, this.timer);
-      this.timer = undefined;
-    }
+    this.scheduled = 0;
     if (!this.relayReady || (this.waiting === 0 && this.dropped === 0)) return;
     const batch: PageBatch = { v: PROTOCOL_VERSION, dropped: this.dropped, records: this.records };
-    this.records = [];
+    this.records = bareArray();
     this.waiting = 0;
     this.dropped = 0;
     let json: string;
     try {
-      json = natives.jsonStringify(batch);
+      json = pageHasToJson() ? safeJson(batch) : natives.jsonStringify(batch);
     } catch {
       // A record we built cannot be serialized: never expected; count rather than lose silently.
       this.dropped += batch.records.length;
@@ -91,7 +157,7 @@ export class Outbox {
   }
 
   private dispatch(type: string, detail: string | null): void {
-    const event = new natives.CustomEvent(type, { detail });
+    const event = new natives.CustomEvent(type, bare({ detail }));
     call(natives.dispatchEvent, this.target, event);
   }
 }

@@ -104,6 +104,11 @@ export class StreamTap {
     this.setState('closed', 'ended-by-server', undefined, time);
   }
 
+  /** The page listens for `eventType` on this EventSource (so its events will be dispatched). */
+  listening(eventType: string, time = now()): void {
+    this.outbox.add({ type: 'stream-listen', stream: this.id, eventType, time });
+  }
+
   /** An item the browser already parsed (EventSource dispatches events). */
   item(item: SseItem): void {
     if (this.ended) return;
@@ -126,3 +131,19 @@ export function mimeEssence(contentType: string | null | undefined): string {
 }
 
 export const SSE_MIME = 'text/event-stream';
+
+/**
+ * Content types under which servers commonly send SSE by mistake. A response of one of these to a
+ * request that asked for `Accept: text/event-stream` is captured and shown as mislabelled (Chrome's
+ * own EventStream view ignores such streams).
+ */
+const MISLABEL_CANDIDATES = ['', 'text/plain', 'application/octet-stream'];
+
+/** Whether a response with `contentType` to a request that accepts event streams is ours to capture. */
+export function isCapturedContentType(contentType: string, requestAcceptsEventStream: boolean): boolean {
+  const essence = mimeEssence(contentType);
+  if (essence === SSE_MIME) return true;
+  if (!requestAcceptsEventStream) return false;
+  for (let i = 0; i < MISLABEL_CANDIDATES.length; i++) if (MISLABEL_CANDIDATES[i] === essence) return true;
+  return false;
+}

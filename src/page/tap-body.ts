@@ -10,9 +10,73 @@
  * `new Response(body)` and consumed from there.
  */
 import type { StreamTap } from './stream-tap';
-import { natives, SafeWeakMap } from './natives';
+import { bare, call, field, getter, natives, now, read, SafeWeakMap } from './natives';
 import { guard, observePromise, wrapGetter, wrapMethod } from './disguise';
-import { now } from './natives';
+
+// Brand checks and reads that run no code of the page's (no instanceof: the page can give a
+// constructor its own Symbol.hasInstance; no property reads on objects the page may have made).
+const typedArrayTag = getter<string | undefined>(natives.getPrototypeOf(Uint8Array.prototype) as object, Symbol.toStringTag);
+const arrayBufferByteLength = getter<number>(ArrayBuffer.prototype, 'byteLength');
+const domExceptionName = globalThis.DOMException ? getter<string>(DOMException.prototype, 'name') : undefined;
+const domExceptionMessage = globalThis.DOMException ? getter<string>(DOMException.prototype, 'message') : undefined;
+const TransformStreamCtor = globalThis.TransformStream;
+const readableLocked = globalThis.ReadableStream ? getter<boolean>(ReadableStream.prototype, 'locked') : undefined;
+const writableLocked = globalThis.WritableStream ? getter<boolean>(WritableStream.prototype, 'locked') : undefined;
+const abortSignalAborted = globalThis.AbortSignal ? getter<boolean>(AbortSignal.prototype, 'aborted') : undefined;
+/** TransformStreamDefaultController.prototype.enqueue, taken from a controller (the interface may not be global). */
+let transformEnqueue: ((this: unknown, chunk: unknown) => void) | undefined;
+try {
+  new TransformStreamCtor({
+    start(controller) {
+      transformEnqueue = controller.enqueue;
+    },
+  });
+} catch {
+  transformEnqueue = undefined;
+}
+
+/** Whether `get` (a getter of some interface) accepts `value`: a brand check that runs no page code. */
+function isA(get: ((this: unknown) => unknown) | undefined, value: unknown): boolean {
+  if (get === undefined || (typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
+  try {
+    call(get, value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isUint8Array(value: unknown): value is Uint8Array {
+  return read(typedArrayTag, value) === 'Uint8Array';
+}
+
+/** A data property of `object` or its prototypes (getters are the page's business: not run). */
+function dataProperty(object: object, key: string): string {
+  let o: object | null = object;
+  for (let depth = 0; o !== null && depth < 32; depth++) {
+    const descriptor = natives.getOwnPropertyDescriptor(o, key);
+    if (descriptor !== undefined) {
+      const value = field(descriptor, 'value');
+      return typeof value === 'string' ? value : '';
+    }
+    o = natives.getPrototypeOf(o);
+  }
+  return '';
+}
+
+/** Name and message of what a stream failed or was cancelled with, read without running page code. */
+function describeReason(reason: unknown): { name: string; message: string } {
+  if (typeof reason !== 'object' || reason === null) {
+    return { name: '', message: typeof reason === 'function' ? '' : natives.String(reason) };
+  }
+  if (isA(domExceptionName, reason)) {
+    return { name: read(domExceptionName, reason) ?? '', message: read(domExceptionMessage, reason) ?? '' };
+  }
+  if (natives.errorIsError !== undefined && call(natives.errorIsError, natives.Error, reason)) {
+    return { name: dataProperty(reason, 'name'), message: dataProperty(reason, 'message') };
+  }
+  return { name: '', message: '' };
+}
 
 /** A consumer's view of a tapped body: each branch counts its own offset into the bytes. */
 class BodyBranch {
@@ -20,7 +84,7 @@ class BodyBranch {
   constructor(readonly tap: StreamTap) {}
 
   onChunk(value: unknown): void {
-    if (!(value instanceof natives.Uint8Array)) return;
+    if (!isUint8Array(value)) return;
     const time = now();
     this.tap.bytes(value, this.offset, time);
     this.offset += value.byteLength;
@@ -33,13 +97,17 @@ class BodyBranch {
   }
 
   onError(error: unknown): void {
-    const name = error instanceof Error || (typeof error === 'object' && error !== null) ? (error as Error).name : '';
-    const message = typeof error === 'object' && error !== null ? natives.String((error as Error).message) : natives.String(error);
+    const { name, message } = describeReason(error);
     this.tap.setState('error', name === 'AbortError' ? 'aborted' : 'network-error', message);
   }
 
   onCancel(reason: unknown): void {
-    this.tap.setState('closed', 'cancelled-by-page', reason === undefined ? undefined : natives.String(reason));
+    if (reason === undefined) {
+      this.tap.setState('closed', 'cancelled-by-page');
+      return;
+    }
+    const { name, message } = describeReason(reason);
+    this.tap.setState('closed', 'cancelled-by-page', name === '' ? message : `${name}: ${message}`);
   }
 }
 
@@ -62,15 +130,90 @@ function branchOfBody(response: unknown, body: unknown): void {
 
 /** A TransformStream that shows each chunk to `branch` and passes it on unchanged. */
 function tappingTransform(branch: BodyBranch): TransformStream {
-  return new TransformStream({
-    transform(chunk, controller) {
-      guard(() => branch.onChunk(chunk));
-      controller.enqueue(chunk);
-    },
-    flush() {
-      guard(() => branch.tap.end());
-    },
-  });
+  return new TransformStreamCtor(
+    bare({
+      transform(chunk: unknown, controller: TransformStreamDefaultController) {
+        guard(() => branch.onChunk(chunk));
+        call(transformEnqueue!, controller, chunk);
+      },
+      flush() {
+        guard(() => branch.tap.end());
+      },
+    }),
+    // Default strategies, given explicitly: left out, the browser makes `{}`s and reads
+    // highWaterMark/size from Object.prototype.
+    bare({}),
+    bare({}),
+  );
+}
+
+/**
+ * The page's arguments to pipeThrough/pipeTo read the way the browser reads them (each dictionary
+ * member once, in order, stopping where the browser would throw), so that we can check them before
+ * we put our stage in front, and then hand the browser our copy: the page's getters run once.
+ */
+interface PipeArguments {
+  /** What to pass to the native method in place of the page's arguments. */
+  args: unknown[];
+  /** False when the native method will throw (or reject) on them: call it, tap nothing. */
+  valid: boolean;
+  preventCancel: boolean;
+}
+
+/** A copy of the trap's argument list (Array.prototype.slice would consult the page's species). */
+function copyOf(args: unknown[]): unknown[] {
+  const copy: unknown[] = bare([]);
+  for (let i = 0; i < args.length; i++) copy[i] = args[i];
+  return copy;
+}
+
+function isDictionaryValue(value: unknown): boolean {
+  return value === undefined || value === null || typeof value === 'object' || typeof value === 'function';
+}
+
+/** StreamPipeOptions: preventAbort, preventCancel, preventClose, signal (WebIDL reads them in that order). */
+function readPipeOptions(options: unknown): { copy: unknown; valid: boolean; preventCancel: boolean } {
+  if (options === undefined || options === null) return { copy: options, valid: true, preventCancel: false };
+  if (!isDictionaryValue(options)) return { copy: options, valid: false, preventCancel: false };
+  const page = options as Record<string, unknown>;
+  const copy: Record<string, unknown> = bare({});
+  copy.preventAbort = page.preventAbort;
+  copy.preventCancel = page.preventCancel;
+  copy.preventClose = page.preventClose;
+  const signal = page.signal;
+  if (signal !== undefined) copy.signal = signal;
+  return { copy, valid: signal === undefined || isA(abortSignalAborted, signal), preventCancel: !!copy.preventCancel };
+}
+
+function readPipeThroughArguments(stream: unknown, args: unknown[]): PipeArguments {
+  const copied = copyOf(args);
+  const pair = args[0];
+  const invalid = { args: copied, valid: false, preventCancel: false };
+  if (pair === undefined || pair === null || !isDictionaryValue(pair)) return invalid;
+  const page = pair as Record<string, unknown>;
+  const copy: Record<string, unknown> = bare({});
+  copied[0] = copy;
+  const readable = page.readable;
+  if (readable !== undefined) copy.readable = readable;
+  if (!isA(readableLocked, readable)) return invalid;
+  const writable = page.writable;
+  if (writable !== undefined) copy.writable = writable;
+  if (!isA(writableLocked, writable)) return invalid;
+  const options = readPipeOptions(args[1]);
+  if (args.length > 1) copied[1] = options.copy;
+  const valid = options.valid && read(readableLocked, stream) === false && read(writableLocked, writable) === false;
+  return { args: copied, valid, preventCancel: options.preventCancel };
+}
+
+function readPipeToArguments(stream: unknown, args: unknown[]): PipeArguments {
+  const copied = copyOf(args);
+  const destination = args[0];
+  // The destination is checked before the options are read: a bad one leaves them unread.
+  if (!isA(writableLocked, destination)) return { args: copied, valid: false, preventCancel: false };
+  const options = readPipeOptions(args[1]);
+  if (args.length > 1) copied[1] = options.copy;
+  const valid = options.valid && read(readableLocked, stream) === false && read(writableLocked, destination) === false;
+  return { args: copied, valid, preventCancel: options.preventCancel };
 }
 
 export function installBodyTaps(): void {
@@ -98,8 +241,8 @@ export function installBodyTaps(): void {
         result,
         (value) => {
           if (typeof value === 'string') tap.text(value);
-          else if (value instanceof natives.ArrayBuffer) tap.bytes(new natives.Uint8Array(value), 0);
-          else if (value instanceof natives.Uint8Array) tap.bytes(value, 0);
+          else if (isA(arrayBufferByteLength, value)) tap.bytes(new natives.Uint8Array(value as ArrayBuffer), 0);
+          else if (isUint8Array(value)) tap.bytes(value, 0);
           tap.end();
         },
         (error) => new BodyBranch(tap).onError(error),
@@ -152,27 +295,25 @@ export function installBodyTaps(): void {
   });
 
   const nativePipeThrough = RS.pipeThrough;
+  // Our stage goes first (cancellation and errors flow through it as through any pipe), then the
+  // page's: only once the page's arguments are known to be good, so that a call the browser
+  // rejects leaves the stream as it was (unlocked).
   wrapMethod(RS, 'pipeThrough', (original, stream, args) => {
     const branch = streams.get(stream);
-    if (branch === undefined) return natives.apply(original, stream, args);
-    const options = args[1] as StreamPipeOptions | undefined;
-    // Our stage first (cancellation and errors flow through it as through any pipe), then the page's.
-    const tapped = natives.apply(nativePipeThrough, stream, [
-      tappingTransform(branch),
-      { preventCancel: options?.preventCancel === true },
-    ]);
-    return natives.apply(original, tapped, args);
+    if (branch === undefined || transformEnqueue === undefined) return natives.apply(original, stream, args);
+    const pipe = readPipeThroughArguments(stream, args);
+    if (!pipe.valid) return natives.apply(original, stream, pipe.args);
+    const tapped = natives.apply(nativePipeThrough, stream, [tappingTransform(branch), bare({ preventCancel: pipe.preventCancel })]);
+    return natives.apply(original, tapped, pipe.args);
   });
 
   wrapMethod(RS, 'pipeTo', (original, stream, args) => {
     const branch = streams.get(stream);
-    if (branch === undefined) return natives.apply(original, stream, args);
-    const options = args[1] as StreamPipeOptions | undefined;
-    const tapped = natives.apply(nativePipeThrough, stream, [
-      tappingTransform(branch),
-      { preventCancel: options?.preventCancel === true },
-    ]);
-    return natives.apply(original, tapped, args);
+    if (branch === undefined || transformEnqueue === undefined) return natives.apply(original, stream, args);
+    const pipe = readPipeToArguments(stream, args);
+    if (!pipe.valid) return natives.apply(original, stream, pipe.args);
+    const tapped = natives.apply(nativePipeThrough, stream, [tappingTransform(branch), bare({ preventCancel: pipe.preventCancel })]);
+    return natives.apply(original, tapped, pipe.args);
   });
 
   installIteratorTaps(RS);

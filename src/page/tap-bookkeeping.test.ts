@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Outbox } from './outbox';
-import { mimeEssence, StreamTap } from './stream-tap';
+import { isCapturedContentType, mimeEssence, StreamTap } from './stream-tap';
 import { PAGE_EVENT, parsePageBatch, type PageRecord, type StoredRecord } from '../protocol';
 import { LogStore } from '../core/log-store';
 
@@ -185,5 +185,17 @@ describe('mimeEssence', () => {
     expect(mimeEssence(' text/event-stream ')).toBe('text/event-stream');
     expect(mimeEssence('text/event-streams')).toBe('text/event-streams');
     expect(mimeEssence(null)).toBe('');
+  });
+});
+
+describe('isCapturedContentType', () => {
+  it('captures text/event-stream always, and likely mislabelled types only when the request asked for SSE', () => {
+    expect(isCapturedContentType('text/event-stream;charset=utf-8', false)).toBe(true);
+    for (const type of ['text/plain; charset=utf-8', 'application/octet-stream', '']) {
+      expect(isCapturedContentType(type, true)).toBe(true);
+      expect(isCapturedContentType(type, false)).toBe(false);
+    }
+    expect(isCapturedContentType('application/json', true)).toBe(false);
+    expect(isCapturedContentType('text/html', true)).toBe(false);
   });
 });

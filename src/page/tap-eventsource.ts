@@ -8,8 +8,8 @@
  * stopImmediatePropagation in the page cannot hide events from us). Named types nobody listens
  * for stay invisible in this mode; the panel says so.
  */
-import { call, getter, natives, now, read, SafeWeakMap } from './natives';
-import { disguiseAs, guard, wrapMethod } from './disguise';
+import { bare, call, getter, natives, now, read, SafeWeakMap } from './natives';
+import { disguisedProxy, guard, wrapMethod } from './disguise';
 import type { Outbox } from './outbox';
 import { StreamTap } from './stream-tap';
 
@@ -17,7 +17,8 @@ const ALWAYS_HEARD = ['open', 'error', 'message'];
 
 interface EventSourceTap {
   tap: StreamTap;
-  heardTypes: Set<string>;
+  /** Event types we listen for (no prototype: `in` never reaches the page's Object.prototype). */
+  heardTypes: Record<string, true>;
   opened: boolean;
   lastEventId: string;
 }
@@ -37,8 +38,9 @@ export function installEventSourceTap(win: typeof globalThis, outbox: Outbox): v
   const taps = new SafeWeakMap<object, EventSourceTap>();
 
   function listen(source: EventSource, state: EventSourceTap, type: string): void {
-    if (state.heardTypes.has(type)) return;
-    state.heardTypes.add(type);
+    if (type in state.heardTypes) return;
+    state.heardTypes[type] = true;
+    if (type !== 'open' && type !== 'error') state.tap.listening(type);
     call(nativeAddEventListener, source, type, (event: Event) => guard(() => onEvent(source, state, event)));
   }
 
@@ -80,7 +82,7 @@ export function installEventSourceTap(win: typeof globalThis, outbox: Outbox): v
     });
   }
 
-  const replacement = new natives.Proxy(NativeEventSource, {
+  const replacement = disguisedProxy(NativeEventSource, {
     construct(target, args, newTarget) {
       const source = natives.construct(target, args, newTarget) as EventSource;
       guard(() => {
@@ -96,14 +98,13 @@ export function installEventSourceTap(win: typeof globalThis, outbox: Outbox): v
           },
           win.location.href,
         );
-        const state: EventSourceTap = { tap, heardTypes: new Set(), opened: false, lastEventId: '' };
+        const state: EventSourceTap = { tap, heardTypes: bare({}), opened: false, lastEventId: '' };
         taps.set(source, state);
-        for (const type of ALWAYS_HEARD) listen(source, state, type);
+        for (let i = 0; i < ALWAYS_HEARD.length; i++) listen(source, state, ALWAYS_HEARD[i]!);
       });
       return source;
     },
   });
-  disguiseAs(replacement, NativeEventSource as unknown as (...args: unknown[]) => unknown);
   // The prototype's `constructor` must lead back to what the page sees as EventSource.
   const constructorDescriptor = natives.getOwnPropertyDescriptor(proto, 'constructor');
   if (constructorDescriptor) natives.defineProperty(proto, 'constructor', { ...constructorDescriptor, value: replacement });

@@ -19,7 +19,7 @@ import {
   requestMethodOf,
   requestUrlOf,
 } from './request-info';
-import { mimeEssence, SSE_MIME, StreamTap, type StreamRequest } from './stream-tap';
+import { isCapturedContentType, StreamTap, type StreamRequest } from './stream-tap';
 import { tapResponse } from './tap-body';
 import { now } from './natives';
 
@@ -77,7 +77,7 @@ export function installFetchTap(win: typeof globalThis, outbox: Outbox): void {
       (response) => {
         const headers = headerList(read(responseHeaders, response));
         const contentType = contentTypeOf(headers);
-        if (mimeEssence(contentType) !== SSE_MIME) return;
+        if (!isCapturedContentType(contentType, acceptsEventStream(pending.requestHeaders))) return;
         const { sink, ...streamRequest } = pending;
         const tap = new StreamTap(
           outbox,

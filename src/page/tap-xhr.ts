@@ -7,8 +7,8 @@
 import { call, getter, natives, now, read, SafeWeakMap } from './natives';
 import { guard, wrapMethod } from './disguise';
 import type { Outbox } from './outbox';
-import { absoluteUrl, contentTypeOf, describeBody } from './request-info';
-import { mimeEssence, SSE_MIME, StreamTap } from './stream-tap';
+import { absoluteUrl, acceptsEventStream, contentTypeOf, describeBody } from './request-info';
+import { isCapturedContentType, StreamTap } from './stream-tap';
 import type { HeaderEntry } from '../protocol';
 
 interface XhrState {
@@ -83,7 +83,7 @@ export function installXhrTap(win: typeof globalThis, outbox: Outbox): void {
       state.decided = true;
       const headers = parseHeaders(call(getAllResponseHeaders, xhr) as string);
       const contentType = contentTypeOf(headers);
-      if (mimeEssence(contentType) !== SSE_MIME) {
+      if (!isCapturedContentType(contentType, acceptsEventStream(state.requestHeaders))) {
         if (state.listener) call(natives.removeEventListener, xhr, 'readystatechange', state.listener);
         return;
       }

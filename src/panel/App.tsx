@@ -4,6 +4,7 @@ import type { LogConnection } from './log-connection';
 import { ConnectionList } from './ConnectionList';
 import { EventTable } from './EventTable';
 import { EventDetail } from './EventDetail';
+import { ConnectionFacts } from './ConnectionFacts';
 import { t } from './i18n';
 import { exportHar } from './export';
 
@@ -21,14 +22,12 @@ export function App({ link, version, pageUrl }: Props) {
   const connections = useMemo(() => store.connectionList, [version]);
   const items = useMemo(
     () =>
-      selectedConnection === null
-        ? store.items
-        : store.items.filter((logged) => logged.connectionId === selectedConnection),
+      selectedConnection === null ? store.items : (store.itemsByConnection.get(selectedConnection) ?? []),
     [version, selectedConnection],
   );
   const eventCount = useMemo(() => connections.reduce((sum, c) => sum + c.eventCount, 0), [connections]);
-  const selected = selectedId === null ? undefined : items.find((logged) => logged.id === selectedId);
-  const hasEventSource = connections.some((c) => c.kind === 'eventsource');
+  const selected = selectedId === null ? undefined : store.items[selectedId];
+  const selectedConnectionData = selectedConnection === null ? undefined : store.connections.get(selectedConnection);
 
   return (
     <div class="panel">
@@ -79,7 +78,7 @@ export function App({ link, version, pageUrl }: Props) {
               setSelectedId(null);
             }}
           />
-          {hasEventSource ? <div class="banner info">{t('eventSourceBlindSpot')}</div> : null}
+          {selectedConnectionData ? <ConnectionFacts connection={selectedConnectionData} items={items} /> : null}
           <div class="lower">
             <EventTable
               items={items}

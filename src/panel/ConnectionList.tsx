@@ -56,6 +56,11 @@ export function ConnectionList({ connections, selectedId, onSelect }: Props) {
               >
                 <td>
                   <span class={`badge kind-${connection.kind}`}>{KIND_LABEL[connection.kind]}</span>
+                  {connection.mislabelled ? (
+                    <span class="badge mislabelled" title={connection.response?.contentType || t('noContentType')}>
+                      {t('mislabelledBadge')}
+                    </span>
+                  ) : null}
                 </td>
                 <td>{connection.method}</td>
                 <td class="wide url">

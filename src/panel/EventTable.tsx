@@ -2,12 +2,12 @@
  * The event table: every item of the selected connection(s), virtualized. Page data is only ever
  * set as text (JSX text nodes), never as HTML.
  */
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Connection, LoggedItem } from '../core/log-store';
 import { clockTime, preview, splitUrl } from '../core/format';
 import type { SseItem } from '../core/sse-types';
 import { t } from './i18n';
-import { useVirtualRows } from './useVirtualRows';
+import { virtualWindow } from '../core/virtual-window';
 
 const ROW_HEIGHT = 21;
 
@@ -51,19 +51,39 @@ interface Props {
 
 export function EventTable({ items, connections, showConnection, selectedId, onSelect }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
-  const { rows, totalHeight, virtualizer } = useVirtualRows(items.length, ROW_HEIGHT, () => scroller.current);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewportHeight, setViewportHeight] = useState(400);
   const stickToBottom = useRef(true);
+  // Never more rows than the window can show, even if a layout bug lets the scroller grow.
+  const view = virtualWindow(items.length, ROW_HEIGHT, scrollTop, Math.min(viewportHeight, window.innerHeight));
+
+  // Track the viewport's height (the panel is resized with DevTools).
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (element === null) return;
+    const observer = new ResizeObserver(() => setViewportHeight(element.clientHeight));
+    observer.observe(element);
+    setViewportHeight(element.clientHeight);
+    return () => observer.disconnect();
+  }, []);
 
   // Auto-scroll while the user is at the bottom; scrolling up stops it.
   useEffect(() => {
-    if (stickToBottom.current && items.length > 0) virtualizer.scrollToIndex(items.length - 1, { align: 'end' });
-  }, [items.length, virtualizer]);
+    const element = scroller.current;
+    if (element === null || !stickToBottom.current) return;
+    element.scrollTop = element.scrollHeight;
+    setScrollTop(element.scrollTop);
+  }, [items.length, view.scrollHeight]);
 
   const onScroll = () => {
     const element = scroller.current;
     if (element === null) return;
     stickToBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < ROW_HEIGHT * 2;
+    setScrollTop(element.scrollTop);
   };
+
+  const rows: number[] = [];
+  for (let index = view.start; index < view.end; index++) rows.push(index);
 
   return (
     <div class="events" role="region" aria-label={t('events')}>
@@ -82,19 +102,19 @@ export function EventTable({ items, connections, showConnection, selectedId, onS
         aria-label={t('eventsTableLabel')}
         aria-rowcount={items.length}
       >
-        <div style={{ height: `${totalHeight}px`, position: 'relative' }} role="rowgroup">
-          {rows.map((row) => {
-            const logged = items[row.index]!;
+        <div style={{ height: `${view.scrollHeight}px`, position: 'relative' }} role="rowgroup">
+          {rows.map((index, position) => {
+            const logged = items[index]!;
             const item = logged.item;
             const connection = connections.get(logged.connectionId);
             return (
               <div
                 key={logged.id}
                 role="row"
-                aria-rowindex={row.index + 1}
+                aria-rowindex={index + 1}
                 aria-selected={logged.id === selectedId}
                 class={`event-row kind-${item.kind}${logged.id === selectedId ? ' selected' : ''}`}
-                style={{ transform: `translateY(${row.start}px)`, height: `${ROW_HEIGHT}px` }}
+                style={{ transform: `translateY(${view.offset + position * ROW_HEIGHT}px)`, height: `${ROW_HEIGHT}px` }}
                 onClick={() => onSelect(logged.id)}
                 data-item-id={logged.id}
               >

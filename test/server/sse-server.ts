@@ -30,6 +30,8 @@ export interface RequestLogEntry {
   closedAt?: number;
   /** Set with closedAt: true when the server ended the response, false when the connection was cut first. */
   completed?: boolean;
+  /** /test/flood only: bytes handed to the socket so far (writes wait for 'drain'). */
+  bytesWritten?: number;
 }
 
 export interface StartedServer {
@@ -374,6 +376,78 @@ function testStream(req: IncomingMessage, res: ServerResponse, query: URLSearchP
   next();
 }
 
+/**
+ * 11. GET /test/long-line?mb=N: one event whose single data line is N MiB of "x" (then a short
+ * event "after"), written in 1 MiB pieces: the per-event cap case.
+ */
+function longLine(res: ServerResponse, query: URLSearchParams): void {
+  const mb = intParam(query, 'mb', 50, 1, 200);
+  res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
+  const piece = Buffer.alloc(1024 * 1024, 'x');
+  let written = 0;
+  const next = () => {
+    if (written === 0) res.write('data: ');
+    while (written < mb) {
+      written++;
+      if (!res.write(piece)) return void res.once('drain', next);
+    }
+    res.end('\n\ndata: after\n\n');
+  };
+  next();
+}
+
+/** 12. GET /test/many?count=N: N tiny events ("data: <i>"), written in 64 KiB pieces, then the end. */
+function many(res: ServerResponse, query: URLSearchParams): void {
+  const count = intParam(query, 'count', 1_000_000, 1, 5_000_000);
+  res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
+  let i = 0;
+  const next = () => {
+    while (i < count) {
+      let piece = '';
+      while (i < count && piece.length < 65536) piece += `data: ${++i}\n\n`;
+      if (!res.write(piece)) return void res.once('drain', next);
+    }
+    res.end();
+  };
+  next();
+}
+
+/**
+ * 13. GET /test/hostile: an SSE response whose header, event type, id and data carry HTML and
+ * script payloads (they must render inert in the panel).
+ */
+function hostile(res: ServerResponse): void {
+  const payload = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+  res.writeHead(200, {
+    'Content-Type': 'text/event-stream',
+    'X-Payload': '<b onmouseover="window.__pwned=3">bold</b>',
+  });
+  res.end(`: ${payload}\nevent: ${payload}\nid: ${payload}\ndata: ${payload}\n\n`);
+}
+
+/**
+ * 14. GET /test/flood: a text/event-stream of 64 KiB comments (up to 1 GiB), each written as soon
+ * as the client takes the previous one (a full socket buffer waits for 'drain'). The request's
+ * `bytesWritten` says how much a client that does not read still lets through.
+ */
+function flood(res: ServerResponse, entry: RequestLogEntry): void {
+  const sse = new SseStream(res, { connectedComment: false });
+  const chunk = `: ${'x'.repeat(64 * 1024 - 4)}\n\n`;
+  const limit = 1024 * 1024 * 1024;
+  entry.bytesWritten = 0;
+  const pump = (): void => {
+    while (!sse.closed && !res.writableEnded && entry.bytesWritten! < limit) {
+      entry.bytesWritten! += chunk.length;
+      if (!res.write(chunk)) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+    if (entry.bytesWritten! >= limit) sse.end();
+  };
+  pump();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Static pages
 
@@ -457,6 +531,14 @@ export async function startServer(options: { port?: number; host?: string } = {}
         return task(res, query);
       case '/test/stream':
         return testStream(req, res, query, entry.body);
+      case '/test/long-line':
+        return longLine(res, query);
+      case '/test/many':
+        return many(res, query);
+      case '/test/hostile':
+        return hostile(res);
+      case '/test/flood':
+        return flood(res, entry);
       case '/test/json':
         return sendJson(res, 200, { ok: true });
       case '/test/no-content':

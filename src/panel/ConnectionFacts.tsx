@@ -1,0 +1,52 @@
+/**
+ * What the panel must say in words about the selected connection: why a mislabelled stream was
+ * captured, which EventSource event types are visible, and its reconnect chain with the
+ * Last-Event-ID sent and the retry in force. Page data is rendered as text only.
+ */
+import type { Connection, LoggedItem } from '../core/log-store';
+import { reconnectChain, retryInForce } from '../core/connection-facts';
+import { clockTime } from '../core/format';
+import { t } from './i18n';
+
+interface Props {
+  connection: Connection;
+  items: LoggedItem[];
+}
+
+export function ConnectionFacts({ connection, items }: Props) {
+  const lines: { key: string; text: string; tone: 'warn' | 'info' }[] = [];
+  if (connection.mislabelled) {
+    const type = connection.response?.contentType || t('noContentType');
+    lines.push({ key: 'mislabelled', text: t('mislabelledNote', [type]), tone: 'warn' });
+  }
+  if (connection.kind === 'eventsource') {
+    const types = connection.listenedTypes.length > 0 ? connection.listenedTypes.join(', ') : 'message';
+    lines.push({ key: 'listened', text: t('listenedTypes', [types]), tone: 'info' });
+  }
+  reconnectChain(connection).forEach((reconnect, index) => {
+    const reopened =
+      reconnect.reopenedAt === undefined
+        ? ''
+        : t('reopenedAfter', [((reconnect.reopenedAt - reconnect.droppedAt) / 1000).toFixed(3)]);
+    lines.push({
+      key: `reconnect-${index}`,
+      text: t('reconnectLine', [index + 1, clockTime(reconnect.droppedAt), reconnect.lastEventId, reopened]),
+      tone: 'info',
+    });
+  });
+  const retry = retryInForce(items, connection.id);
+  if (retry !== undefined) lines.push({ key: 'retry', text: t('retryInForce', [retry]), tone: 'info' });
+  else if (connection.kind === 'eventsource' && connection.transitions.some((tr) => tr.reason === 'reconnecting')) {
+    lines.push({ key: 'retry', text: t('retryHidden'), tone: 'info' });
+  }
+  if (lines.length === 0) return null;
+  return (
+    <div class="connection-facts" role="region" aria-label={t('connectionInfoLabel')}>
+      {lines.map((line) => (
+        <div key={line.key} class={`banner ${line.tone}`} data-fact={line.key}>
+          {line.text}
+        </div>
+      ))}
+    </div>
+  );
+}
