@@ -34,3 +34,13 @@ export function preview(data: string, max = 300): string {
   const head = data.length > max ? `${data.slice(0, max)}…` : data;
   return head.replace(/\r\n|\r|\n/g, '↵');
 }
+
+/** "850 ms", "12.3 s", "4 min 05 s", "2 h 03 min". */
+export function duration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const seconds = Math.floor(ms / 1000);
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`;
+  return `${Math.floor(seconds / 3600)} h ${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')} min`;
+}

@@ -1,12 +1,14 @@
 /** The SSE panel: toolbar, connections, events and the selected event's detail. */
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { ARRIVAL_ORDER, sortItems, type SortOrder } from '../core/sort-items';
 import type { LogConnection } from './log-connection';
 import { ConnectionList } from './ConnectionList';
-import { EventTable } from './EventTable';
+import { EventTable, type TimeMode } from './EventTable';
 import { EventDetail } from './EventDetail';
 import { ConnectionFacts } from './ConnectionFacts';
 import { t } from './i18n';
 import { exportHar } from './export';
+import type { LoggedItem } from '../core/log-store';
 
 interface Props {
   link: LogConnection;
@@ -17,17 +19,27 @@ interface Props {
 
 export function App({ link, version, pageUrl }: Props) {
   const store = link.store;
-  const [selectedConnection, setSelectedConnection] = useState<string | null>(null);
+  const [selectedConnections, setSelectedConnections] = useState<ReadonlySet<string> | null>(null);
   const [selectedId, setSelectedId] = useState<number | null>(null);
+  const [sort, setSort] = useState<SortOrder>(ARRIVAL_ORDER);
+  const [timeMode, setTimeMode] = useState<TimeMode>('absolute');
+  const now = useClock(store.connectionList.some((c) => c.endTime === undefined));
   const connections = useMemo(() => store.connectionList, [version]);
-  const items = useMemo(
-    () =>
-      selectedConnection === null ? store.items : (store.itemsByConnection.get(selectedConnection) ?? []),
-    [version, selectedConnection],
-  );
+  const items = useMemo(() => {
+    if (selectedConnections === null) return store.items;
+    if (selectedConnections.size === 1) {
+      const [only] = selectedConnections;
+      return store.itemsByConnection.get(only!) ?? [];
+    }
+    return store.items.filter((logged) => selectedConnections.has(logged.connectionId));
+  }, [version, selectedConnections]);
+  const sortedItems = useMemo(() => sortItems(items, sort), [items, version, sort]);
   const eventCount = useMemo(() => connections.reduce((sum, c) => sum + c.eventCount, 0), [connections]);
   const selected = selectedId === null ? undefined : store.items[selectedId];
-  const selectedConnectionData = selectedConnection === null ? undefined : store.connections.get(selectedConnection);
+  const singleConnection =
+    selectedConnections !== null && selectedConnections.size === 1
+      ? store.connections.get([...selectedConnections][0]!)
+      : undefined;
 
   return (
     <div class="panel">
@@ -38,6 +50,14 @@ export function App({ link, version, pageUrl }: Props) {
         <label class="check">
           <input type="checkbox" checked={link.preserve} onChange={(e) => link.setPreserve(e.currentTarget.checked)} />
           {t('preserveLog')}
+        </label>
+        <label class="check">
+          <input
+            type="checkbox"
+            checked={timeMode === 'relative'}
+            onChange={(e) => setTimeMode(e.currentTarget.checked ? 'relative' : 'absolute')}
+          />
+          {t('relativeTime')}
         </label>
         <span class="separator" />
         <button type="button" onClick={() => void pageUrl().then((url) => exportHar(store, url))}>
@@ -72,20 +92,24 @@ export function App({ link, version, pageUrl }: Props) {
         <div class="main">
           <ConnectionList
             connections={connections}
-            selectedId={selectedConnection}
-            onSelect={(id) => {
-              setSelectedConnection(id);
+            selected={selectedConnections}
+            now={now}
+            onSelect={(next) => {
+              setSelectedConnections(next);
               setSelectedId(null);
             }}
           />
-          {selectedConnectionData ? <ConnectionFacts connection={selectedConnectionData} items={items} /> : null}
+          {singleConnection ? <ConnectionFacts connection={singleConnection} items={items as LoggedItem[]} /> : null}
           <div class="lower">
             <EventTable
-              items={items}
+              items={sortedItems}
               connections={store.connections}
-              showConnection={selectedConnection === null}
+              showConnection={singleConnection === undefined}
               selectedId={selectedId}
               onSelect={setSelectedId}
+              sort={sort}
+              onSort={setSort}
+              timeMode={timeMode}
             />
             {selected ? (
               <EventDetail logged={selected} connection={store.connections.get(selected.connectionId)} />
@@ -95,4 +119,15 @@ export function App({ link, version, pageUrl }: Props) {
       )}
     </div>
   );
+}
+
+/** The current time, refreshed every second while `ticking` (durations of open connections). */
+function useClock(ticking: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!ticking) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [ticking]);
+  return ticking ? now : Date.now();
 }

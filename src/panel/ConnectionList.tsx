@@ -1,6 +1,11 @@
-/** The connections table: one row per stream; click a row to show only its events. */
+/**
+ * The connections table: one row per stream (an EventSource's reconnects stay one row, with a
+ * reconnect count). Click selects one; Ctrl/⌘+click toggles; Shift+click selects a range; the
+ * "All connections" row clears the selection. ↑/↓ move between rows.
+ */
 import type { Connection } from '../core/log-store';
-import { byteSize, splitUrl } from '../core/format';
+import { reconnectChain } from '../core/connection-facts';
+import { byteSize, duration, splitUrl } from '../core/format';
 import { t } from './i18n';
 
 const KIND_LABEL: Record<Connection['kind'], string> = { eventsource: 'EventSource', fetch: 'fetch', xhr: 'XHR' };
@@ -13,14 +18,47 @@ const STATE_KEY: Record<Connection['state'], string> = {
 
 interface Props {
   connections: Connection[];
-  selectedId: string | null;
-  onSelect(id: string | null): void;
+  /** null: all connections. */
+  selected: ReadonlySet<string> | null;
+  onSelect(selected: ReadonlySet<string> | null): void;
+  /** "Now", for the duration of connections still open. */
+  now: number;
 }
 
-export function ConnectionList({ connections, selectedId, onSelect }: Props) {
+export function ConnectionList({ connections, selected, onSelect, now }: Props) {
+  const click = (event: MouseEvent | KeyboardEvent, index: number) => {
+    const id = connections[index]!.id;
+    if (event.ctrlKey || event.metaKey) {
+      const next = new Set(selected ?? []);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      onSelect(next.size === 0 ? null : next);
+    } else if (event.shiftKey && selected !== null && selected.size > 0) {
+      const anchor = connections.findIndex((c) => selected.has(c.id));
+      const [from, to] = anchor < index ? [anchor, index] : [index, anchor];
+      onSelect(new Set(connections.slice(from, to + 1).map((c) => c.id)));
+    } else {
+      onSelect(new Set([id]));
+    }
+  };
+
+  const onKeyDown = (event: KeyboardEvent, index: number) => {
+    const rows = (event.currentTarget as HTMLElement).parentElement?.querySelectorAll<HTMLElement>('tr');
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      // Row 0 is "All connections"; connection i is row i + 1.
+      const target = Math.min(connections.length, Math.max(0, index + 1 + (event.key === 'ArrowDown' ? 1 : -1)));
+      rows?.[target]?.focus();
+    } else if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      if (index < 0) onSelect(null);
+      else click(event, index);
+    }
+  };
+
   return (
     <div class="connections" role="region" aria-label={t('connections')}>
-      <table class="grid" aria-label={t('connectionsTableLabel')}>
+      <table class="grid" aria-label={t('connectionsTableLabel')} aria-multiselectable="true">
         <thead>
           <tr>
             <th scope="col">{t('colKind')}</th>
@@ -29,30 +67,38 @@ export function ConnectionList({ connections, selectedId, onSelect }: Props) {
             <th scope="col">{t('colStatus')}</th>
             <th scope="col">{t('colState')}</th>
             <th scope="col" class="num">{t('colEvents')}</th>
-            <th scope="col" class="num">bytes</th>
+            <th scope="col" class="num">{t('colBytes')}</th>
+            <th scope="col" class="num">{t('colDuration')}</th>
+            <th scope="col">{t('colFrame')}</th>
           </tr>
         </thead>
         <tbody>
           <tr
-            class={selectedId === null ? 'selected' : ''}
-            aria-selected={selectedId === null}
+            class={selected === null ? 'selected' : ''}
+            aria-selected={selected === null}
             tabIndex={0}
             onClick={() => onSelect(null)}
+            onKeyDown={(event) => onKeyDown(event, -1)}
           >
-            <td colSpan={7} class="all-row">{t('allConnections')}</td>
+            <td colSpan={9} class="all-row">
+              {selected !== null && selected.size > 1 ? t('selectedConnections', [selected.size]) : t('allConnections')}
+            </td>
           </tr>
-          {connections.map((connection) => {
+          {connections.map((connection, index) => {
             const { origin, path } = splitUrl(connection.url);
             const status = connection.response?.status;
+            const isSelected = selected?.has(connection.id) ?? false;
+            const chain = connection.kind === 'eventsource' ? reconnectChain(connection) : [];
             return (
               <tr
                 key={connection.id}
                 data-connection-id={connection.id}
-                class={connection.id === selectedId ? 'selected' : ''}
-                aria-selected={connection.id === selectedId}
+                class={isSelected ? 'selected' : ''}
+                aria-selected={isSelected}
                 tabIndex={0}
-                title={connection.frameId !== 0 ? `${connection.url}\nframe: ${connection.frameUrl}` : connection.url}
-                onClick={() => onSelect(connection.id)}
+                title={`${connection.url}\n${t('multiSelectHint')}`}
+                onClick={(event) => click(event, index)}
+                onKeyDown={(event) => onKeyDown(event, index)}
               >
                 <td>
                   <span class={`badge kind-${connection.kind}`}>{KIND_LABEL[connection.kind]}</span>
@@ -66,7 +112,15 @@ export function ConnectionList({ connections, selectedId, onSelect }: Props) {
                 <td class="wide url">
                   {/* Path first: in a narrow panel it is the part worth keeping. */}
                   <span class="url-path">{path}</span> <span class="url-origin">{origin}</span>
-                  {connection.frameId !== 0 ? <span class="frame-tag">iframe</span> : null}
+                  {connection.frameId !== 0 ? <span class="frame-tag">{t('iframeTag')}</span> : null}
+                  {chain.length > 0 ? (
+                    <span
+                      class="reconnects"
+                      title={t('reconnectsTitle', [chain.length, chain.map((r) => r.lastEventId || '∅').join(', ')])}
+                    >
+                      {t('reconnectsTag', [chain.length])}
+                    </span>
+                  ) : null}
                 </td>
                 <td class={status !== undefined && status >= 400 ? 'status-bad' : ''}>{status ?? '—'}</td>
                 <td>
@@ -74,6 +128,10 @@ export function ConnectionList({ connections, selectedId, onSelect }: Props) {
                 </td>
                 <td class="num">{connection.eventCount}</td>
                 <td class="num">{connection.kind === 'eventsource' ? '—' : byteSize(connection.bytes)}</td>
+                <td class="num">{duration((connection.endTime ?? now) - connection.startTime)}</td>
+                <td class="frame" title={connection.frameUrl}>
+                  {connection.frameId === 0 ? t('topFrame') : splitUrl(connection.frameUrl).path}
+                </td>
               </tr>
             );
           })}

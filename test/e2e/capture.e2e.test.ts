@@ -70,7 +70,7 @@ async function connectionRows(): Promise<{ id: string; cells: string[] }[]> {
 async function eventRows(): Promise<{ time: string; type: string; id: string; data: string }[]> {
   return panel.$$eval('.event-row', (rows) =>
     rows
-      .map((row) => [...row.querySelectorAll('[role=cell]')].map((cell) => cell.textContent ?? ''))
+      .map((row) => [...row.querySelectorAll('[role=gridcell]')].map((cell) => cell.textContent ?? ''))
       .map(([time, type, id, data]) => ({ time: time!, type: type!, id: id!, data: data! })),
   );
 }
