@@ -58,7 +58,7 @@ export function ConnectionList({ connections, selected, onSelect, now }: Props) 
 
   return (
     <div class="connections" role="region" aria-label={t('connections')}>
-      <table class="grid" aria-label={t('connectionsTableLabel')} aria-multiselectable="true">
+      <table class="grid" role="grid" aria-label={t('connectionsTableLabel')} aria-multiselectable="true">
         <thead>
           <tr>
             <th scope="col">{t('colKind')}</th>

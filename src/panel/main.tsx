@@ -27,10 +27,20 @@ async function inspectedPageUrl(): Promise<string> {
   return location.href;
 }
 
-function applyTheme(): void {
-  const theme = browser.devtools?.panels?.themeName;
+function setTheme(theme: string | undefined): void {
   document.documentElement.dataset.theme = theme === 'dark' ? 'dark' : 'light';
+}
+
+/** Follows DevTools' theme, now and when the user switches it (Chrome and Firefox name it differently). */
+function applyTheme(): void {
+  const forced = new URLSearchParams(location.search).get('theme');
+  setTheme(forced ?? browser.devtools?.panels?.themeName);
   document.documentElement.lang = browser.i18n.getUILanguage();
+  if (forced !== null) return;
+  const panels = (globalThis as { chrome?: { devtools?: { panels?: { setThemeChangeHandler?: (h: (t: string) => void) => void } } } })
+    .chrome?.devtools?.panels;
+  if (typeof panels?.setThemeChangeHandler === 'function') panels.setThemeChangeHandler(setTheme);
+  else browser.devtools?.panels?.onThemeChanged?.addListener((theme: string) => setTheme(theme));
 }
 
 function start(): void {

@@ -25,7 +25,7 @@ export interface ExtensionBrowser {
 }
 
 export async function launchWithExtension(
-  options: { devtools?: boolean; viewport?: { width: number; height: number } } = {},
+  options: { devtools?: boolean; viewport?: { width: number; height: number }; lang?: string } = {},
 ): Promise<ExtensionBrowser> {
   process.env.PW_CHROMIUM_ATTACH_TO_OTHER = '1';
   const userDataDir = mkdtempSync(join(tmpdir(), 'sse-devtools-profile-'));
@@ -38,7 +38,7 @@ export async function launchWithExtension(
     '--disable-sync',
     '--no-first-run',
     '--disable-gpu',
-    '--lang=en-US',
+    `--lang=${options.lang ?? 'en-US'}`,
   ];
   if (process.getuid?.() === 0) args.push('--no-sandbox');
   if (options.devtools) args.push('--auto-open-devtools-for-tabs');
@@ -50,6 +50,8 @@ export async function launchWithExtension(
     acceptDownloads: true,
     downloadsPath: downloadsDir,
     viewport: options.viewport ?? { width: 1280, height: 800 },
+    locale: options.lang ?? 'en-US',
+    env: { ...process.env, LANGUAGE: (options.lang ?? 'en-US').replace('-', '_') },
   });
   const serviceWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
   const extensionId = new URL(serviceWorker.url()).host;
@@ -116,4 +118,23 @@ export async function storedRecords(browser: ExtensionBrowser): Promise<StoredRe
     const hook = (globalThis as unknown as { sseDevtools: { logs: Map<number, { records: unknown[] }> } }).sseDevtools;
     return [...hook.logs.values()].flatMap((log) => log.records) as never;
   });
+}
+
+/**
+ * Sets DevTools preferences (e.g. `ui-theme` = "dark", `currentDockState` = "bottom") and reloads
+ * that DevTools window so they apply; returns the reopened panel.
+ */
+export async function setDevtoolsPreferences(
+  browser: ExtensionBrowser,
+  page: Page,
+  devtools: Page,
+  preferences: Record<string, string>,
+): Promise<{ devtools: Page; panel: Frame }> {
+  await devtools.evaluate((prefs) => {
+    for (const [name, value] of Object.entries(prefs)) {
+      (globalThis as any).InspectorFrontendHost.setPreference(name, JSON.stringify(value));
+    }
+  }, preferences);
+  await devtools.reload();
+  return openSsePanel(browser, page);
 }
