@@ -434,7 +434,8 @@ describe('isRelayMessage', () => {
     expect(isRelayMessage({ type: 'relay-hello', frameUrl: 'https://a/', isTop: true, document: 'd1' })).toBe(true);
     expect(isRelayMessage({ type: 'relay-hello', frameUrl: '', isTop: false, document: '' })).toBe(true);
     expect(isRelayMessage({ type: 'page-batch', json: batch([]) })).toBe(true);
-    expect(isRelayMessage({ type: 'keepalive' })).toBe(true);
+    // The worker keeps itself alive now: relays send no keepalive.
+    expect(isRelayMessage({ type: 'keepalive' })).toBe(false);
   });
 
   it('rejects malformed messages', () => {

@@ -173,9 +173,7 @@ export type RelayMessage =
    */
   | { type: 'relay-hello'; frameUrl: string; isTop: boolean; document: string }
   /** A page batch, forwarded as the JSON string the page posted. */
-  | { type: 'page-batch'; json: string }
-  /** Sent while streams are live so the worker is not stopped between quiet events. */
-  | { type: 'keepalive' };
+  | { type: 'page-batch'; json: string };
 
 // ---------------------------------------------------------------------------------------------
 // background ↔ panel
@@ -249,7 +247,8 @@ function isBodyText(v: unknown): v is BodyText {
 }
 
 function isSseItem(v: unknown): v is SseItem {
-  if (!isObject(v) || !isTime(v.time)) return false;
+  // A `span` is only ever set by the panel's own parser (LogStore): never accepted from a page.
+  if (!isObject(v) || !isTime(v.time) || v.span !== undefined) return false;
   switch (v.kind) {
     case 'event':
       return (
@@ -366,8 +365,6 @@ export function isRelayMessage(v: unknown): v is RelayMessage {
       return isString(v.frameUrl) && typeof v.isTop === 'boolean' && isString(v.document);
     case 'page-batch':
       return isString(v.json);
-    case 'keepalive':
-      return true;
     default:
       return false;
   }

@@ -18,6 +18,23 @@ import { TabLog } from './tab-log';
 const RECORDS_PER_MESSAGE = 20_000;
 
 const logs = new Map<number, TabLog>();
+
+/**
+ * A stopped worker loses the logs it holds in memory, and a worker with nothing to do is stopped
+ * after 30 s, even while a quiet stream is open. An extension API call resets that timer, so while
+ * any tab has an open stream we make a cheap one every 20 s (nothing runs in the page for this).
+ */
+const KEEPALIVE_EVERY_MS = 20_000;
+let keepalive: ReturnType<typeof setInterval> | undefined;
+function updateKeepalive(): void {
+  const needed = [...logs.values()].some((log) => log.openStreams.size > 0);
+  if (needed && keepalive === undefined) {
+    keepalive = setInterval(() => void browser.runtime.getPlatformInfo(), KEEPALIVE_EVERY_MS);
+  } else if (!needed && keepalive !== undefined) {
+    clearInterval(keepalive);
+    keepalive = undefined;
+  }
+}
 const panelsByTab = new Map<number, Set<Runtime.Port>>();
 
 function logOf(tabId: number): TabLog {
@@ -53,6 +70,7 @@ function onRelayConnected(port: Runtime.Port): void {
         log.topDocument = message.document;
         if (navigated && !log.preserve) {
           log.clear();
+          updateKeepalive();
           toPanels(tabId, { type: 'reset', reason: 'navigation', url: message.frameUrl });
         }
         return;
@@ -66,13 +84,12 @@ function onRelayConnected(port: Runtime.Port): void {
         log.countInvalid(batch.invalid);
         log.drop(batch.dropped, 'the page-world buffer was full before the relay answered');
         const stored = log.append(batch.records, frameId);
+        updateKeepalive();
         if (stored.length > 0 || batch.invalid > 0 || batch.dropped > 0) {
           toPanels(tabId, { type: 'append', records: stored, stats: log.stats });
         }
         return;
       }
-      case 'keepalive':
-        return;
     }
   });
 }
@@ -109,6 +126,7 @@ function onPanelConnected(port: Runtime.Port): void {
     const log = logOf(tabId);
     if (message.type === 'clear') {
       log.clear();
+      updateKeepalive();
       toPanels(tabId, { type: 'reset', reason: 'clear' });
     } else if (message.type === 'set-preserve') {
       log.preserve = message.preserve;
@@ -126,6 +144,7 @@ browser.runtime.onConnect.addListener((port: Runtime.Port) => {
 
 browser.tabs.onRemoved.addListener((tabId: number) => {
   logs.delete(tabId);
+  updateKeepalive();
   panelsByTab.delete(tabId);
 });
 

@@ -35,6 +35,8 @@ export class TabLog {
   preserve = false;
   /** The top frame's current document (see RelayMessage 'relay-hello'). */
   topDocument: string | undefined;
+  /** Streams opened and not yet closed or errored: while any is, the worker keeps itself alive. */
+  readonly openStreams = new Set<string>();
   private seq = 0;
   private textLength = 0;
   private readonly droppedReasons = new Set<string>();
@@ -56,6 +58,10 @@ export class TabLog {
         continue;
       }
       this.textLength += length;
+      if (record.type === 'stream-open') this.openStreams.add(record.stream);
+      else if (record.type === 'stream-state' && (record.state === 'closed' || record.state === 'error')) {
+        this.openStreams.delete(record.stream);
+      }
       const entry = { ...record, frameId, seq: this.seq++ } as StoredRecord;
       this.records.push(entry);
       stored.push(entry);
@@ -78,6 +84,7 @@ export class TabLog {
 
   clear(): void {
     this.records = [];
+    this.openStreams.clear();
     this.textLength = 0;
     this.droppedReasons.clear();
     this.stats = { invalid: 0, dropped: 0, droppedReasons: [] };

@@ -16,7 +16,7 @@
  * Every trap we install must never throw anything of its own into the page: our work runs inside
  * `guard`, and the original is always called exactly as the page asked.
  */
-import { bare, call, field, natives, SafeWeakMap } from './natives';
+import { bare, call, field, hasOwn, natives, SafeWeakMap } from './natives';
 
 type AnyFunction = (...args: unknown[]) => unknown;
 
@@ -32,7 +32,7 @@ let toStringInstalled = false;
 // -------------------------------------------------------------------------------------------------
 // Our frames in stack traces
 
-/** The URL of this script as stack frames show it ('' when it cannot be told, e.g. in unit tests). */
+/** The URL of this script as stack frames show it (its path in unit tests; '' when it cannot be told). */
 const ownScript = scriptOfThisFile();
 const stackDescriptor = natives.getOwnPropertyDescriptor(new natives.Error(), 'stack');
 const nativeStackGetter = stackDescriptor && field<AnyFunction>(stackDescriptor, 'get');
@@ -56,10 +56,13 @@ function stackOfOurs(error: object): unknown {
   return descriptor && field(descriptor, 'value');
 }
 
-/** Whether the page formats stack traces itself (V8's Error.prepareStackTrace): it would see us format one. */
+/**
+ * Whether the page formats stack traces itself (V8's Error.prepareStackTrace, or an accessor there):
+ * it would see us format one.
+ */
 function pageFormatsStacks(): boolean {
   const descriptor = natives.getOwnPropertyDescriptor(natives.Error, 'prepareStackTrace');
-  return descriptor !== undefined && field(descriptor, 'value') !== undefined;
+  return descriptor !== undefined && (!hasOwn(descriptor, 'value') || field(descriptor, 'value') !== undefined);
 }
 
 function withoutOurFrames(stack: string): string {
@@ -131,9 +134,8 @@ function wouldCycle(proxy: object, target: object, proto: object | null): boolea
  */
 function calledByReflect(): boolean {
   const E = natives.Error as unknown as { stackTraceLimit?: number };
-  const prepare = natives.getOwnPropertyDescriptor(E, 'prepareStackTrace');
   const limit = natives.getOwnPropertyDescriptor(E, 'stackTraceLimit');
-  if (prepare !== undefined && field(prepare, 'value') !== undefined) return false;
+  if (ownScript === '' || pageFormatsStacks()) return false;
   if (limit === undefined || field(limit, 'writable') !== true) return false;
   const saved = field(limit, 'value');
   try {

@@ -20,6 +20,7 @@ export const natives = {
   defineProperty: Object.defineProperty,
   getOwnPropertyDescriptor: Object.getOwnPropertyDescriptor,
   getPrototypeOf: Object.getPrototypeOf,
+  objectCreate: Object.create,
   setPrototypeOf: Object.setPrototypeOf,
   reflectSetPrototypeOf: Reflect.setPrototypeOf,
   hasOwnProperty: Object.prototype.hasOwnProperty,
@@ -51,6 +52,8 @@ export const natives = {
   stringSlice: String.prototype.slice,
   stringIndexOf: String.prototype.indexOf,
   stringToLowerCase: String.prototype.toLowerCase,
+  stringToUpperCase: String.prototype.toUpperCase,
+  stringCharCodeAt: String.prototype.charCodeAt,
   stringTrim: String.prototype.trim,
   arrayIsArray: Array.isArray,
   numberToString: Number.prototype.toString,
@@ -60,6 +63,7 @@ export const natives = {
   ArrayBuffer,
   arrayBufferIsView: ArrayBuffer.isView,
   CustomEvent,
+  Request: globalThis.Request,
   dispatchEvent: EventTarget.prototype.dispatchEvent,
   addEventListener: EventTarget.prototype.addEventListener,
   removeEventListener: EventTarget.prototype.removeEventListener,
@@ -110,6 +114,16 @@ export function field<T>(descriptor: object, key: 'value' | 'get' | 'set' | 'wri
 export function bare<T extends object>(object: T): T {
   natives.setPrototypeOf(object, null);
   return object;
+}
+
+/**
+ * An array without a prototype: appending `a[a.length] = x` can never reach a setter the page put
+ * on Array.prototype, and JSON.stringify finds no `toJSON` on it.
+ */
+export function bareArray<T>(first?: T): T[] {
+  const array = bare([] as T[]);
+  if (first !== undefined) array[0] = first;
+  return array;
 }
 
 /** Getter of an accessor property on a prototype, captured now. */

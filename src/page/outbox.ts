@@ -9,7 +9,7 @@
  */
 import { PAGE_EVENT, PROTOCOL_VERSION, type PageBatch, type PageRecord } from '../protocol';
 import type { SseItem } from '../core/sse-types';
-import { bare, call, hasOwn, natives } from './natives';
+import { bare, bareArray, call, hasOwn, natives } from './natives';
 
 const FLUSH_DELAY_MS = 50;
 /** Flush at once when this many records wait (bounds the batch and the page's memory). */
@@ -19,16 +19,6 @@ const MAX_WAITING_RECORDS = 200_000;
 
 /** Options of the delayed flush task (no prototype: the scheduler reads them with [[Get]]). */
 const FLUSH_TASK_OPTIONS = bare({ delay: FLUSH_DELAY_MS });
-
-/**
- * An array without a prototype: appending `a[a.length] = x` can never reach a setter the page put
- * on Array.prototype, and JSON.stringify finds no `toJSON` on it.
- */
-function bareArray<T>(first?: T): T[] {
-  const array = bare([] as T[]);
-  if (first !== undefined) array[0] = first;
-  return array;
-}
 
 /**
  * JSON of our own records without JSON.stringify looking up `toJSON` on them: used when the page

@@ -4,7 +4,7 @@
  * body is only described here, and copied to text (bounded) when it is text already.
  */
 import type { BodyText, HeaderEntry } from '../protocol';
-import { call, getter, natives, read } from './natives';
+import { bare, bareArray, call, getter, natives, read } from './natives';
 
 /** Request bodies are kept up to this many UTF-16 code units. */
 export const MAX_BODY_TEXT = 64 * 1024;
@@ -17,8 +17,8 @@ const requestBodyGetter = RequestCtor ? getter<ReadableStream | null>(RequestCto
 const requestClone = RequestCtor?.prototype.clone;
 const requestText = RequestCtor?.prototype.text;
 const headersForEach = globalThis.Headers?.prototype.forEach;
-const HeadersCtor = globalThis.Headers;
 const URLCtor = URL;
+const baseUriOf = getter<string>(Node.prototype, 'baseURI');
 const urlHref = getter<string>(URL.prototype, 'href');
 const BlobCtor = globalThis.Blob;
 const blobSize = BlobCtor ? getter<number>(BlobCtor.prototype, 'size') : undefined;
@@ -29,37 +29,38 @@ const FormDataCtor = globalThis.FormData;
 const ReadableStreamCtor = globalThis.ReadableStream;
 const utf8 = new natives.TextDecoder();
 
+/** A brand check (the browser's getter refuses anything else), where `instanceof` would ask the page. */
 export function isRequest(value: unknown): value is Request {
-  return RequestCtor !== undefined && value instanceof RequestCtor;
+  if (value === null || typeof value !== 'object' || requestUrl === undefined) return false;
+  try {
+    read(requestUrl, value);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
-/** Absolute URL of `input` as fetch would resolve it. */
-export function absoluteUrl(input: unknown, base: string): string {
+/** The document's base URL (what relative URLs resolve against: <base href>, about:blank's creator). */
+export function documentBaseUrl(): string {
+  return read(baseUriOf, document) ?? '';
+}
+
+/** Absolute form of `url` (already a string), resolved against the document's base URL. */
+export function absoluteUrl(url: string): string {
   try {
-    return read(urlHref, new URLCtor(natives.String(input), base)) ?? natives.String(input);
+    return read(urlHref, new URLCtor(url, documentBaseUrl())) ?? url;
   } catch {
-    return natives.String(input);
+    return url;
   }
 }
 
 export function headerList(headers: Headers | undefined): HeaderEntry[] {
-  const list: HeaderEntry[] = [];
+  const list = bareArray<HeaderEntry>();
   if (headers === undefined || headersForEach === undefined) return list;
   call(headersForEach, headers, (value: string, name: string) => {
-    list[list.length] = { name, value };
+    list[list.length] = bare({ name, value });
   });
   return list;
-}
-
-/** Headers given as fetch's init.headers (a Headers, an array of pairs, or a record). */
-export function initHeaderList(init: unknown): HeaderEntry[] {
-  if (init === undefined || init === null || HeadersCtor === undefined) return [];
-  // Normalizing through a Headers object applies the same rules (and errors) fetch applies.
-  try {
-    return headerList(new HeadersCtor(init as HeadersInit));
-  } catch {
-    return [];
-  }
 }
 
 export function requestHeaderList(request: Request): HeaderEntry[] {
@@ -75,14 +76,16 @@ export function requestUrlOf(request: Request): string {
 }
 
 export function contentTypeOf(headers: HeaderEntry[]): string {
-  for (const header of headers) {
+  for (let i = 0; i < headers.length; i++) {
+    const header = headers[i]!;
     if (call(natives.stringToLowerCase, header.name) === 'content-type') return header.value;
   }
   return '';
 }
 
 export function acceptsEventStream(headers: HeaderEntry[]): boolean {
-  for (const header of headers) {
+  for (let i = 0; i < headers.length; i++) {
+    const header = headers[i]!;
     if (
       call(natives.stringToLowerCase, header.name) === 'accept' &&
       (call(natives.stringIndexOf, call(natives.stringToLowerCase, header.value), 'text/event-stream') as number) !== -1

@@ -2,17 +2,15 @@
  * window.fetch, wrapped: the page gets the very Response the browser made. Responses whose
  * Content-Type is text/event-stream are followed (tap-body.ts); all others are not touched.
  */
-import { getter, natives, read } from './natives';
+import { bare, getter, natives, read } from './natives';
 import { observePromise, wrapMethod } from './disguise';
 import type { Outbox } from './outbox';
 import {
-  absoluteUrl,
   acceptsEventStream,
   BodySink,
   contentTypeOf,
   describeBody,
   headerList,
-  initHeaderList,
   isRequest,
   readRequestBody,
   requestHeaderList,
@@ -33,45 +31,54 @@ interface PendingRequest extends StreamRequest {
   sink: BodySink;
 }
 
-function describeRequest(args: unknown[], baseUrl: string): PendingRequest {
-  const [input, init] = args as [unknown, RequestInit | undefined];
+/**
+ * fetch(input, init) is defined as fetching `new Request(input, init)`: we build that Request
+ * ourselves and hand it to the browser's fetch, so the page's `init` (and the URL's toString) is
+ * read exactly once, by the browser's own rules, and we read method, URL and headers back from the
+ * Request through the browser's getters, without running page code again. The one member we read
+ * ourselves is `body` (the first member the browser reads too), so we can describe it; the browser
+ * then reads it from our own property instead of the page's object.
+ */
+function prepareRequest(args: unknown[]): { request: Request; pending: PendingRequest } | undefined {
+  const RequestCtor = natives.Request;
+  if (RequestCtor === undefined) return undefined;
+  // The browser converts `input` first (a Request, or else a string), then reads `init`: so do we.
+  const input = isRequest(args[0]) ? args[0] : `${args[0] as string}`;
+  const init = args.length > 1 ? args[1] : undefined;
   const time = now();
+  let body: unknown;
+  let browserInit: unknown = init;
+  if (init !== null && typeof init === 'object') {
+    body = (init as RequestInit).body;
+    browserInit = natives.objectCreate(init, bare({ body: bare({ value: body, enumerable: true }) }));
+  }
+  const request = natives.construct(RequestCtor, browserInit === undefined ? [input] : [input, browserInit]) as Request;
+  const requestHeaders = requestHeaderList(request);
   const sink = new BodySink();
-  let url: string;
-  let method = 'GET';
-  let requestHeaders = [] as ReturnType<typeof headerList>;
-  if (isRequest(input)) {
-    url = requestUrlOf(input);
-    method = requestMethodOf(input);
-    requestHeaders = requestHeaderList(input);
-  } else {
-    url = absoluteUrl(input, baseUrl);
-  }
-  if (init !== undefined && init !== null && typeof init === 'object') {
-    if (typeof init.method === 'string') method = natives.String(init.method).toUpperCase();
-    if (init.headers !== undefined) requestHeaders = initHeaderList(init.headers);
-    if (init.body !== undefined && init.body !== null) {
-      sink.body = describeBody(init.body, contentTypeOf(requestHeaders));
-    }
-  }
-  if (sink.body === undefined && isRequest(input) && acceptsEventStream(requestHeaders)) {
-    readRequestBody(input, sink, contentTypeOf(requestHeaders));
-  }
-  return { kind: 'fetch', url, method, requestHeaders, time, sink };
+  const mimeType = contentTypeOf(requestHeaders);
+  if (body !== undefined && body !== null) sink.body = describeBody(body, mimeType);
+  else if (isRequest(input) && acceptsEventStream(requestHeaders)) readRequestBody(request, sink, mimeType);
+  return {
+    request,
+    pending: { kind: 'fetch', url: requestUrlOf(request), method: requestMethodOf(request), requestHeaders, time, sink },
+  };
 }
 
 export function installFetchTap(win: typeof globalThis, outbox: Outbox): void {
   if (typeof win.fetch !== 'function') return;
   wrapMethod(win, 'fetch', (original, thisArg, args) => {
-    let request: PendingRequest | undefined;
+    // Called on something other than a window or with no argument (errors the browser reports), or
+    // with arguments the Request constructor refuses: the browser handles the call as it is.
+    if ((thisArg !== undefined && thisArg !== win) || args.length === 0) return natives.apply(original, thisArg, args);
+    let prepared: ReturnType<typeof prepareRequest>;
     try {
-      request = describeRequest(args, win.location.href);
+      prepared = prepareRequest(args);
     } catch {
-      request = undefined;
+      prepared = undefined;
     }
-    const result = natives.apply(original, thisArg, args) as Promise<Response>;
-    if (request === undefined) return result;
-    const pending = request;
+    if (prepared === undefined) return natives.apply(original, thisArg, args);
+    const result = natives.apply(original, thisArg, [prepared.request]) as Promise<Response>;
+    const pending = prepared.pending;
     return observePromise(
       result,
       (response) => {

@@ -4,7 +4,7 @@
  * sse.js read SSE this way). Other requests get one readystatechange listener of ours, removed as
  * soon as their headers show they are not SSE.
  */
-import { call, getter, natives, now, read, SafeWeakMap } from './natives';
+import { bare, bareArray, call, getter, natives, now, read, SafeWeakMap } from './natives';
 import { guard, wrapMethod } from './disguise';
 import type { Outbox } from './outbox';
 import { absoluteUrl, acceptsEventStream, contentTypeOf, describeBody } from './request-info';
@@ -39,30 +39,44 @@ export function installXhrTap(win: typeof globalThis, outbox: Outbox): void {
   const getAllResponseHeaders = proto.getAllResponseHeaders;
   const states = new SafeWeakMap<object, XhrState>();
 
+  // open() and setRequestHeader(): we convert the page's string arguments once (as the browser
+  // would, ToString), hand the browser the strings, and keep them; the page's toString runs once.
   wrapMethod(proto, 'open', (original, xhr, args) => {
-    const result = natives.apply(original, xhr, args);
+    if (args.length < 2) return natives.apply(original, xhr, args);
+    const method = `${args[0] as string}`;
+    const url = `${args[1] as string}`;
+    const converted = bareArray<unknown>(method);
+    converted[1] = url;
+    for (let i = 2; i < args.length; i++) converted[i] = args[i];
+    const result = natives.apply(original, xhr, converted);
     guard(() => {
-      states.set(xhr as object, {
-        method: natives.String(args[0]).toUpperCase(),
-        url: absoluteUrl(args[1], win.location.href),
-        async: args.length < 3 || args[2] !== false,
-        requestHeaders: [],
-        offset: 0,
-        decided: false,
-        sentAt: 0,
-      });
+      states.set(
+        xhr as object,
+        bare({
+          method: normalizeMethod(method),
+          url: absoluteUrl(url),
+          async: args.length < 3 || args[2] !== false,
+          requestHeaders: bareArray<HeaderEntry>(),
+          offset: 0,
+          decided: false,
+          sentAt: 0,
+        }) as XhrState,
+      );
     });
     return result;
   });
 
   wrapMethod(proto, 'setRequestHeader', (original, xhr, args) => {
-    const result = natives.apply(original, xhr, args);
     const state = states.get(xhr);
-    if (state !== undefined) {
-      guard(() => {
-        state.requestHeaders.push({ name: natives.String(args[0]), value: natives.String(args[1]) });
-      });
-    }
+    if (state === undefined || args.length < 2) return natives.apply(original, xhr, args);
+    const name = `${args[0] as string}`;
+    const value = `${args[1] as string}`;
+    const converted = bareArray<unknown>(name);
+    converted[1] = value;
+    const result = natives.apply(original, xhr, converted);
+    guard(() => {
+      state.requestHeaders[state.requestHeaders.length] = bare({ name, value });
+    });
     return result;
   });
 
@@ -109,15 +123,11 @@ export function installXhrTap(win: typeof globalThis, outbox: Outbox): void {
         url: read(responseUrlOf, xhr) ?? state.url,
       });
       tap.setState('open');
-      for (const [type, reason] of [
-        ['abort', 'aborted'],
-        ['error', 'network-error'],
-        ['timeout', 'network-error'],
-      ] as const) {
-        call(natives.addEventListener, xhr, type, () =>
-          guard(() => tap.setState('error', reason, type === 'timeout' ? 'timeout' : undefined)),
-        );
-      }
+      const ended = (reason: 'aborted' | 'network-error', detail?: string) => () =>
+        guard(() => tap.setState('error', reason, detail));
+      call(natives.addEventListener, xhr, 'abort', ended('aborted'));
+      call(natives.addEventListener, xhr, 'error', ended('network-error'));
+      call(natives.addEventListener, xhr, 'timeout', ended('network-error', 'timeout'));
     }
     const tap = state.tap;
     if (tap === undefined) return;
@@ -143,12 +153,33 @@ export function installXhrTap(win: typeof globalThis, outbox: Outbox): void {
   });
 }
 
+/** XHR upper-cases the standard methods only (`patch` stays `patch`). */
+const STANDARD_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT'];
+function normalizeMethod(method: string): string {
+  const upper = call(natives.stringToUpperCase, method) as string;
+  for (let i = 0; i < STANDARD_METHODS.length; i++) if (STANDARD_METHODS[i] === upper) return upper;
+  return method;
+}
+
+/** getAllResponseHeaders() text → entries, with captured string methods only. */
 function parseHeaders(raw: string): HeaderEntry[] {
-  const headers: HeaderEntry[] = [];
-  for (const line of raw.split(/\r?\n/)) {
-    const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    headers.push({ name: line.slice(0, colon).trim(), value: line.slice(colon + 1).trim() });
+  const headers = bareArray<HeaderEntry>();
+  let start = 0;
+  while (start < raw.length) {
+    let end = call(natives.stringIndexOf, raw, '\n', start) as number;
+    if (end === -1) end = raw.length;
+    let line = call(natives.stringSlice, raw, start, end) as string;
+    if (line.length > 0 && (call(natives.stringCharCodeAt, line, line.length - 1) as number) === 13) {
+      line = call(natives.stringSlice, line, 0, line.length - 1) as string;
+    }
+    const colon = call(natives.stringIndexOf, line, ':') as number;
+    if (colon > 0) {
+      headers[headers.length] = bare({
+        name: call(natives.stringTrim, call(natives.stringSlice, line, 0, colon) as string) as string,
+        value: call(natives.stringTrim, call(natives.stringSlice, line, colon + 1) as string) as string,
+      });
+    }
+    start = end + 1;
   }
   return headers;
 }

@@ -21,14 +21,8 @@ const runtime: MinimalRuntime | undefined =
   (globalThis as { browser?: { runtime?: MinimalRuntime } }).browser?.runtime ??
   (globalThis as { chrome?: { runtime?: MinimalRuntime } }).chrome?.runtime;
 
-/** Keep the worker alive this long after the last batch (streams may be quiet between events). */
-const KEEPALIVE_WINDOW_MS = 10 * 60 * 1000;
-const KEEPALIVE_EVERY_MS = 20 * 1000;
-
 const documentId = `${performance.timeOrigin}-${Math.random().toString(36).slice(2)}`;
 let port: MinimalPort | undefined;
-let lastBatchAt = 0;
-let keepaliveTimer: ReturnType<typeof setInterval> | undefined;
 
 function openPort(): MinimalPort | undefined {
   if (port !== undefined) return port;
@@ -63,24 +57,10 @@ function send(message: RelayMessage): void {
   }
 }
 
-function keepWorkerAlive(): void {
-  lastBatchAt = Date.now();
-  if (keepaliveTimer !== undefined) return;
-  keepaliveTimer = setInterval(() => {
-    if (Date.now() - lastBatchAt > KEEPALIVE_WINDOW_MS) {
-      clearInterval(keepaliveTimer);
-      keepaliveTimer = undefined;
-      return;
-    }
-    send({ type: 'keepalive' });
-  }, KEEPALIVE_EVERY_MS);
-}
-
 window.addEventListener(PAGE_EVENT.batch, (event) => {
   const detail = (event as CustomEvent<unknown>).detail;
   if (!isPlausibleBatchJson(detail)) return;
   send({ type: 'page-batch', json: detail });
-  keepWorkerAlive();
 });
 
 function announceReady(): void {
