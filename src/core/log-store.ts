@@ -5,7 +5,8 @@
  *
  * fetch/XHR streams arrive as raw chunks with the time each reached the page; they are parsed here
  * with our spec-exact parser, so each event is stamped with the time of the chunk that completed
- * it. EventSource streams arrive as the items the browser dispatched.
+ * it, and carries its `span` in the stream's raw text (see `rawSliceOf`). EventSource streams
+ * arrive as the items the browser dispatched (no raw text, no spans).
  */
 import type {
   BodyText,
@@ -63,8 +64,16 @@ export interface Connection {
   endTime?: number;
   /** Bytes read by the page (for XHR: characters). */
   bytes: number;
-  /** The raw stream text as the page read it, chunk by chunk (fetch/XHR only). */
+  /**
+   * The raw stream text as the page read it, chunk by chunk (fetch/XHR only). The `span` of each
+   * item parsed from it indexes these chunks joined: read it with `rawSliceOf`.
+   */
   chunks: string[];
+  /**
+   * When each of `chunks` reached the page (epoch ms), index for index. Kept so an export can
+   * replay the stream chunk by chunk and re-derive every item with its exact time.
+   */
+  chunkTimes?: number[];
   eventCount: number;
   /** EventSource only: the event types the page listens for (others are not dispatched, so not seen). */
   listenedTypes: string[];
@@ -139,6 +148,7 @@ export class LogStore {
         lastTime: time,
         bytes: 0,
         chunks: [],
+        chunkTimes: [],
         eventCount: 0,
         listenedTypes: [],
         eventTypes: new Map(),
@@ -168,6 +178,7 @@ export class LogStore {
           lastTime: record.time,
           bytes: 0,
           chunks: [],
+          chunkTimes: [],
           eventCount: 0,
           listenedTypes: [],
           eventTypes: new Map(),
@@ -205,14 +216,16 @@ export class LogStore {
       }
       case 'stream-chunk': {
         const connection = this.connection(record.stream, record.frameId, record.time);
-        connection.chunks.push(record.text);
-        connection.bytes += record.bytes;
-        connection.lastTime = Math.max(connection.lastTime, record.time);
         let parser = this.parsers.get(connection.id);
         if (parser === undefined) {
-          parser = new SseTextParser(this.parserOptions);
+          // Spans index all the connection's text, including any a previous parser of it saw.
+          parser = new SseTextParser({ ...this.parserOptions, spans: true, spanOffset: rawLengthOf(connection) });
           this.parsers.set(connection.id, parser);
         }
+        connection.chunks.push(record.text);
+        (connection.chunkTimes ??= []).push(record.time);
+        connection.bytes += record.bytes;
+        connection.lastTime = Math.max(connection.lastTime, record.time);
         parser.push(record.text, record.time, this.parsed);
         this.addParsed(connection, record.seq);
         return;
@@ -274,4 +287,51 @@ export class LogStore {
 /** The raw text of a connection's stream, as read by the page. */
 export function rawTextOf(connection: Connection): string {
   return connection.chunks.join('');
+}
+
+/** Per chunks array: where each chunk ends in the joined text (extended as chunks are appended). */
+const chunkEnds = new WeakMap<string[], number[]>();
+
+function endsOf(chunks: string[]): number[] {
+  let ends = chunkEnds.get(chunks);
+  if (ends === undefined || ends.length > chunks.length) {
+    ends = [];
+    chunkEnds.set(chunks, ends);
+  }
+  for (let i = ends.length; i < chunks.length; i++) ends.push((i === 0 ? 0 : ends[i - 1]!) + chunks[i]!.length);
+  return ends;
+}
+
+/** Length in UTF-16 code units of a connection's raw text (cached: O(new chunks)). */
+export function rawLengthOf(connection: Connection): number {
+  const ends = endsOf(connection.chunks);
+  return ends.length === 0 ? 0 : ends[ends.length - 1]!;
+}
+
+/**
+ * The raw text [start, end) of a connection's stream (an item's `span`), clamped to what exists.
+ * Joins only the chunks it touches: O(log chunks + the slice's length).
+ */
+export function rawSliceOf(connection: Connection, start: number, end: number): string {
+  const chunks = connection.chunks;
+  const ends = endsOf(chunks);
+  const total = ends.length === 0 ? 0 : ends[ends.length - 1]!;
+  start = Math.max(0, Math.min(start, total));
+  end = Math.max(start, Math.min(end, total));
+  if (start === end) return '';
+  // First chunk that ends after `start`.
+  let lo = 0;
+  let hi = ends.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ends[mid]! > start) hi = mid;
+    else lo = mid + 1;
+  }
+  let out = '';
+  for (let i = lo; i < chunks.length; i++) {
+    const chunkStart = ends[i]! - chunks[i]!.length;
+    if (chunkStart >= end) break;
+    out += chunks[i]!.slice(Math.max(0, start - chunkStart), Math.min(chunks[i]!.length, end - chunkStart));
+  }
+  return out;
 }

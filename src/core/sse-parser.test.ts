@@ -876,3 +876,206 @@ function referenceParse(input: string): { events: { type: string; data: string; 
   }
   return { events: out, retries, lastEventId };
 }
+
+// ---------------------------------------------------------------------------------------------
+
+describe('spans (option `spans: true`)', () => {
+  const SPANS = { spans: true } as const;
+
+  function parseChunks(chunks: string[], options: SseParserOptions = SPANS): SseItem[] {
+    const parser = new SseTextParser(options);
+    const out: SseItem[] = [];
+    chunks.forEach((chunk, i) => parser.push(chunk, i + 1, out));
+    parser.end(chunks.length + 1, out);
+    return out;
+  }
+  const spansOf = (items: SseItem[]) => items.map((i) => (i.span === undefined ? null : [i.span.start, i.span.end]));
+  const withoutSpan = (items: SseItem[]) =>
+    untimed(items).map((i) => {
+      const { span: _span, ...rest } = i;
+      return rest;
+    });
+  /** Lines of `raw` as [content, line ending] ('' for an unterminated last line). */
+  function linesOf(raw: string): [string, string][] {
+    const lines: [string, string][] = [];
+    const re = /([^\r\n]*)(\r\n|\r|\n|$)/g;
+    for (let m = re.exec(raw); m !== null && m.index < raw.length; m = re.exec(raw)) lines.push([m[1]!, m[2]!]);
+    return lines;
+  }
+  /** `at` is where a line starts in `text` (not between the CR and LF of one line ending). */
+  const atLineStart = (text: string, at: number) =>
+    at === 0 || (/[\r\n]/.test(text[at - 1]!) && !(text[at - 1] === '\r' && text[at] === '\n'));
+  /** `at` is where a block starts: after a blank line, or at the start. */
+  const atBlockStart = (text: string, at: number) => {
+    if (at === 0) return true;
+    const before = linesOf(text.slice(0, at));
+    return atLineStart(text, at) && (before.length === 1 ? before[0]![0] === '' : before.at(-1)![0] === '');
+  };
+
+  /**
+   * Spans are the same whole, split in two at every code unit, one code unit at a time and in random
+   * pieces; the items are those of a parser without spans; and each span is where its item's text
+   * is. Returns the items of the whole run.
+   */
+  function checkSpans(text: string, options: SseParserOptions = {}): SseItem[] {
+    const withSpans = { ...options, spans: true };
+    const whole = parseChunks([text], withSpans);
+    expect(withoutSpan(whole)).toEqual(untimed(parseChunks([text], options)));
+    const expected = spansOf(whole);
+    expect(expected.every((s) => s !== null)).toBe(true);
+    const splits: string[][] = [];
+    for (let i = 0; i <= text.length; i++) splits.push([text.slice(0, i), text.slice(i)]);
+    if (text.length <= ONE_BYTE_AT_A_TIME_MAX) splits.push(text.split(''));
+    const random = prng(text.length);
+    for (let r = 0; r < 20; r++) {
+      const pieces: string[] = [];
+      for (let at = 0; at < text.length; ) {
+        const size = 1 + Math.floor(random() * 7);
+        pieces.push(text.slice(at, at + size));
+        at += size;
+      }
+      splits.push(pieces);
+    }
+    for (const chunks of splits) {
+      const got = spansOf(parseChunks(chunks, withSpans));
+      if (JSON.stringify(got) !== JSON.stringify(expected)) {
+        expect(got, `chunks ${JSON.stringify(chunks.map((c) => c.length))}`).toEqual(expected);
+      }
+    }
+
+    for (const item of whole) {
+      const { start, end } = item.span!;
+      const raw = text.slice(start, end);
+      expect(start).toBeLessThanOrEqual(end);
+      const block = item.kind === 'event' || (item.kind === 'warning' && (item.code === 'event-truncated' || item.code === 'event-without-data'));
+      expect(atLineStart(text, start), `start ${start}`).toBe(true);
+      expect(end === text.length || atLineStart(text, end), `end ${end}`).toBe(true);
+      const lines = linesOf(raw);
+      if (item.kind === 'warning' && item.code === 'incomplete-final-event') {
+        // The pending block, to the end of the text.
+        expect(end).toBe(text.length);
+        expect(atBlockStart(text, start)).toBe(true);
+        expect(lines.slice(0, -1).every(([content]) => content !== '')).toBe(true);
+      } else if (block) {
+        // A block: lines, the last of them blank and no other; that a fresh parser turns into the same event.
+        expect(atBlockStart(text, start)).toBe(true);
+        expect(lines.every(([, ending]) => ending !== '')).toBe(true);
+        expect(lines.map(([content]) => content === '')).toEqual(lines.map((_, i) => i === lines.length - 1));
+        if (item.kind === 'event') {
+          // (An id-only block before it may have set the ID it inherits.)
+          const inherited = item.idSet === true ? '' : item.lastEventId;
+          const again = parseChunks([raw], { ...options, lastEventId: inherited, spans: false }).filter((i) => i.kind === 'event');
+          expect(untimed(again)).toEqual(withoutSpan([item]));
+        }
+      } else {
+        // One non-blank line with its line ending.
+        expect(lines.length).toBe(1);
+        expect(lines[0]![0]).not.toBe('');
+        expect(lines[0]![1]).not.toBe('');
+      }
+    }
+    return whole;
+  }
+
+  it('are not set without the option', () => {
+    const items = parseChunks([': c\ndata: x\nretry: 1\nfoo: 2\nretry: x\n\nevent: e\n\ndata: y'], {});
+    expect(items.length).toBe(7);
+    for (const item of items) expect('span' in item).toBe(false);
+  });
+
+  it('are exact for LF, CRLF and CR streams with comments inside a block', () => {
+    //           0         1          2         3
+    //           0123 456789 0123456 7 8 9012345678 9
+    const text = ': c\ndata: a\r\nid: 1\r\r\nretry: 5\n\n';
+    const items = checkSpans(text);
+    expect(items.map((i) => [i.kind, text.slice(i.span!.start, i.span!.end)])).toEqual([
+      ['comment', ': c\n'],
+      ['event', ': c\ndata: a\r\nid: 1\r\r\n'],
+      ['retry', 'retry: 5\n'],
+    ]);
+  });
+
+  it('a CR that ends a chunk takes the LF that starts the next one', () => {
+    const parser = new SseTextParser(SPANS);
+    const out: SseItem[] = [];
+    parser.push(': hb\rdata: x\r\r', 1, out);
+    expect(spansOf(out)).toEqual([
+      [0, 5],
+      [0, 14],
+    ]);
+    parser.push('\n: next\n', 2, out);
+    // The event's blank line was CR LF: the span given with the first chunk grew.
+    expect(spansOf(out)).toEqual([
+      [0, 5],
+      [0, 15],
+      [15, 22],
+    ]);
+    parser.push('data: y\r', 3, out);
+    parser.push('', 4, out);
+    parser.push('\r', 5, out);
+    parser.push('\n', 6, out);
+    expect(out.at(-1)).toMatchObject({ kind: 'event', data: 'y', span: { start: 15, end: 32 } });
+  });
+
+  const streams: [string, string, SseParserOptions?][] = [
+    ['LF', 'data: 1\n\nid: 7\nevent: up\ndata: 2\ndata: 3\n\n: hb\n\n'],
+    ['CRLF', 'data: 1\r\n\r\n: c\r\nid: 7\r\nevent: up\r\ndata: 2\r\n\r\n\r\n\r\nretry: 10\r\n'],
+    ['CR', 'data: 1\r\r: c\rid: 7\revent: up\rdata: 2\r\r\r\rretry: 10\r'],
+    ['mixed line endings', 'data: a\r\n: x\rdata: b\n\r\n\n\rdata: c\r\r\ndata: d\n\r'],
+    ['comments and ignored lines inside a block', ': one\ndata: 1\n: two\nfoo: bar\nEvent: x\nretry: 1\nretry: nope\nid\n: three\n\n'],
+    ['a leading BOM (text parser: part of the first field name)', '\uFEFFdata: x\r\n\r\n\uFEFF: c\r\ndata: y\r\n\r\n'],
+    ['an event without data, an id with NUL, an unterminated last event', 'event: x\r\n\r\nid: a\0b\ndata: 1\n\ndata: 2\r\nevent: e'],
+    ['an unterminated comment at the end', 'data: 1\n\n: tail'],
+    ['a blank line at the very end after CR', 'data: 1\r'],
+    ['astral and non-ASCII text', 'data: 😀é\r\n: ü\n\ndata: 𝄞\r\r'],
+  ];
+  for (const [name, text, options] of streams) {
+    it(`are exact under every split: ${name}`, () => {
+      checkSpans(text, options);
+    });
+  }
+
+  it('are exact for cut lines and cut events', () => {
+    const long = 'x'.repeat(40);
+    checkSpans(`data: ${long}\r\ndata: ${long}\r\n\r\n: ${long}\n${long}\ndata:${long}`, { maxEventLength: 16 });
+    checkSpans(`data: ${long}\rdata: y\r\r`, { maxEventLength: 50 });
+  });
+
+  it('are exact for every spec case', () => {
+    for (const c of byteCases) {
+      // Keep a BOM the decoder would strip: the text parser sees it as part of a field name.
+      const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(c.input);
+      if (text.length > 3000) continue;
+      checkSpans(text, c.options);
+    }
+  });
+
+  it('start at `spanOffset`', () => {
+    const items = parseChunks(['data: x\n\n', ': c\n'], { spans: true, spanOffset: 100 });
+    expect(spansOf(items)).toEqual([
+      [100, 109],
+      [109, 113],
+    ]);
+  });
+
+  it('index the decoded text of SseByteParser (leading BOM stripped)', () => {
+    const parser = new SseByteParser(SPANS);
+    const out: SseItem[] = [];
+    let text = parser.push(bytesOf(BOM, 'data: é\r\n'), 1, out);
+    text += parser.push(bytesOf('\r\n: c\n'), 2, out);
+    text += parser.end(3, out);
+    expect(out.map((i) => text.slice(i.span!.start, i.span!.end))).toEqual(['data: é\r\n\r\n', ': c\n']);
+  });
+
+  it('continue after end() (a new stream on the same parser)', () => {
+    const parser = new SseTextParser(SPANS);
+    const out: SseItem[] = [];
+    parser.push('data: a\n', 1, out);
+    parser.end(2, out);
+    parser.push('data: b\n\n', 3, out);
+    expect(out.map((i) => [i.kind, i.span!.start, i.span!.end])).toEqual([
+      ['warning', 0, 8],
+      ['event', 8, 17],
+    ]);
+  });
+});

@@ -12,7 +12,7 @@
  *   `String.prototype.indexOf`, `TextDecoder.prototype.decode`, ... neither breaks the parser nor
  *   sees the stream text pass through its replacement.
  */
-import type { SseEvent, SseItem, SseWarningCode } from './sse-types';
+import type { SseEvent, SseItem, SseSpan, SseWarningCode } from './sse-types';
 
 // ---------------------------------------------------------------------------------------------
 // Built-ins, captured once (see above). Tiny wrappers: the JIT inlines them.
@@ -64,6 +64,13 @@ export interface SseParserOptions {
    * ID the previous connection ended with.
    */
   lastEventId?: string;
+  /**
+   * Give every item a `span`: where its raw text is in the text pushed (see SseSpan). Off by
+   * default: the page-world tap never pays for it; the panel's LogStore turns it on.
+   */
+  spans?: boolean;
+  /** With `spans`: the offset of the first text pushed (default 0), e.g. text already seen. */
+  spanOffset?: number;
 }
 
 export const DEFAULT_MAX_EVENT_LENGTH = 1_048_576;
@@ -186,11 +193,25 @@ export class SseTextParser {
   /** The last chunk ended with CR: an LF at the start of the next one belongs to it. */
   private skipLF = false;
 
+  // --- spans (only with `spans: true`)
+  private readonly spans: boolean;
+  /** Offset of the current chunk's first code unit in all the text pushed (plus `spanOffset`). */
+  private offset = 0;
+  /** Where the current block's first line starts. */
+  private blockStart = 0;
+  /** Where the pending (unterminated) line starts, while `partialLength > 0`. */
+  private partialStart = 0;
+  /** Spans given for a line that ended with the CR ending the last chunk (an LF may follow). */
+  private crSpans: SseSpan[] | null = null;
+
   constructor(options?: SseParserOptions) {
     const max = options?.maxEventLength;
     this.cap = typeof max === 'number' && max === max ? (max < 1 ? 1 : mathFloor(max)) : DEFAULT_MAX_EVENT_LENGTH;
     this.nameCap = this.cap > MIN_NAME_CAP ? this.cap : MIN_NAME_CAP;
     this.lastId = options?.lastEventId ?? '';
+    this.spans = options?.spans === true;
+    const spanOffset = options?.spanOffset;
+    if (this.spans && typeof spanOffset === 'number' && spanOffset > 0) this.offset = this.blockStart = spanOffset;
   }
 
   /** The last event ID buffer (persists across events). */
@@ -201,11 +222,16 @@ export class SseTextParser {
   /** Feed the next chunk of text, delivered at `time` (epoch ms). Appends produced items to `out`. */
   push(text: string, time: number, out: SseItem[]): void {
     const n = text.length;
+    const spans = this.spans;
     let pos = 0;
     if (this.skipLF) {
       if (n === 0) return;
       this.skipLF = false;
-      if (charCodeAt(text, 0) === LF) pos = 1;
+      if (charCodeAt(text, 0) === LF) {
+        pos = 1;
+        if (spans) this.crLF();
+      }
+      this.crSpans = null;
     }
     // Next LF, CR and colon at or after `pos`: -2 not searched yet, -1 none in the rest of the chunk.
     let nextLF = -2;
@@ -220,6 +246,15 @@ export class SseTextParser {
         eol = nextCR;
       } else {
         eol = nextCR === -1 || nextLF < nextCR ? nextLF : nextCR;
+      }
+
+      let first = 0;
+      let lineStart = 0;
+      let blank = false;
+      if (spans) {
+        first = out.length;
+        lineStart = this.partialLength > 0 ? this.partialStart : this.offset + pos;
+        blank = this.partialLength === 0 && eol === pos;
       }
 
       if (this.partialLength === 0 && eol - pos <= this.cap) {
@@ -244,8 +279,34 @@ export class SseTextParser {
       } else {
         pos = eol + 1;
       }
+      if (spans) this.spanLine(out, first, lineStart, this.offset + pos, blank);
     }
-    if (pos < n) this.appendPartial(text, pos, n);
+    if (pos < n) {
+      if (spans && this.partialLength === 0) this.partialStart = this.offset + pos;
+      this.appendPartial(text, pos, n);
+    }
+    this.offset += n;
+  }
+
+  /** Gives the items of one line out[first...] their spans (the line, or its block for a blank line). */
+  private spanLine(out: SseItem[], first: number, lineStart: number, lineEnd: number, blank: boolean): void {
+    const start = blank ? this.blockStart : lineStart;
+    if (blank) this.blockStart = lineEnd;
+    let crSpans: SseSpan[] | null = null;
+    if (this.skipLF) crSpans = this.crSpans = [];
+    for (let i = first; i < out.length; i++) {
+      const span: SseSpan = { start, end: lineEnd };
+      out[i]!.span = span;
+      if (crSpans !== null) crSpans[crSpans.length] = span;
+    }
+  }
+
+  /** The LF that starts this chunk ends the line the last chunk's final CR ended. */
+  private crLF(): void {
+    // blockStart equals the chunk's offset only when that CR ended a blank line.
+    if (this.blockStart === this.offset) this.blockStart++;
+    const crSpans = this.crSpans;
+    if (crSpans !== null) for (let i = 0; i < crSpans.length; i++) crSpans[i]!.end++;
   }
 
   /**
@@ -265,17 +326,21 @@ export class SseTextParser {
     if (pending.length > 0) {
       let what = pending[0]!;
       for (let i = 1; i < pending.length; i++) what += `, ${pending[i]!}`;
-      out[out.length] = warning(
+      const item = warning(
         'incomplete-final-event',
         `stream ended before the blank line that would dispatch the last event: discarded (${what})`,
         time,
       );
+      if (this.spans) item.span = { start: this.blockStart, end: this.offset };
+      out[out.length] = item;
     }
     this.resetBlock();
     this.partial = '';
     this.partialLength = 0;
     this.lineLimit = -1;
     this.skipLF = false;
+    this.crSpans = null;
+    this.blockStart = this.offset;
   }
 
   private resetBlock(): void {

@@ -1,14 +1,33 @@
-/** The SSE panel: toolbar, connections, events and the selected event's detail. */
-import { useEffect, useMemo, useState } from 'preact/hooks';
+/**
+ * The SSE panel: toolbar and filters, connections, timeline, events and the selected event's
+ * detail. State lives here; the views are props-only. One EventFilter (search, type chips, hidden
+ * comments, selected connections, the timeline's brush) decides what the table, the timeline and
+ * the exports of "what you see" show.
+ */
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ARRIVAL_ORDER, sortItems, type SortOrder } from '../core/sort-items';
+import {
+  activeMatcher,
+  allTypes,
+  DEFAULT_FILTER,
+  FilteredItems,
+  onlyType,
+  toggleType,
+  type EventFilter,
+  type TimeRange,
+} from '../core/filters';
+import type { LoggedItem } from '../core/log-store';
 import type { LogConnection } from './log-connection';
 import { ConnectionList } from './ConnectionList';
 import { EventTable, type TimeMode } from './EventTable';
 import { EventDetail } from './EventDetail';
 import { ConnectionFacts } from './ConnectionFacts';
+import { FilterBar } from './FilterBar';
+import { TypeChips } from './TypeChips';
+import { Highlight } from './Highlight';
+import { Timeline } from './Timeline';
 import { t } from './i18n';
 import { exportHar } from './export';
-import type { LoggedItem } from '../core/log-store';
 
 interface Props {
   link: LogConnection;
@@ -23,23 +42,48 @@ export function App({ link, version, pageUrl }: Props) {
   const [selectedId, setSelectedId] = useState<number | null>(null);
   const [sort, setSort] = useState<SortOrder>(ARRIVAL_ORDER);
   const [timeMode, setTimeMode] = useState<TimeMode>('absolute');
+  const [filterBase, setFilter] = useState<EventFilter>(DEFAULT_FILTER);
+  const [timeRange, setTimeRange] = useState<TimeRange | null>(null);
+  const theme = document.documentElement.dataset.theme === 'dark' ? 'dark' : 'light';
   const now = useClock(store.connectionList.some((c) => c.endTime === undefined));
   const connections = useMemo(() => store.connectionList, [version]);
-  const items = useMemo(() => {
-    if (selectedConnections === null) return store.items;
-    if (selectedConnections.size === 1) {
-      const [only] = selectedConnections;
-      return store.itemsByConnection.get(only!) ?? [];
+
+  // The table sees every filter; the timeline all but its own brush (so brushing does not shrink it).
+  const tableFilter = useMemo(
+    () => ({ ...filterBase, connectionIds: selectedConnections, timeRange }),
+    [filterBase, selectedConnections, timeRange],
+  );
+  const timelineFilter = useMemo(() => ({ ...tableFilter, timeRange: null }), [tableFilter]);
+  const tableView = useRef(new FilteredItems());
+  const timelineView = useRef(new FilteredItems());
+  const items = useMemo(() => tableView.current.update(store, tableFilter), [version, tableFilter]);
+  const timelineItems = useMemo(() => timelineView.current.update(store, timelineFilter), [version, timelineFilter]);
+  const typeCounts = useMemo(() => tableView.current.typeCounts(store, tableFilter), [version, tableFilter]);
+  const sortedItems = useMemo(() => sortItems(items, sort), [items, items.length, sort]);
+  const matcher = useMemo(() => activeMatcher(filterBase.search), [filterBase.search]);
+
+  const timelineConnections = useMemo(
+    () => (selectedConnections === null ? connections : connections.filter((c) => selectedConnections.has(c.id))),
+    [connections, selectedConnections],
+  );
+  const itemsOfConnection = useMemo(() => {
+    if (timelineItems === store.items) return (id: string) => store.itemsByConnection.get(id) ?? [];
+    const groups = new Map<string, LoggedItem[]>();
+    for (const logged of timelineItems) {
+      let group = groups.get(logged.connectionId);
+      if (group === undefined) groups.set(logged.connectionId, (group = []));
+      group.push(logged);
     }
-    return store.items.filter((logged) => selectedConnections.has(logged.connectionId));
-  }, [version, selectedConnections]);
-  const sortedItems = useMemo(() => sortItems(items, sort), [items, version, sort]);
+    return (id: string) => groups.get(id) ?? [];
+  }, [timelineItems, timelineItems.length, version]);
+
   const eventCount = useMemo(() => connections.reduce((sum, c) => sum + c.eventCount, 0), [connections]);
   const selected = selectedId === null ? undefined : store.items[selectedId];
   const singleConnection =
     selectedConnections !== null && selectedConnections.size === 1
       ? store.connections.get([...selectedConnections][0]!)
       : undefined;
+  const renderText = matcher === null ? undefined : (text: string) => <Highlight text={text} matcher={matcher} />;
 
   return (
     <div class="panel">
@@ -67,6 +111,22 @@ export function App({ link, version, pageUrl }: Props) {
         <span class="summary" aria-live="polite">
           {t('summary', [connections.length, eventCount])}
         </span>
+      </div>
+      <div class="filters-row">
+        <FilterBar
+          search={filterBase.search}
+          onSearchChange={(search) => setFilter((f) => ({ ...f, search }))}
+          hideComments={filterBase.hideComments}
+          onHideCommentsChange={(hideComments) => setFilter((f) => ({ ...f, hideComments }))}
+          matchCount={matcher === null ? null : items.length}
+        />
+        <TypeChips
+          counts={typeCounts}
+          hiddenTypes={filterBase.hiddenTypes}
+          onToggle={(type) => setFilter((f) => toggleType(f, type))}
+          onOnly={(type) => setFilter((f) => onlyType(f, type, typeCounts.keys()))}
+          onAll={() => setFilter(allTypes)}
+        />
       </div>
       {store.stats.dropped > 0 ? (
         <div class="banner warn" role="status">
@@ -99,7 +159,20 @@ export function App({ link, version, pageUrl }: Props) {
               setSelectedId(null);
             }}
           />
-          {singleConnection ? <ConnectionFacts connection={singleConnection} items={items as LoggedItem[]} /> : null}
+          {singleConnection ? (
+            <ConnectionFacts
+              connection={singleConnection}
+              items={store.itemsByConnection.get(singleConnection.id) ?? []}
+            />
+          ) : null}
+          <Timeline
+            connections={timelineConnections}
+            itemsByConnection={itemsOfConnection}
+            range={timeRange}
+            onBrush={setTimeRange}
+            onSelectItem={(logged) => setSelectedId(logged.id)}
+            theme={theme}
+          />
           <div class="lower">
             <EventTable
               items={sortedItems}
@@ -110,9 +183,10 @@ export function App({ link, version, pageUrl }: Props) {
               sort={sort}
               onSort={setSort}
               timeMode={timeMode}
+              renderText={renderText}
             />
             {selected ? (
-              <EventDetail logged={selected} connection={store.connections.get(selected.connectionId)} />
+              <EventDetail logged={selected} connection={store.connections.get(selected.connectionId)} store={store} />
             ) : null}
           </div>
         </div>

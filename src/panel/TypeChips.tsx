@@ -61,7 +61,6 @@ export function TypeChips({ counts, hiddenTypes, onToggle, onOnly, onAll }: Type
               class="chip"
               data-type={type}
               aria-pressed={!hiddenTypes.has(type)}
-              aria-label={t('filterChipLabel', [type, shownCount])}
               title={t('filterChipTitle')}
               onClick={(e) => (e.altKey ? onOnly(type) : onToggle(type))}
               onKeyDown={(e) => {
@@ -71,8 +70,9 @@ export function TypeChips({ counts, hiddenTypes, onToggle, onOnly, onAll }: Type
                 }
               }}
             >
-              <span class="chip-label">{type}</span>
-              <span class="chip-count">{shownCount}</span>
+              {/* The accessible name is the visible text ("message 3") plus a hidden word for screen readers. */}
+              <span class="chip-label">{type}</span> <span class="chip-count">{shownCount}</span>
+              <span class="visually-hidden"> {t('filterChipEvents')}</span>
             </button>
             <button type="button" class="chip-only" aria-label={t('filterOnlyLabel', [type])} title={t('filterOnlyLabel', [type])} onClick={() => onOnly(type)}>
               {t('filterOnly')}

@@ -6,6 +6,9 @@ import { render } from 'preact';
 import browser from 'webextension-polyfill';
 import { App } from './App';
 import { LogConnection } from './log-connection';
+import './filters.css';
+import './timeline.css';
+import './detail.css';
 
 function inspectedTabId(): number | undefined {
   const fromQuery = new URLSearchParams(location.search).get('tabId');
@@ -27,8 +30,10 @@ async function inspectedPageUrl(): Promise<string> {
   return location.href;
 }
 
+let onThemeChange: () => void = () => {};
 function setTheme(theme: string | undefined): void {
   document.documentElement.dataset.theme = theme === 'dark' ? 'dark' : 'light';
+  onThemeChange();
 }
 
 /** Follows DevTools' theme, now and when the user switches it (Chrome and Firefox name it differently). */
@@ -53,6 +58,7 @@ function start(): void {
   }
   const link = new LogConnection(tabId, () => draw());
   const draw = () => render(<App link={link} version={link.store.version} pageUrl={inspectedPageUrl} />, root);
+  onThemeChange = draw;
   link.connect();
   draw();
 }

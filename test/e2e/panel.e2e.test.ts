@@ -34,12 +34,12 @@ afterAll(async () => {
 
 const selectedRowText = () => panel.locator('.event-row[aria-selected=true] .col-data').textContent();
 
-async function runAxe(frame: Frame): Promise<{ id: string; impact: string; nodes: number; help: string }[]> {
+async function runAxe(frame: Frame): Promise<{ id: string; impact: string; nodes: string[]; help: string }[]> {
   await frame.evaluate(axeSource);
   return frame.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; impact: string; nodes: unknown[]; help: string }[] }> } }).axe;
+    const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; impact: string; nodes: { html: string }[]; help: string }[] }> } }).axe;
     const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help }));
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.html), help: v.help }));
   });
 }
 
@@ -109,7 +109,7 @@ describe('the SSE panel in real DevTools', () => {
     await expect
       .poll(async () => (await panel.locator('tr[data-connection-id] .url-path').allTextContents()).join(' '))
       .toMatch(/prefix=before.*prefix=after/);
-    await panel.getByRole('button', { name: 'Clear' }).click();
+    await panel.getByRole('button', { name: 'Clear', exact: true }).click();
     await expect.poll(() => panel.locator('.empty-state').count()).toBe(1);
     await panel.getByLabel('Preserve log').uncheck();
   });

@@ -54,15 +54,7 @@ const KNOWN_HOSTILE_CALLS: [RegExp, string][] = [
 ];
 
 /** Hostile variants in which fetch or XHR capture is known not to work (the other checks still apply). */
-const KNOWN_CAPTURE_GAPS: Record<string, { kinds: ('fetch' | 'xhr')[]; reason: string }> = {
-  push: { kinds: ['xhr'], reason: 'A throwing Array.prototype.push stops tap-xhr (parseHeaders). Reported.' },
-  prototypes: {
-    kinds: ['fetch', 'xhr'],
-    reason:
-      'A throwing Array.prototype[Symbol.iterator] stops tap-fetch (describeRequest, silently: no capture-issue) and String.prototype.toUpperCase stops tap-xhr (open). Reported.',
-  },
-  all: { kinds: ['fetch', 'xhr'], reason: 'As for push and prototypes.' },
-};
+const KNOWN_CAPTURE_GAPS: Record<string, { kinds: ('fetch' | 'xhr')[]; reason: string }> = {};
 
 const HOSTILE_VARIANTS = [
   'postMessage',
