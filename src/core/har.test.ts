@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { PageRecord, StoredRecord } from '../protocol';
-import { buildHar, harFileName, isSensitiveHeader, REDACTED, type Har, type HarEntry } from './har';
+import {
+  buildHar,
+  harFileName,
+  harRequestUrl,
+  isSensitiveHeader,
+  isSensitiveParam,
+  REDACTED,
+  REDACTED_IN_URL,
+  redactUrl,
+  type Har,
+  type HarEntry,
+} from './har';
+import { harSchemaErrors } from '../../test/har-schema';
+import { richStore, SECRETS as RICH_SECRETS, T0 as RICH_T0 } from '../../test/fixtures/stores';
 import { LogStore } from './log-store';
 import type { SseItem } from './sse-types';
 
@@ -453,7 +466,9 @@ describe('buildHar: a stream whose opening was not seen', () => {
     ]);
     const e = harOf(store).log.entries[0]!;
     expect(e.startedDateTime).toBe('2026-01-15T10:00:00.260Z');
-    expect(e.request).toMatchObject({ method: '', url: '(unknown stream)', queryString: [], headers: [], bodySize: 0 });
+    // HAR wants an absolute URL: the placeholder's text is kept under _sseDevtools.
+    expect(e.request).toMatchObject({ method: '', url: 'about:blank', queryString: [], headers: [], bodySize: 0 });
+    expect(e._sseDevtools.url).toBe('(unknown stream)');
     expect(e.response.status).toBe(0);
     expect(e.response.content.text).toBe('data: z\n\n');
     expect(e._eventSourceMessages).toEqual([{ time: 1768471200.26, eventName: 'message', eventId: '', data: 'z' }]);
@@ -475,5 +490,161 @@ describe('harFileName', () => {
     expect(harFileName('about:blank', date)).toBe('sse-page-2026-11-21T10-00-00.har');
     expect(harFileName('not a url', date)).toBe('sse-page-2026-11-21T10-00-00.har');
     expect(harFileName('', date)).toBe('sse-page-2026-11-21T10-00-00.har');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// HAR 1.2 schema (har-schema + ajv) and what the spec says beyond it
+
+/** Every export the tests make, as the parsed JSON a consumer reads. */
+function exportsToValidate(): [string, unknown][] {
+  const rich = richStore();
+  const main = mainFixture();
+  const asJson = (har: Har) => JSON.parse(JSON.stringify(har)) as unknown;
+  return [
+    ['main fixture, redacted', asJson(harOf(main))],
+    ['main fixture, with secrets', asJson(harOf(main, true))],
+    ['rich fixture, redacted', asJson(buildHar(rich.connectionList, rich.items, { creatorVersion: '1.2.3' }))],
+    ['rich fixture, with secrets', asJson(buildHar(rich.connectionList, rich.items, { creatorVersion: '1.2.3', includeSensitive: true }))],
+    ['empty log', asJson(buildHar([], [], { creatorVersion: '1' }))],
+  ];
+}
+
+describe('buildHar: valid HAR 1.2', () => {
+  it.each(exportsToValidate())('%s validates against the HAR 1.2 JSON schema', (_name, har) => {
+    expect(harSchemaErrors(har)).toEqual([]);
+  });
+
+  it('the validator does catch a broken HAR (no false passes)', () => {
+    const [, har] = exportsToValidate()[2]!;
+    const broken = structuredClone(har) as { log: { entries: Record<string, Record<string, unknown>>[] } };
+    const entry = broken.log.entries[0]!;
+    entry.request!.url = 'not a url';
+    entry.response!.status = 200.5;
+    entry.timings!.wait = -3;
+    delete entry.response!.content;
+    const errors = harSchemaErrors(broken).map((e) => e.replace(/ \(.*\)$/, ''));
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        '/log/entries/0/request/url must match format "uri"',
+        "/log/entries/0/response must have required property 'content'",
+        '/log/entries/0/response/status must be integer',
+        '/log/entries/0/timings/wait must pass "min" keyword validation',
+      ]),
+    );
+  });
+
+  it('per the spec: time is the sum of the timings, urls are absolute without fragment, queryString matches the url', () => {
+    const rich = richStore();
+    for (const includeSensitive of [false, true]) {
+      const har = buildHar(rich.connectionList, rich.items, { creatorVersion: '1', includeSensitive });
+      for (const e of har.log.entries) {
+        const sum = Object.values(e.timings).filter((t) => t !== -1).reduce((a, b) => a + b, 0);
+        expect(sum).toBeCloseTo(e.time, 9);
+        expect(new URL(e.request.url).href).toBe(e.request.url);
+        expect(e.request.url).not.toContain('#');
+        expect(e.request.queryString).toEqual([...new URL(e.request.url).searchParams].map(([name, value]) => ({ name, value })));
+        expect(Number.isInteger(e.request.bodySize) && Number.isInteger(e.response.bodySize) && Number.isInteger(e.response.content.size)).toBe(true);
+      }
+    }
+  });
+
+  it('the fragment goes from request.url; the URL as captured stays under _sseDevtools', () => {
+    const rich = richStore();
+    const har = buildHar(rich.connectionList, rich.items, { creatorVersion: '1', includeSensitive: true });
+    const f1 = entry(har, 'f-1');
+    expect(f1.request.url).toBe(`https://api.example.com/v1/chat?model=gpt&token=${RICH_SECRETS.queryToken}&q=a%20b`);
+    expect(f1._sseDevtools.url).toBe(`https://api.example.com/v1/chat?model=gpt&token=${RICH_SECRETS.queryToken}&q=a%20b#frag`);
+    expect(entry(har, 'x-1')._sseDevtools.url).toBeUndefined();
+  });
+
+  it('records each raw chunk with its time and bytes, and the exact start time', () => {
+    const rich = richStore();
+    const har = buildHar(rich.connectionList, rich.items, { creatorVersion: '1' });
+    const x1 = entry(har, 'x-1');
+    expect(x1._sseDevtools.chunks).toEqual([
+      { time: RICH_T0 + 240, length: 16, bytes: 16 },
+      { time: RICH_T0 + 240, length: 10, bytes: 10 },
+      { time: RICH_T0 + 1400, length: 9, bytes: 9 },
+    ]);
+    const f1 = entry(har, 'f-1');
+    expect(f1._sseDevtools.startTime).toBe(RICH_T0 + 10.25);
+    expect(f1.startedDateTime).toBe(new Date(RICH_T0 + 10).toISOString());
+    const chunks = f1._sseDevtools.chunks!;
+    expect(chunks.map((c) => c.length).reduce((a, b) => a + b, 0)).toBe(f1.response.content.text!.length);
+    // per-chunk bytes add up to what the capture counted
+    expect(chunks.map((c) => c.bytes).reduce((a, b) => a + b, 0)).toBe(f1.response.content.size);
+    // fetch items are all re-derived from the chunks: no explicit order needed
+    expect(f1._sseDevtools.itemOrder).toBeUndefined();
+  });
+
+  it('EventSource: item order, exact event times and idSet are kept', () => {
+    const rich = richStore();
+    const es = entry(buildHar(rich.connectionList, rich.items, { creatorVersion: '1' }), 'es-1');
+    expect(es._sseDevtools.itemOrder).toBe('eecee' + 'e');
+    expect(es._sseDevtools.eventTimes).toEqual([RICH_T0 + 41.125, RICH_T0 + 41.125, RICH_T0 + 1300, RICH_T0 + 2600.001, RICH_T0 + 2600.001]);
+    expect(es._sseDevtools.idSetEvents).toEqual([0, 1, 2]);
+    expect(es._sseDevtools.truncatedEvents).toEqual([{ index: 4, originalLength: 5000 }]);
+    expect(es._sseDevtools.listenedTypes).toEqual(['tick', 'news']);
+    expect(es._sseDevtools.chunks).toBeUndefined();
+    expect(es._sseDevtools.frameId).toBe(3);
+  });
+
+  it('with secrets kept, cookies are parsed from Cookie / Set-Cookie', () => {
+    const rich = richStore();
+    const f1 = entry(buildHar(rich.connectionList, rich.items, { creatorVersion: '1', includeSensitive: true }), 'f-1');
+    expect(f1.request.cookies).toEqual([
+      { name: 'sid', value: 'COOKIE-SECRET-0003' },
+      { name: 'theme', value: 'dark' },
+    ]);
+    expect(f1.response.cookies).toEqual([{ name: 'sid', value: 'SETCOOKIE-SECRET-0004', path: '/', httpOnly: true, secure: true }]);
+    const redacted = entry(buildHar(rich.connectionList, rich.items, { creatorVersion: '1' }), 'f-1');
+    expect(redacted.request.cookies).toEqual([]);
+    expect(redacted.response.cookies).toEqual([]);
+  });
+});
+
+describe('redaction of URL parameters', () => {
+  it('isSensitiveParam: the usual secret names, any case, and *_token / *-secret / *signature suffixes', () => {
+    for (const name of ['token', 'access_token', 'ACCESS_TOKEN', 'api_key', 'apikey', 'api-key', 'key', 'secret', 'password', 'auth', 'sig', 'signature', 'X-Amz-Signature', 'X-Amz-Credential', 'X-Amz-Security-Token', 'refresh_token', 'client_secret', 'jwt']) {
+      expect(isSensitiveParam(name), name).toBe(true);
+    }
+    for (const name of ['model', 'q', 'page', 'keyword', 'tokens', 'monkey', 'author', 'signed', 'lang', 'channel']) {
+      expect(isSensitiveParam(name), name).toBe(false);
+    }
+  });
+
+  it('redactUrl replaces values in the query, a parameter-like fragment and the user info, and leaves the rest byte for byte', () => {
+    expect(redactUrl('https://h/p?a=1&token=abc&b=%20x+y&api_key=k#frag')).toBe(`https://h/p?a=1&token=${REDACTED_IN_URL}&b=%20x+y&api_key=${REDACTED_IN_URL}#frag`);
+    expect(redactUrl('https://h/cb#access_token=xyz&state=s')).toBe(`https://h/cb#access_token=${REDACTED_IN_URL}&state=s`);
+    expect(redactUrl('https://h/#/route?sig=abc&x=1')).toBe(`https://h/#/route?sig=${REDACTED_IN_URL}&x=1`);
+    expect(redactUrl('https://bob:hunter2@h/p')).toBe(`https://bob:${REDACTED_IN_URL}@h/p`);
+    expect(redactUrl('https://h/p?acc%65ss_token=abc')).toBe(`https://h/p?acc%65ss_token=${REDACTED_IN_URL}`);
+    expect(redactUrl('https://h/p?token=&token')).toBe('https://h/p?token=&token');
+    expect(redactUrl('https://h/p?token=abc', true)).toBe('https://h/p?token=abc');
+    expect(redactUrl('(unknown stream)')).toBe('(unknown stream)');
+    expect(new URL(redactUrl('https://h/p?token=abc')).searchParams.get('token')).toBe(REDACTED);
+  });
+
+  it('harRequestUrl: absolute, no fragment; about:blank for what does not parse', () => {
+    expect(harRequestUrl('https://h/p?q=1#x')).toBe('https://h/p?q=1');
+    expect(harRequestUrl('https://h/ü p')).toBe('https://h/%C3%BC%20p');
+    expect(harRequestUrl('not a url')).toBe('about:blank');
+  });
+
+  it('request.url, queryString, the frame URL and the redirect URL are redacted; nothing secret is left', () => {
+    const rich = richStore();
+    const har = buildHar(rich.connectionList, rich.items, { creatorVersion: '1' });
+    const f1 = entry(har, 'f-1');
+    expect(f1.request.url).toBe(`https://api.example.com/v1/chat?model=gpt&token=${REDACTED_IN_URL}&q=a%20b`);
+    expect(f1.request.queryString).toContainEqual({ name: 'token', value: REDACTED });
+    expect(entry(har, 'es-1')._sseDevtools.frameUrl).toBe(`https://widgets.example.com/embed?access_token=${REDACTED_IN_URL}&lang=zh`);
+    expect(entry(har, 'm-1')._sseDevtools.response?.url).toBe(
+      `https://cdn.example.com/legacy-stream?key=${REDACTED_IN_URL}&sig=${REDACTED_IN_URL}#token=${REDACTED_IN_URL}`,
+    );
+    expect(entry(har, 'x-1').request.url).toBe(`https://user:${REDACTED_IN_URL}@legacy.example.com/stream?api_key=${REDACTED_IN_URL}`);
+    const json = JSON.stringify(har);
+    for (const secret of Object.values(RICH_SECRETS)) expect(json).not.toContain(secret);
+    expect(json).not.toMatch(/SECRET-00|AUTHZ-0001|UFJPWFkt/);
   });
 });

@@ -1,14 +1,25 @@
 /**
- * HAR 1.2 export of captured streams. One entry per stream; its events go in
- * `_eventSourceMessages` ([{time, eventName, eventId, data}], time in epoch seconds), the names
- * Chrome's own HAR export uses for EventSource messages, so other tools can read them. Everything
- * else we know (comments, retry, ignored fields, warnings, kind, frame, state changes) goes under
- * `_sseDevtools`. Sensitive headers are redacted unless asked otherwise.
+ * HAR 1.2 export of captured streams (validated against the HAR 1.2 JSON schema in har.test.ts).
+ * One entry per stream; its events go in `_eventSourceMessages` ([{time, eventName, eventId, data}],
+ * time in epoch seconds), the names Chrome's own HAR export uses for EventSource messages, so other
+ * tools can read them. Everything else we know (comments, retry, ignored fields, warnings, kind,
+ * frame, state changes, the raw chunks and when each arrived) goes under `_sseDevtools`, which is
+ * enough for `har-import.ts` to rebuild the very same log.
+ *
+ * Secrets are redacted unless asked otherwise (`includeSensitive`): sensitive headers, cookies and
+ * URL parameters with secret-looking names (in request.url, queryString, the frame URL, ...). Every
+ * other export form (export-formats.ts) applies the same functions.
  */
 import type { HeaderEntry } from '../protocol';
 import { rawTextOf, type Connection, type LoggedItem, type StateTransition } from './log-store';
+import type { SseItem } from './sse-types';
 
 export const REDACTED = '[redacted by SSE DevTools]';
+/** REDACTED as it appears inside a URL. */
+export const REDACTED_IN_URL = encodeURIComponent(REDACTED);
+
+// ---------------------------------------------------------------------------------------------
+// redaction (shared by every export form)
 
 /** Header names whose values are secrets (compared lower-case). */
 const SENSITIVE_HEADERS = new Set([
@@ -29,8 +40,86 @@ export function isSensitiveHeader(name: string): boolean {
   return SENSITIVE_HEADERS.has(lower) || /(^|[-_])(api[-_]?key|secret|token|authorization)$/.test(lower);
 }
 
+/** URL parameter names whose values are secrets (compared lower-case). */
+const SENSITIVE_PARAMS = new Set([
+  'token',
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'api_key',
+  'api-key',
+  'apikey',
+  'key',
+  'secret',
+  'client_secret',
+  'password',
+  'passwd',
+  'pwd',
+  'auth',
+  'sig',
+  'signature',
+  'jwt',
+]);
+
+/** Whether a URL query (or fragment) parameter name looks like it carries a secret. */
+export function isSensitiveParam(name: string): boolean {
+  const lower = name.toLowerCase();
+  return SENSITIVE_PARAMS.has(lower) || /(^|[-_.])(token|secret|password|api[-_]?key|signature|credential)$/.test(lower);
+}
+
+export function redactHeaders(list: readonly HeaderEntry[], includeSensitive: boolean): HeaderEntry[] {
+  return list.map(({ name, value }) => ({
+    name,
+    value: includeSensitive || !isSensitiveHeader(name) ? value : REDACTED,
+  }));
+}
+
+function decodeParamName(raw: string): string {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' '));
+  } catch {
+    return raw;
+  }
+}
+
+/** `a=1&token=x` → `a=1&token=<REDACTED_IN_URL>` (parameters without a value are left alone). */
+function redactParams(params: string): string {
+  return params
+    .split('&')
+    .map((part) => {
+      const eq = part.indexOf('=');
+      if (eq === -1 || eq === part.length - 1) return part;
+      return isSensitiveParam(decodeParamName(part.slice(0, eq))) ? `${part.slice(0, eq + 1)}${REDACTED_IN_URL}` : part;
+    })
+    .join('&');
+}
+
+/**
+ * The URL with the values of secret-looking query parameters, of parameter-like fragments
+ * (`#access_token=...`, `#/route?token=...`) and any password in the user info replaced by
+ * REDACTED (URL-encoded). Works on the raw text, so everything else stays byte for byte.
+ */
+export function redactUrl(url: string, includeSensitive = false): string {
+  if (includeSensitive) return url;
+  let out = url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*:)([^/?#@]+)@/i, (_m, before: string) => `${before}${REDACTED_IN_URL}@`);
+  const hash = out.indexOf('#');
+  let fragment = hash === -1 ? null : out.slice(hash + 1);
+  out = hash === -1 ? out : out.slice(0, hash);
+  const query = out.indexOf('?');
+  if (query !== -1) out = out.slice(0, query + 1) + redactParams(out.slice(query + 1));
+  if (fragment !== null) {
+    const q = fragment.indexOf('?');
+    fragment = q === -1 ? redactParams(fragment) : fragment.slice(0, q + 1) + redactParams(fragment.slice(q + 1));
+    out += `#${fragment}`;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// HAR types
+
 export interface HarOptions {
-  /** Keep sensitive header values (default false: they are replaced by REDACTED). */
+  /** Keep secrets (default false: they are replaced by REDACTED). */
   includeSensitive?: boolean;
   creatorVersion: string;
 }
@@ -38,6 +127,16 @@ export interface HarOptions {
 export interface HarNameValue {
   name: string;
   value: string;
+}
+
+export interface HarCookie {
+  name: string;
+  value: string;
+  path?: string;
+  domain?: string;
+  expires?: string;
+  httpOnly?: boolean;
+  secure?: boolean;
 }
 
 export interface EventSourceMessage {
@@ -55,7 +154,7 @@ export interface HarEntry {
     method: string;
     url: string;
     httpVersion: string;
-    cookies: HarNameValue[];
+    cookies: HarCookie[];
     headers: HarNameValue[];
     queryString: HarNameValue[];
     postData?: { mimeType: string; text: string; params?: HarNameValue[] };
@@ -66,9 +165,9 @@ export interface HarEntry {
     status: number;
     statusText: string;
     httpVersion: string;
-    cookies: HarNameValue[];
+    cookies: HarCookie[];
     headers: HarNameValue[];
-    content: { size: number; mimeType: string; text?: string; comment?: string };
+    content: { size: number; mimeType: string; text?: string; encoding?: string; comment?: string };
     redirectURL: string;
     headersSize: number;
     bodySize: number;
@@ -80,12 +179,27 @@ export interface HarEntry {
   _sseDevtools: SseDevtoolsExtras;
 }
 
+/** One raw chunk of a fetch/XHR stream: its `length` (UTF-16 code units) of response.content.text. */
+export interface HarChunk {
+  /** When the page read it (epoch ms). */
+  time: number;
+  length: number;
+  /** Bytes on the wire (XHR: code units), as captured. */
+  bytes: number;
+}
+
 export interface SseDevtoolsExtras {
   streamId: string;
   kind: Connection['kind'];
+  /** The exact start (epoch ms, sub-ms precision; startedDateTime is rounded to the ms). */
+  startTime: number;
+  /** The URL as captured (redacted like request.url), when request.url differs from it. */
+  url?: string;
   frameUrl: string;
   frameId: number;
   withCredentials?: boolean;
+  /** Present when a response was seen: when, and whether it was redirected (to `url`). */
+  response?: { time: number; redirected?: boolean; url?: string };
   /** Captured although not served as text/event-stream (the request asked for an event stream). */
   mislabelled: boolean;
   /** EventSource: the event types the page listened for (only those are visible). */
@@ -94,6 +208,8 @@ export interface SseDevtoolsExtras {
   stateReason?: Connection['stateReason'];
   transitions: StateTransition[];
   requestBodyTruncated?: boolean;
+  /** The request body's declared size, when the capture knew it. */
+  requestBodySize?: number;
   /** Every parsed item other than events, in order, time in epoch ms. */
   comments: { time: number; text: string }[];
   retries: { time: number; milliseconds: number }[];
@@ -103,6 +219,18 @@ export interface SseDevtoolsExtras {
   truncatedEvents: { index: number; originalLength: number }[];
   /** Whether response.content.text is the raw stream (fetch/XHR) or absent (EventSource). */
   rawStream: boolean;
+  /** fetch/XHR: response.content.text cut into the chunks the page read, in order. */
+  chunks?: HarChunk[];
+  /**
+   * Items that cannot be re-derived from content.text (all of an EventSource's), one letter per
+   * item of the stream in order: e(vent), c(omment), r(etry), f(ield), w(arning) for those,
+   * upper-case for items that are re-derived from the chunks. Absent when every item is derived.
+   */
+  itemOrder?: string;
+  /** The exact times (epoch ms) of the events written in lower case in `itemOrder`, in order. */
+  eventTimes?: number[];
+  /** Indices in `_eventSourceMessages` of those events whose block had its own `id:` field. */
+  idSetEvents?: number[];
 }
 
 export interface Har {
@@ -115,12 +243,7 @@ export interface Har {
   };
 }
 
-function headers(list: HeaderEntry[], includeSensitive: boolean): HarNameValue[] {
-  return list.map(({ name, value }) => ({
-    name,
-    value: includeSensitive || !isSensitiveHeader(name) ? value : REDACTED,
-  }));
-}
+// ---------------------------------------------------------------------------------------------
 
 function queryString(url: string): HarNameValue[] {
   try {
@@ -130,36 +253,145 @@ function queryString(url: string): HarNameValue[] {
   }
 }
 
-function utf8Length(text: string): number {
-  return new TextEncoder().encode(text).byteLength;
+/**
+ * request.url as HAR wants it: an absolute URL without fragment. A URL that does not parse (only a
+ * stream whose opening was not seen has one) becomes about:blank; `_sseDevtools.url` keeps it.
+ */
+export function harRequestUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.hash = '';
+    return parsed.href;
+  } catch {
+    return 'about:blank';
+  }
 }
 
-function entryFor(connection: Connection, items: LoggedItem[], options: HarOptions): HarEntry {
+const encoder = new TextEncoder();
+function utf8Length(text: string): number {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return encoder.encode(text).byteLength;
+  return text.length;
+}
+
+function headerValues(list: readonly HeaderEntry[], name: string): string[] {
+  return list.filter((h) => h.name.toLowerCase() === name).map((h) => h.value);
+}
+
+/**
+ * HAR cookies are parsed from the Cookie / Set-Cookie headers, and only when secrets are kept:
+ * redacted, those headers are one REDACTED value and cookies is empty (as in Chrome's sanitized
+ * export), so a redacted file reads the same after an import and a new export.
+ */
+function requestCookies(list: readonly HeaderEntry[], includeSensitive: boolean): HarCookie[] {
+  if (!includeSensitive) return [];
+  const cookies: HarCookie[] = [];
+  for (const header of headerValues(list, 'cookie')) {
+    for (const pair of header.split(';')) {
+      const eq = pair.indexOf('=');
+      if (eq <= 0) continue;
+      cookies.push({ name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim() });
+    }
+  }
+  return cookies;
+}
+
+function responseCookies(list: readonly HeaderEntry[], includeSensitive: boolean): HarCookie[] {
+  if (!includeSensitive) return [];
+  const cookies: HarCookie[] = [];
+  for (const header of headerValues(list, 'set-cookie')) {
+    const [first = '', ...attributes] = header.split(';');
+    const eq = first.indexOf('=');
+    if (eq <= 0) continue;
+    const cookie: HarCookie = { name: first.slice(0, eq).trim(), value: first.slice(eq + 1).trim() };
+    for (const attribute of attributes) {
+      const at = attribute.indexOf('=');
+      const key = (at === -1 ? attribute : attribute.slice(0, at)).trim().toLowerCase();
+      const value = at === -1 ? '' : attribute.slice(at + 1).trim();
+      if (key === 'path') cookie.path = value;
+      else if (key === 'domain') cookie.domain = value;
+      else if (key === 'httponly') cookie.httpOnly = true;
+      else if (key === 'secure') cookie.secure = true;
+      else if (key === 'expires') {
+        const time = Date.parse(value);
+        if (Number.isFinite(time)) cookie.expires = new Date(time).toISOString();
+      }
+    }
+    cookies.push(cookie);
+  }
+  return cookies;
+}
+
+const ORDER_LETTER: Record<SseItem['kind'], string> = { event: 'e', comment: 'c', retry: 'r', field: 'f', warning: 'w' };
+
+/** One stream's HAR entry; `items` are the stream's items (in order). */
+export function buildHarEntry(connection: Connection, items: readonly LoggedItem[], options: HarOptions): HarEntry {
+  const builder = harEntryBuilder(connection, options);
+  for (const logged of items) builder.add(logged);
+  return builder.finish();
+}
+
+export interface HarEntryBuilder {
+  /** The stream's next item. */
+  add(logged: LoggedItem): void;
+  /** The entry, once every item was added. */
+  finish(): HarEntry;
+}
+
+/** Builds one stream's entry an item at a time (so a big export can give the UI turns). */
+export function harEntryBuilder(connection: Connection, options: HarOptions): HarEntryBuilder {
   const includeSensitive = options.includeSensitive === true;
+  const rawStream = connection.kind !== 'eventsource';
+  const url = redactUrl(connection.url, includeSensitive);
+  const requestUrl = harRequestUrl(url);
+  const response = connection.response;
   const extras: SseDevtoolsExtras = {
     streamId: connection.id,
     kind: connection.kind,
-    frameUrl: connection.frameUrl,
+    startTime: connection.startTime,
+    ...(url !== requestUrl ? { url } : {}),
+    frameUrl: redactUrl(connection.frameUrl, includeSensitive),
     frameId: connection.frameId,
     withCredentials: connection.withCredentials,
+    ...(response
+      ? {
+          response: {
+            time: response.time,
+            redirected: response.redirected,
+            url: response.url === undefined ? undefined : redactUrl(response.url, includeSensitive),
+          },
+        }
+      : {}),
     mislabelled: connection.mislabelled,
     ...(connection.kind === 'eventsource' ? { listenedTypes: connection.listenedTypes } : {}),
     state: connection.state,
     stateReason: connection.stateReason,
     transitions: connection.transitions,
     requestBodyTruncated: connection.requestBody?.truncated,
+    requestBodySize: connection.requestBody?.size,
     comments: [],
     retries: [],
     ignoredFields: [],
     warnings: [],
     truncatedEvents: [],
-    rawStream: connection.kind !== 'eventsource',
+    rawStream,
   };
   const messages: EventSourceMessage[] = [];
-  for (const { item } of items) {
+  // Items the LogStore parsed from the chunks carry a span; those re-derive from content.text.
+  let order = '';
+  let explicit = false;
+  const eventTimes: number[] = [];
+  const idSetEvents: number[] = [];
+  const add = ({ item }: LoggedItem): void => {
+    const derived = rawStream && item.span !== undefined;
+    if (!derived) explicit = true;
+    order += derived ? ORDER_LETTER[item.kind].toUpperCase() : ORDER_LETTER[item.kind];
     switch (item.kind) {
       case 'event':
         if (item.truncated) extras.truncatedEvents.push({ index: messages.length, originalLength: item.truncated.originalLength });
+        if (!derived) {
+          eventTimes.push(item.time);
+          if (item.idSet === true) idSetEvents.push(messages.length);
+        }
         messages.push({ time: item.time / 1000, eventName: item.type, eventId: item.lastEventId, data: item.data });
         break;
       case 'comment':
@@ -175,60 +407,70 @@ function entryFor(connection: Connection, items: LoggedItem[], options: HarOptio
         extras.warnings.push({ time: item.time, code: item.code, message: item.message });
         break;
     }
-  }
-  const end = connection.endTime ?? connection.lastTime;
-  const responseTime = connection.response?.time ?? end;
-  const raw = extras.rawStream ? rawTextOf(connection) : undefined;
-  const body = connection.requestBody;
-  return {
-    startedDateTime: new Date(connection.startTime).toISOString(),
-    time: Math.max(0, end - connection.startTime),
-    request: {
-      method: connection.method,
-      url: connection.url,
-      httpVersion: '',
-      cookies: [],
-      headers: headers(connection.requestHeaders, includeSensitive),
-      queryString: queryString(connection.url),
-      ...(body ? { postData: { mimeType: body.mimeType, text: body.text } } : {}),
-      headersSize: -1,
-      bodySize: body ? (body.size ?? utf8Length(body.text)) : 0,
-    },
-    response: {
-      status: connection.response?.status ?? 0,
-      statusText: connection.response?.statusText ?? '',
-      httpVersion: '',
-      cookies: [],
-      headers: headers(connection.response?.headers ?? [], includeSensitive),
-      content: {
-        size: extras.rawStream ? connection.bytes : -1,
-        mimeType: connection.response?.contentType ?? 'text/event-stream',
-        ...(raw !== undefined
-          ? { text: raw }
-          : { comment: 'EventSource exposes events, not bytes: see _eventSourceMessages' }),
-      },
-      redirectURL: '',
-      headersSize: -1,
-      bodySize: extras.rawStream ? connection.bytes : -1,
-    },
-    cache: {},
-    timings: {
-      blocked: -1,
-      dns: -1,
-      connect: -1,
-      ssl: -1,
-      send: 0,
-      wait: Math.max(0, responseTime - connection.startTime),
-      receive: Math.max(0, end - responseTime),
-    },
-    _resourceType: connection.kind,
-    _eventSourceMessages: messages,
-    _sseDevtools: extras,
   };
+  const finish = (): HarEntry => {
+    if (explicit) {
+      extras.itemOrder = order;
+      extras.eventTimes = eventTimes;
+      extras.idSetEvents = idSetEvents;
+    }
+    if (rawStream) {
+      const times = connection.chunkTimes ?? [];
+      extras.chunks = connection.chunks.map((text, i) => ({ time: times[i] ?? connection.lastTime, length: text.length, bytes: utf8Length(text) }));
+      // The bytes the capture counted (XHR: code units) are kept in total; per chunk they are the
+      // UTF-8 length, give or take the difference, which goes to the last chunk.
+      const last = extras.chunks[extras.chunks.length - 1];
+      if (last !== undefined) last.bytes += connection.bytes - extras.chunks.reduce((sum, c) => sum + c.bytes, 0);
+    }
+    const end = connection.endTime ?? connection.lastTime;
+    const responseTime = response?.time ?? end;
+    const raw = rawStream ? rawTextOf(connection) : undefined;
+    const body = connection.requestBody;
+    const wait = Math.max(0, responseTime - connection.startTime);
+    const receive = Math.max(0, end - Math.max(responseTime, connection.startTime));
+    return {
+      startedDateTime: new Date(connection.startTime).toISOString(),
+      time: wait + receive,
+      request: {
+        method: connection.method,
+        url: requestUrl,
+        httpVersion: '',
+        cookies: requestCookies(connection.requestHeaders, includeSensitive),
+        headers: redactHeaders(connection.requestHeaders, includeSensitive),
+        queryString: queryString(requestUrl),
+        ...(body ? { postData: { mimeType: body.mimeType, text: body.text } } : {}),
+        headersSize: -1,
+        bodySize: body ? Math.round(body.size ?? utf8Length(body.text)) : 0,
+      },
+      response: {
+        status: Math.round(response?.status ?? 0),
+        statusText: response?.statusText ?? '',
+        httpVersion: '',
+        cookies: responseCookies(response?.headers ?? [], includeSensitive),
+        headers: redactHeaders(response?.headers ?? [], includeSensitive),
+        content: {
+          size: rawStream ? Math.round(connection.bytes) : -1,
+          mimeType: response?.contentType ?? 'text/event-stream',
+          ...(raw !== undefined
+            ? { text: raw }
+            : { comment: 'EventSource exposes events, not bytes: see _eventSourceMessages' }),
+        },
+        redirectURL: '',
+        headersSize: -1,
+        bodySize: rawStream ? Math.round(connection.bytes) : -1,
+      },
+      cache: {},
+      timings: { blocked: -1, dns: -1, connect: -1, ssl: -1, send: 0, wait, receive },
+      _resourceType: connection.kind,
+      _eventSourceMessages: messages,
+      _sseDevtools: extras,
+    };
+  };
+  return { add, finish };
 }
 
-/** Builds a HAR log of `connections`, with the items of each (items may span all connections). */
-export function buildHar(connections: Connection[], items: LoggedItem[], options: HarOptions): Har {
+/** Items grouped by connection id, in their order. */
+export function itemsByConnection(items: readonly LoggedItem[]): Map<string, LoggedItem[]> {
   const byConnection = new Map<string, LoggedItem[]>();
   for (const logged of items) {
     let list = byConnection.get(logged.connectionId);
@@ -238,26 +480,44 @@ export function buildHar(connections: Connection[], items: LoggedItem[], options
     }
     list.push(logged);
   }
+  return byConnection;
+}
+
+/** The connections in the order their entries appear (by start time). */
+export function harConnectionOrder(connections: readonly Connection[]): Connection[] {
+  return connections.slice().sort((a, b) => a.startTime - b.startTime);
+}
+
+/** The log object without its entries (the chunked export writes these around them). */
+export function harLogHeader(options: HarOptions): Omit<Har['log'], 'entries'> {
+  return {
+    version: '1.2',
+    creator: { name: 'SSE DevTools', version: options.creatorVersion },
+    pages: [],
+    ...(options.includeSensitive === true
+      ? {}
+      : { comment: `Sensitive headers, cookies and URL parameters are replaced by "${REDACTED}".` }),
+  };
+}
+
+/** Builds a HAR log of `connections`, with the items of each (items may span all connections). */
+export function buildHar(connections: readonly Connection[], items: readonly LoggedItem[], options: HarOptions): Har {
+  const byConnection = itemsByConnection(items);
   return {
     log: {
-      version: '1.2',
-      creator: { name: 'SSE DevTools', version: options.creatorVersion },
-      pages: [],
-      entries: connections
-        .slice()
-        .sort((a, b) => a.startTime - b.startTime)
-        .map((connection) => entryFor(connection, byConnection.get(connection.id) ?? [], options)),
+      ...harLogHeader(options),
+      entries: harConnectionOrder(connections).map((connection) => buildHarEntry(connection, byConnection.get(connection.id) ?? [], options)),
     },
   };
 }
 
 /** A file name for an export, e.g. "sse-127.0.0.1-2026-11-21T10-00-00.har". */
-export function harFileName(pageUrl: string, date: Date): string {
+export function harFileName(pageUrl: string, date: Date, extension = 'har'): string {
   let host = 'page';
   try {
     host = new URL(pageUrl).host.replace(/[^a-z0-9.-]/gi, '_') || 'page';
   } catch {
     // keep "page"
   }
-  return `sse-${host}-${date.toISOString().slice(0, 19).replace(/:/g, '-')}.har`;
+  return `sse-${host}-${date.toISOString().slice(0, 19).replace(/:/g, '-')}.${extension}`;
 }

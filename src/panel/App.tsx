@@ -16,7 +16,8 @@ import {
   type EventFilter,
   type TimeRange,
 } from '../core/filters';
-import type { LoggedItem } from '../core/log-store';
+import { LogStore, type LoggedItem } from '../core/log-store';
+import type { ExportFormat } from '../core/export-formats';
 import type { LogConnection } from './log-connection';
 import { ConnectionList } from './ConnectionList';
 import { EventTable, type TimeMode } from './EventTable';
@@ -27,7 +28,10 @@ import { TypeChips } from './TypeChips';
 import { Highlight } from './Highlight';
 import { Timeline } from './Timeline';
 import { t } from './i18n';
-import { exportHar } from './export';
+import { exportEvents } from './export';
+import { ExportMenu } from './ExportMenu';
+import { HarDropZone, ImportButton, type ImportedFile } from './ImportButton';
+import { CopyRequestActions } from './CopyActions';
 
 interface Props {
   link: LogConnection;
@@ -36,14 +40,27 @@ interface Props {
   pageUrl: () => Promise<string>;
 }
 
-export function App({ link, version, pageUrl }: Props) {
-  const store = link.store;
+interface ImportedLog {
+  name: string;
+  store: LogStore;
+  streams: number;
+  events: number;
+  skipped: number;
+}
+
+export function App({ link, version: liveVersion, pageUrl }: Props) {
+  // An imported file is shown from a store of its own, so live appends and resets never touch it.
+  const [imported, setImported] = useState<ImportedLog | null>(null);
+  const store = imported?.store ?? link.store;
+  const version = imported === null ? liveVersion : -store.version;
+  const [includeSensitive, setIncludeSensitive] = useState(false);
   const [selectedConnections, setSelectedConnections] = useState<ReadonlySet<string> | null>(null);
   const [selectedId, setSelectedId] = useState<number | null>(null);
   const [sort, setSort] = useState<SortOrder>(ARRIVAL_ORDER);
   const [timeMode, setTimeMode] = useState<TimeMode>('absolute');
   const [filterBase, setFilter] = useState<EventFilter>(DEFAULT_FILTER);
   const [timeRange, setTimeRange] = useState<TimeRange | null>(null);
+  const [showTimeline, setShowTimeline] = useState(true);
   const theme = document.documentElement.dataset.theme === 'dark' ? 'dark' : 'light';
   const now = useClock(store.connectionList.some((c) => c.endTime === undefined));
   const connections = useMemo(() => store.connectionList, [version]);
@@ -85,10 +102,43 @@ export function App({ link, version, pageUrl }: Props) {
       : undefined;
   const renderText = matcher === null ? undefined : (text: string) => <Highlight text={text} matcher={matcher} />;
 
+  const onImport = (file: ImportedFile) => {
+    const importedStore = new LogStore();
+    importedStore.apply(file.records);
+    setImported({
+      name: file.fileName,
+      store: importedStore,
+      streams: file.summary.streams,
+      events: file.summary.events,
+      skipped: file.summary.skipped,
+    });
+    setSelectedConnections(null);
+    setSelectedId(null);
+    setTimeRange(null);
+  };
+
+  /** Exports "what you see": the connections in view; for event formats, the filtered items in view order. */
+  const onExport = async (format: ExportFormat, sensitive: boolean) => {
+    const inView = timelineConnections;
+    const url = imported === null ? await pageUrl() : `file:///${imported.name}`;
+    if (format === 'har') {
+      // HAR holds whole streams (an import re-derives fetch/XHR events from their raw text).
+      const ids = new Set(inView.map((c) => c.id));
+      await exportEvents('har', {
+        items: store.items.filter((logged) => ids.has(logged.connectionId)),
+        connections: inView,
+        pageUrl: url,
+        includeSensitive: sensitive,
+      });
+    } else {
+      await exportEvents(format, { items: sortedItems, connections: store.connections, pageUrl: url, includeSensitive: sensitive });
+    }
+  };
+
   return (
-    <div class="panel">
+    <HarDropZone onImport={onImport} class="panel">
       <div class="toolbar" role="toolbar" aria-label="SSE">
-        <button type="button" onClick={() => link.clear()} title={t('clear')} aria-label={t('clear')}>
+        <button type="button" onClick={() => link.clear()} title={t('clear')} aria-label={t('clear')} disabled={imported !== null}>
           {t('clear')}
         </button>
         <label class="check">
@@ -103,10 +153,16 @@ export function App({ link, version, pageUrl }: Props) {
           />
           {t('relativeTime')}
         </label>
+        <label class="check">
+          <input type="checkbox" checked={showTimeline} onChange={(e) => setShowTimeline(e.currentTarget.checked)} />
+          {t('showTimeline')}
+        </label>
         <span class="separator" />
-        <button type="button" onClick={() => void pageUrl().then((url) => exportHar(store, url))}>
+        <button type="button" onClick={() => void onExport('har', includeSensitive)}>
           {t('exportHar')}
         </button>
+        <ExportMenu onExport={onExport} includeSensitive={includeSensitive} onIncludeSensitiveChange={setIncludeSensitive} />
+        <ImportButton onImport={onImport} />
         <span class="spacer" />
         <span class="summary" aria-live="polite">
           {t('summary', [connections.length, eventCount])}
@@ -128,6 +184,15 @@ export function App({ link, version, pageUrl }: Props) {
           onAll={() => setFilter(allTypes)}
         />
       </div>
+      {imported !== null ? (
+        <div class="banner info" role="status">
+          {t('importedBanner', [imported.name, imported.streams, imported.events])}
+          {imported.skipped > 0 ? ` ${t('importedSkipped', [imported.skipped])}` : ''}{' '}
+          <button type="button" class="link-button" onClick={() => setImported(null)}>
+            {t('importedBackToLive')}
+          </button>
+        </div>
+      ) : null}
       {store.stats.dropped > 0 ? (
         <div class="banner warn" role="status">
           {t('droppedNotice', [store.stats.dropped, store.stats.droppedReasons.join('; ')])}
@@ -160,11 +225,15 @@ export function App({ link, version, pageUrl }: Props) {
             }}
           />
           {singleConnection ? (
-            <ConnectionFacts
-              connection={singleConnection}
-              items={store.itemsByConnection.get(singleConnection.id) ?? []}
-            />
+            <div class="connection-bar">
+              <CopyRequestActions connection={singleConnection} includeSensitive={includeSensitive} />
+              <ConnectionFacts
+                connection={singleConnection}
+                items={store.itemsByConnection.get(singleConnection.id) ?? []}
+              />
+            </div>
           ) : null}
+          {showTimeline ? (
           <Timeline
             connections={timelineConnections}
             itemsByConnection={itemsOfConnection}
@@ -173,6 +242,7 @@ export function App({ link, version, pageUrl }: Props) {
             onSelectItem={(logged) => setSelectedId(logged.id)}
             theme={theme}
           />
+          ) : null}
           <div class="lower">
             <EventTable
               items={sortedItems}
@@ -191,7 +261,7 @@ export function App({ link, version, pageUrl }: Props) {
           </div>
         </div>
       )}
-    </div>
+    </HarDropZone>
   );
 }
 

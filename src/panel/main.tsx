@@ -9,6 +9,7 @@ import { LogConnection } from './log-connection';
 import './filters.css';
 import './timeline.css';
 import './detail.css';
+import './export-import.css';
 
 function inspectedTabId(): number | undefined {
   const fromQuery = new URLSearchParams(location.search).get('tabId');
