@@ -138,7 +138,7 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
   return (
     <HarDropZone onImport={onImport} class="panel">
       <div class="toolbar" role="toolbar" aria-label="SSE">
-        <button type="button" onClick={() => link.clear()} title={t('clear')} aria-label={t('clear')} disabled={imported !== null}>
+        <button type="button" onClick={() => link.clear()} title={t('clear')} aria-label={t('clear')} disabled={imported !== null || !link.live}>
           {t('clear')}
         </button>
         <label class="check">
@@ -210,8 +210,8 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
       ))}
       {connections.length === 0 ? (
         <div class="empty-state">
-          <h2>{t('emptyTitle')}</h2>
-          <p>{t('emptyHint')}</p>
+          <h2>{link.live ? t('emptyTitle') : t('viewerTitle')}</h2>
+          <p>{link.live ? t('emptyHint') : t('viewerHint')}</p>
         </div>
       ) : (
         <div class="main">

@@ -12,12 +12,19 @@ export class LogConnection {
   private port: Runtime.Port | undefined;
   private frameRequested = false;
 
+  /** `tabId` undefined: a viewer of imported files, with no live log. */
   constructor(
-    readonly tabId: number,
+    readonly tabId: number | undefined,
     private readonly onChange: () => void,
   ) {}
 
+  get live(): boolean {
+    return this.tabId !== undefined;
+  }
+
   connect(): void {
+    if (this.tabId === undefined) return;
+    const tabId = this.tabId;
     const port = browser.runtime.connect({ name: PORT_NAME.panel });
     this.port = port;
     port.onMessage.addListener((message: unknown) => this.receive(message as BackgroundToPanel));
@@ -26,7 +33,7 @@ export class LogConnection {
       this.port = undefined;
       setTimeout(() => this.connect(), 100);
     });
-    this.send({ type: 'panel-hello', tabId: this.tabId });
+    this.send({ type: 'panel-hello', tabId });
   }
 
   send(request: PanelRequest): void {

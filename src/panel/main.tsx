@@ -1,6 +1,6 @@
 /**
  * Panel entry. Inside DevTools it shows the inspected tab's log; opened as an extension page with
- * `?tabId=N` it shows tab N's log (handy for tests and as a standalone viewer).
+ * `?tabId=N` it shows tab N's log; opened with no tab at all it is a viewer of imported HAR files.
  */
 import { render } from 'preact';
 import browser from 'webextension-polyfill';
@@ -53,14 +53,10 @@ function start(): void {
   applyTheme();
   const root = document.getElementById('app')!;
   const tabId = inspectedTabId();
-  if (tabId === undefined) {
-    root.textContent = 'No tab to inspect: open this panel from DevTools, or add ?tabId=N.';
-    return;
-  }
   const link = new LogConnection(tabId, () => draw());
   const draw = () => render(<App link={link} version={link.store.version} pageUrl={inspectedPageUrl} />, root);
   onThemeChange = draw;
-  link.connect();
+  if (tabId !== undefined) link.connect();
   draw();
 }
 
