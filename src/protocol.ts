@@ -210,9 +210,9 @@ const isTime = (v: unknown): v is number => isNumber(v) && Math.abs(v) <= 8.64e1
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const STREAM_KINDS: readonly string[] = ['eventsource', 'fetch', 'xhr'];
-const STREAM_STATES: readonly string[] = ['connecting', 'open', 'closed', 'error'];
-const STATE_REASONS: readonly string[] = [
+export const STREAM_KINDS: readonly StreamKind[] = ['eventsource', 'fetch', 'xhr'];
+export const STREAM_STATES: readonly StreamState[] = ['connecting', 'open', 'closed', 'error'];
+export const STATE_REASONS: readonly StateReason[] = [
   'reconnecting',
   'closed-by-page',
   'ended-by-server',
@@ -221,7 +221,7 @@ const STATE_REASONS: readonly string[] = [
   'network-error',
   'http-error',
 ];
-const WARNING_CODES: readonly SseWarningCode[] = [
+export const WARNING_CODES: readonly SseWarningCode[] = [
   'retry-not-digits',
   'id-contains-nul',
   'unknown-field',
@@ -278,7 +278,7 @@ export function isPageRecord(v: unknown): v is PageRecord {
     case 'stream-open':
       return (
         isString(v.stream) &&
-        STREAM_KINDS.includes(v.kind as string) &&
+        STREAM_KINDS.includes(v.kind as StreamKind) &&
         isString(v.url) &&
         isString(v.method) &&
         isHeaderList(v.requestHeaders) &&
@@ -301,8 +301,8 @@ export function isPageRecord(v: unknown): v is PageRecord {
     case 'stream-state':
       return (
         isString(v.stream) &&
-        STREAM_STATES.includes(v.state as string) &&
-        (v.reason === undefined || STATE_REASONS.includes(v.reason as string)) &&
+        STREAM_STATES.includes(v.state as StreamState) &&
+        (v.reason === undefined || STATE_REASONS.includes(v.reason as StateReason)) &&
         (v.detail === undefined || isString(v.detail)) &&
         isTime(v.time)
       );

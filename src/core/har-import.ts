@@ -25,16 +25,19 @@
  */
 import {
   isPageRecord,
+  STATE_REASONS,
+  STREAM_KINDS,
+  STREAM_STATES,
+  WARNING_CODES,
   type BodyText,
   type HeaderEntry,
   type PageRecord,
-  type StateReason,
   type StoredRecord,
   type StreamKind,
   type StreamState,
 } from '../protocol';
 import { SseTextParser } from './sse-parser';
-import type { SseEvent, SseItem, SseWarningCode } from './sse-types';
+import type { SseEvent, SseItem } from './sse-types';
 
 /** Largest file imported (the text's length; a string of this size is near what engines allow). */
 export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
@@ -134,27 +137,6 @@ function headers(o: Json, key: string, path: string): HeaderEntry[] {
   return list(o, key, path, (h, p) => ({ name: string(h, 'name', p), value: string(h, 'value', p) }));
 }
 
-const KINDS: readonly StreamKind[] = ['eventsource', 'fetch', 'xhr'];
-const STATES: readonly StreamState[] = ['connecting', 'open', 'closed', 'error'];
-const REASONS: readonly StateReason[] = [
-  'reconnecting',
-  'closed-by-page',
-  'ended-by-server',
-  'cancelled-by-page',
-  'aborted',
-  'network-error',
-  'http-error',
-];
-const WARNING_CODES: readonly SseWarningCode[] = [
-  'retry-not-digits',
-  'id-contains-nul',
-  'unknown-field',
-  'incomplete-final-event',
-  'data-without-dispatch',
-  'line-truncated',
-  'event-truncated',
-  'event-without-data',
-];
 
 // ---------------------------------------------------------------------------------------------
 // records of one stream, merged in time order
@@ -202,14 +184,14 @@ function readOwnEntry(entry: Json, path: string, streamId: string): StreamRecord
   const request = object(entry.request, `${path}.request`);
   const response = object(entry.response, `${path}.response`);
   const content = object(response.content, `${path}.response.content`);
-  const kind = oneOf(x, 'kind', xp, KINDS);
+  const kind = oneOf(x, 'kind', xp, STREAM_KINDS);
   const startedDateTime = Date.parse(string(entry, 'startedDateTime', path));
   const url = optString(x, 'url', xp) ?? string(request, 'url', `${path}.request`);
   const frameUrl = string(x, 'frameUrl', xp);
   const withCredentials = optBoolean(x, 'withCredentials', xp);
   const transitions = list(x, 'transitions', xp, (t, p) => ({
-    state: oneOf(t, 'state', p, STATES),
-    reason: t.reason === undefined ? undefined : oneOf(t, 'reason', p, REASONS),
+    state: oneOf(t, 'state', p, STREAM_STATES),
+    reason: t.reason === undefined ? undefined : oneOf(t, 'reason', p, STATE_REASONS),
     detail: optString(t, 'detail', p),
     time: time(t, 'time', p),
   }));

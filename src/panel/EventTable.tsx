@@ -8,29 +8,14 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Connection, LoggedItem } from '../core/log-store';
 import { byteSize, clockTime, preview, relativeTime, splitUrl } from '../core/format';
-import type { SseItem } from '../core/sse-types';
-import { itemSize, itemText, type SortColumn, type SortOrder } from '../core/sort-items';
+import { itemSize, type SortColumn, type SortOrder } from '../core/sort-items';
+import { itemText, itemTypeLabel } from './item-labels';
 import { virtualWindow } from '../core/virtual-window';
 import { t } from './i18n';
 
-export { itemText };
+export { itemText, itemTypeLabel };
 
 const ROW_HEIGHT = 21;
-
-export function itemTypeLabel(item: SseItem): string {
-  switch (item.kind) {
-    case 'event':
-      return item.type;
-    case 'comment':
-      return t('kindComment');
-    case 'retry':
-      return t('kindRetry');
-    case 'field':
-      return t('kindField');
-    case 'warning':
-      return t('kindWarning');
-  }
-}
 
 export type TimeMode = 'absolute' | 'relative';
 

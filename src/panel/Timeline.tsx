@@ -15,7 +15,6 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import type { Connection, LoggedItem } from '../core/log-store';
-import type { SseItem } from '../core/sse-types';
 import { clockTime, preview } from '../core/format';
 import {
   DEFAULT_GAP_THRESHOLD_MS,
@@ -40,6 +39,7 @@ import {
   type TimelineTheme,
 } from '../core/timeline';
 import { t } from './i18n';
+import { itemText, itemTypeLabel } from './item-labels';
 
 export const LANE_HEIGHT = 22;
 const AXIS_HEIGHT = 18;
@@ -651,7 +651,7 @@ function Tooltip({ hover, theme }: { hover: Hover; theme: TimelineTheme }) {
     <div class="tl-tooltip" role="tooltip" data-testid="timeline-tooltip" style={style}>
       <div class="tl-tooltip-title">
         <span class="tl-swatch" style={{ background: typeColor(tickType(item), theme) }} />
-        {typeLabel(item)}
+        {itemTypeLabel(item)}
       </div>
       <dl>
         {item.kind === 'event' && item.lastEventId !== '' ? (
@@ -710,36 +710,6 @@ function tooltipPosition(event: PointerEvent, container: HTMLElement | null): { 
   const y = event.clientY - rect.top + 14;
   const maxX = rect.width - 280;
   return { x: maxX > 0 && x > maxX ? Math.max(0, event.clientX - rect.left - 292) : x, y };
-}
-
-function typeLabel(item: SseItem): string {
-  switch (item.kind) {
-    case 'event':
-      return item.type;
-    case 'comment':
-      return t('kindComment');
-    case 'retry':
-      return t('kindRetry');
-    case 'field':
-      return t('kindField');
-    case 'warning':
-      return t('kindWarning');
-  }
-}
-
-function itemText(item: SseItem): string {
-  switch (item.kind) {
-    case 'event':
-      return item.data;
-    case 'comment':
-      return item.text;
-    case 'retry':
-      return `${item.milliseconds} ms`;
-    case 'field':
-      return `${item.name}: ${item.value}`;
-    case 'warning':
-      return item.message;
-  }
 }
 
 /** The most frequent event types over all connections, for the legend. */
