@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import {
+  isBackgroundToRelay,
+  isPageCommand,
   isPageRecord,
+  isPageStatus,
   isPanelRequest,
   isPlausibleBatchJson,
+  isPlausibleStatusJson,
   isRelayMessage,
   MAX_BATCH_JSON_LENGTH,
+  MAX_PATTERN_LENGTH,
+  MAX_STATUS_JSON_LENGTH,
   parsePageBatch,
+  parsePageStatus,
   PROTOCOL_VERSION,
+  type PageCommand,
   type PageRecord,
 } from './protocol';
 
@@ -61,6 +69,7 @@ const captureIssue = { type: 'capture-issue', message: 'window.fetch was replace
 const items = {
   event: { kind: 'event', type: 'message', data: 'x', lastEventId: '', time: T },
   eventFull: { kind: 'event', type: 'upd', data: 'y', lastEventId: '7', idSet: true, truncated: { originalLength: 9999 }, time: T },
+  eventReplayed: { kind: 'event', type: 'message', data: 'x', lastEventId: '', replayed: true, time: T },
   comment: { kind: 'comment', text: ' ping', time: T },
   retry: { kind: 'retry', milliseconds: 3000, time: T },
   retryZero: { kind: 'retry', milliseconds: 0, time: T },
@@ -72,6 +81,7 @@ const sse = (item: unknown) => ({ type: 'sse', stream: 'doc-1', items: [item] })
 const VALID: Record<string, unknown> = {
   streamOpen,
   streamOpenMinimal,
+  streamOpenMocked: { ...streamOpen, mocked: true },
   streamResponse,
   streamResponseMinimal: { ...streamResponse, redirected: undefined, url: undefined },
   streamStateMinimal: { type: 'stream-state', stream: 's', state: 'open', time: T },
@@ -434,6 +444,7 @@ describe('isRelayMessage', () => {
     expect(isRelayMessage({ type: 'relay-hello', frameUrl: 'https://a/', isTop: true, document: 'd1' })).toBe(true);
     expect(isRelayMessage({ type: 'relay-hello', frameUrl: '', isTop: false, document: '' })).toBe(true);
     expect(isRelayMessage({ type: 'page-batch', json: batch([]) })).toBe(true);
+    expect(isRelayMessage({ type: 'page-status', json: '{}' })).toBe(true);
     // The worker keeps itself alive now: relays send no keepalive.
     expect(isRelayMessage({ type: 'keepalive' })).toBe(false);
   });
@@ -454,6 +465,7 @@ describe('isRelayMessage', () => {
       { type: 'page-batch' },
       { type: 'page-batch', json: { v: 1, records: [] } },
       { type: 'page-batch', json: null },
+      { type: 'page-status', json: { id: 'x' } },
     ]) {
       expect(isRelayMessage(v), JSON.stringify(v)).toBe(false);
     }
@@ -466,6 +478,8 @@ describe('isPanelRequest', () => {
     expect(isPanelRequest({ type: 'clear' })).toBe(true);
     expect(isPanelRequest({ type: 'set-preserve', preserve: true })).toBe(true);
     expect(isPanelRequest({ type: 'set-preserve', preserve: false })).toBe(true);
+    expect(isPanelRequest({ type: 'page-command', frameId: 0, command: COMMANDS.stop })).toBe(true);
+    expect(isPanelRequest({ type: 'page-command', frameId: 7, command: COMMANDS.mock })).toBe(true);
   });
 
   it('rejects malformed requests', () => {
@@ -482,8 +496,164 @@ describe('isPanelRequest', () => {
       { type: 'set-preserve' },
       { type: 'set-preserve', preserve: 'true' },
       { type: 'set-preserve', preserve: 1 },
+      { type: 'page-command', command: COMMANDS.stop },
+      { type: 'page-command', frameId: -1, command: COMMANDS.stop },
+      { type: 'page-command', frameId: 1.5, command: COMMANDS.stop },
+      { type: 'page-command', frameId: 0, command: { type: 'stop' } },
+      { type: 'page-command', frameId: 0 },
     ]) {
       expect(isPanelRequest(v), JSON.stringify(v)).toBe(false);
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// replay and mock
+
+const event = { at: 0, type: 'message', data: 'a', lastEventId: '' };
+const COMMANDS: Record<'replay' | 'stop' | 'mock', PageCommand> = {
+  replay: { type: 'replay', id: 'replay-1', stream: 'doc-3', events: [event, { ...event, at: 200, data: 'b' }] },
+  stop: { type: 'stop', id: 'replay-1' },
+  mock: {
+    type: 'mock',
+    id: 'mock-1',
+    pattern: 'http://h/s*',
+    recording: {
+      source: 'http://h/s?x=1',
+      status: 200,
+      statusText: 'OK',
+      headers: [{ name: 'content-type', value: 'text/event-stream' }],
+      responseAt: 12.5,
+      chunks: [{ at: 20, text: 'data: a\n\n' }],
+      events: [{ ...event, at: 20 }],
+      endAt: 30,
+    },
+  },
+};
+
+describe('isPageCommand', () => {
+  it('accepts each command, as it arrives (JSON) and without prototypes (as the page world parses it)', () => {
+    const bare = (json: string): unknown =>
+      JSON.parse(json, (_key, value: unknown) => (typeof value === 'object' && value !== null ? Object.setPrototypeOf(value, null) : value));
+    for (const command of Object.values(COMMANDS)) {
+      expect(isPageCommand(command), command.type).toBe(true);
+      expect(isPageCommand(JSON.parse(JSON.stringify(command))), command.type).toBe(true);
+      expect(isPageCommand(bare(JSON.stringify(command))), command.type).toBe(true);
+    }
+    expect(isPageCommand({ ...COMMANDS.replay, events: [] })).toBe(true);
+  });
+
+  it('rejects malformed commands', () => {
+    const mock = COMMANDS.mock as Extract<PageCommand, { type: 'mock' }>;
+    const recording = (change: Record<string, unknown>) => ({ ...mock, recording: { ...mock.recording, ...change } });
+    for (const v of [
+      null,
+      'stop',
+      [],
+      [COMMANDS.stop],
+      {},
+      { type: 'stop' },
+      { type: 'stop', id: '' },
+      { type: 'stop', id: 'x'.repeat(201) },
+      { type: 'stop', id: 5 },
+      { type: 'unknown', id: 'x' },
+      { ...COMMANDS.replay, stream: undefined },
+      { ...COMMANDS.replay, events: undefined },
+      { ...COMMANDS.replay, events: {} },
+      { ...COMMANDS.replay, events: [{ ...event, at: -1 }] },
+      { ...COMMANDS.replay, events: [{ ...event, at: NaN }] },
+      { ...COMMANDS.replay, events: [{ ...event, at: 1e12 }] },
+      { ...COMMANDS.replay, events: [{ ...event, data: 1 }] },
+      { ...COMMANDS.replay, events: [{ ...event, type: undefined }] },
+      { ...COMMANDS.replay, events: [{ ...event, lastEventId: null }] },
+      { ...COMMANDS.replay, events: [event, null] },
+      { ...mock, pattern: '' },
+      { ...mock, pattern: 'x'.repeat(MAX_PATTERN_LENGTH + 1) },
+      { ...mock, pattern: /x/ },
+      { ...mock, recording: undefined },
+      recording({ status: '200' }),
+      recording({ statusText: undefined }),
+      recording({ headers: [{ name: 'a' }] }),
+      recording({ headers: {} }),
+      recording({ responseAt: -5 }),
+      recording({ chunks: [{ at: 0, text: 1 }] }),
+      recording({ chunks: 'data: x' }),
+      recording({ events: [{ at: 0 }] }),
+      recording({ endAt: Infinity }),
+      recording({ source: undefined }),
+    ]) {
+      expect(isPageCommand(v), JSON.stringify(v)).toBe(false);
+    }
+  });
+
+  it('calls no method the page could replace (Array.prototype.every, Array.isArray, Number.isFinite)', () => {
+    const saved = { every: Array.prototype.every, some: Array.prototype.some, isArray: Array.isArray, isFinite: Number.isFinite };
+    const trap = () => {
+      throw new Error('a replaced built-in was called');
+    };
+    const parsed = Object.values(COMMANDS).map((command) => JSON.parse(JSON.stringify(command)) as unknown);
+    const results: boolean[] = [];
+    try {
+      Array.prototype.every = trap as never;
+      Array.prototype.some = trap;
+      Array.isArray = trap as never;
+      Number.isFinite = trap as never;
+      for (let i = 0; i < parsed.length; i++) results[i] = isPageCommand(parsed[i]);
+    } finally {
+      Array.prototype.every = saved.every;
+      Array.prototype.some = saved.some;
+      Array.isArray = saved.isArray;
+      Number.isFinite = saved.isFinite;
+    }
+    expect(results).toEqual([true, true, true]);
+  });
+});
+
+describe('page statuses', () => {
+  const status = { type: 'command-status', id: 'mock-1', state: 'answered', kind: 'fetch', url: 'http://h/s', stream: 'doc-9', time: T };
+
+  it('accepts each state and the optional fields', () => {
+    for (const state of ['armed', 'answered', 'started', 'done', 'stopped', 'cancelled', 'not-found', 'unreachable']) {
+      expect(isPageStatus({ ...status, state }), state).toBe(true);
+    }
+    expect(isPageStatus({ type: 'command-status', id: 'r', state: 'done', delivered: 5, total: 5, time: T })).toBe(true);
+    expect(parsePageStatus(JSON.stringify(status))).toEqual(status);
+  });
+
+  it('rejects malformed statuses', () => {
+    for (const v of [
+      null,
+      {},
+      { ...status, type: 'status' },
+      { ...status, id: '' },
+      { ...status, state: 'exploded' },
+      { ...status, delivered: '1' },
+      { ...status, total: NaN },
+      { ...status, kind: 'websocket' },
+      { ...status, url: 1 },
+      { ...status, stream: {} },
+      { ...status, time: undefined },
+      { ...status, time: 1e20 },
+    ]) {
+      expect(isPageStatus(v), JSON.stringify(v)).toBe(false);
+    }
+    expect(parsePageStatus('{')).toBeNull();
+    expect(parsePageStatus(JSON.stringify({ ...status, url: 'x'.repeat(MAX_STATUS_JSON_LENGTH) }))).toBeNull();
+  });
+
+  it('the relay forwards bounded strings only', () => {
+    expect(isPlausibleStatusJson(JSON.stringify(status))).toBe(true);
+    expect(isPlausibleStatusJson('')).toBe(false);
+    expect(isPlausibleStatusJson(status)).toBe(false);
+    expect(isPlausibleStatusJson('x'.repeat(MAX_STATUS_JSON_LENGTH + 1))).toBe(false);
+  });
+});
+
+describe('isBackgroundToRelay', () => {
+  it('accepts a command as JSON, and nothing else', () => {
+    expect(isBackgroundToRelay({ type: 'page-command', json: JSON.stringify(COMMANDS.stop) })).toBe(true);
+    for (const v of [null, {}, { type: 'page-command' }, { type: 'page-command', json: '' }, { type: 'page-command', json: COMMANDS.stop }, { type: 'page-batch', json: '{}' }]) {
+      expect(isBackgroundToRelay(v), JSON.stringify(v)).toBe(false);
     }
   });
 });

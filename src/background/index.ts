@@ -1,15 +1,19 @@
 /**
  * Background worker: keeps one log per tab from the moment its page loads (DevTools need not be
  * open), and feeds every open SSE panel of that tab. Relays connect on port "sse-relay" (one per
- * frame), panels on port "sse-panel".
+ * frame), panels on port "sse-panel". Panels' commands for the page (replay, mock) go to the relay
+ * port of the frame they name; the page's statuses come back to every panel of the tab.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
 import {
   isPanelRequest,
   isRelayMessage,
   parsePageBatch,
+  parsePageStatus,
   PORT_NAME,
   type BackgroundToPanel,
+  type BackgroundToRelay,
+  type PageCommand,
   type StoredRecord,
 } from '../protocol';
 import { TabLog } from './tab-log';
@@ -36,6 +40,8 @@ function updateKeepalive(): void {
   }
 }
 const panelsByTab = new Map<number, Set<Runtime.Port>>();
+/** The relay port of each frame of each tab (the latest document's), for commands to the page. */
+const relayPorts = new Map<number, Map<number, Runtime.Port>>();
 
 function logOf(tabId: number): TabLog {
   let log = logs.get(tabId);
@@ -60,6 +66,14 @@ function onRelayConnected(port: Runtime.Port): void {
   const tabId = port.sender?.tab?.id;
   if (tabId === undefined) return;
   const frameId = port.sender?.frameId ?? 0;
+  let frames = relayPorts.get(tabId);
+  if (frames === undefined) relayPorts.set(tabId, (frames = new Map()));
+  frames.set(frameId, port);
+  port.onDisconnect.addListener(() => {
+    const current = relayPorts.get(tabId);
+    if (current?.get(frameId) === port) current.delete(frameId);
+    if (current?.size === 0) relayPorts.delete(tabId);
+  });
   port.onMessage.addListener((message: unknown) => {
     if (!isRelayMessage(message)) return;
     const log = logOf(tabId);
@@ -90,8 +104,45 @@ function onRelayConnected(port: Runtime.Port): void {
         }
         return;
       }
+      case 'page-status': {
+        const status = parsePageStatus(message.json);
+        if (status === null || status.state === 'unreachable') return;
+        toPanels(tabId, { type: 'command-status', frameId, status });
+        return;
+      }
     }
   });
+}
+
+/**
+ * Sends `command` to the page world of frame `frameId` of tab `tabId`: on the frame's relay port,
+ * or, when it has none (the worker restarted since), as a message the relay also listens for.
+ * A frame that cannot be reached is reported to `panel` as such.
+ */
+function toPage(tabId: number, frameId: number, command: PageCommand, panel: Runtime.Port): void {
+  const message: BackgroundToRelay = { type: 'page-command', json: JSON.stringify(command) };
+  const unreachable = () => {
+    try {
+      panel.postMessage({
+        type: 'command-status',
+        frameId,
+        status: { type: 'command-status', id: command.id, state: 'unreachable', time: Date.now() },
+      } satisfies BackgroundToPanel);
+    } catch {
+      // The panel is gone.
+    }
+  };
+  const port = relayPorts.get(tabId)?.get(frameId);
+  if (port === undefined) {
+    browser.tabs.sendMessage(tabId, message, { frameId }).catch(unreachable);
+    return;
+  }
+  try {
+    port.postMessage(message);
+  } catch {
+    // Too large for a message (a closed port has left relayPorts already).
+    unreachable();
+  }
 }
 
 function sendLog(port: Runtime.Port, log: TabLog): void {
@@ -130,6 +181,8 @@ function onPanelConnected(port: Runtime.Port): void {
       toPanels(tabId, { type: 'reset', reason: 'clear' });
     } else if (message.type === 'set-preserve') {
       log.preserve = message.preserve;
+    } else if (message.type === 'page-command') {
+      toPage(tabId, message.frameId, message.command, port);
     }
   });
   port.onDisconnect.addListener(() => {
@@ -146,6 +199,7 @@ browser.tabs.onRemoved.addListener((tabId: number) => {
   logs.delete(tabId);
   updateKeepalive();
   panelsByTab.delete(tabId);
+  relayPorts.delete(tabId);
 });
 
 // Inspection from the worker's DevTools console (and by the end-to-end tests): the logs by tab id.

@@ -90,6 +90,37 @@ describe('importHar: our own HAR round-trips exactly', () => {
     ]);
   });
 
+  it('replayed events and mocked streams keep their marks', () => {
+    let seq = 0;
+    const r = (stream: string, record: Record<string, unknown>) => ({ ...record, stream, frameId: 0, seq: seq++ }) as unknown as StoredRecord;
+    const original = storeFrom([
+      r('es', { type: 'stream-open', kind: 'eventsource', url: 'http://h/e', method: 'GET', requestHeaders: [], frameUrl: 'http://h/', time: T0 }),
+      r('es', { type: 'stream-state', state: 'open', time: T0 + 1 }),
+      r('es', {
+        type: 'sse',
+        items: [
+          { kind: 'event', type: 'message', data: 'live', lastEventId: '', time: T0 + 2 },
+          { kind: 'event', type: 'message', data: 'again', lastEventId: '', replayed: true, time: T0 + 3 },
+        ],
+      }),
+      r('mock', { type: 'stream-open', kind: 'fetch', url: 'http://h/s', method: 'GET', requestHeaders: [], frameUrl: 'http://h/', time: T0 + 10, mocked: true }),
+      r('mock', { type: 'stream-response', status: 200, statusText: 'OK', responseHeaders: [], contentType: 'text/event-stream', time: T0 + 11 }),
+      r('mock', { type: 'stream-chunk', text: 'data: x\n\n', bytes: 9, time: T0 + 12 }),
+    ]);
+    const text = exportText(original, true);
+    const har = JSON.parse(text) as Har;
+    const [es, mock] = har.log.entries;
+    expect(es!._sseDevtools.replayedEvents).toEqual([1]);
+    expect(es!._sseDevtools.mocked).toBeUndefined();
+    expect(mock!._sseDevtools.mocked).toBe(true);
+    expect(harSchemaErrors(har)).toEqual([]);
+    const restored = storeFrom(imported(text).records);
+    expect(comparable(restored)).toEqual(comparable(original));
+    expect(restored.connections.get('mock')!.mocked).toBe(true);
+    expect(restored.items.map((l) => l.item.kind === 'event' && l.item.replayed === true)).toEqual([false, true, false]);
+    expect(exportText(restored, true)).toBe(text);
+  });
+
   it('gives valid, numbered records, and a summary', () => {
     const result = imported(exportText(richStore(), false));
     expect(result.records.every((r) => isPageRecord(r))).toBe(true);

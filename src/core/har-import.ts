@@ -189,6 +189,7 @@ function readOwnEntry(entry: Json, path: string, streamId: string): StreamRecord
   const url = optString(x, 'url', xp) ?? string(request, 'url', `${path}.request`);
   const frameUrl = string(x, 'frameUrl', xp);
   const withCredentials = optBoolean(x, 'withCredentials', xp);
+  const mocked = optBoolean(x, 'mocked', xp);
   const transitions = list(x, 'transitions', xp, (t, p) => ({
     state: oneOf(t, 'state', p, STREAM_STATES),
     reason: t.reason === undefined ? undefined : oneOf(t, 'reason', p, STATE_REASONS),
@@ -236,6 +237,7 @@ function readOwnEntry(entry: Json, path: string, streamId: string): StreamRecord
         ...(withCredentials !== undefined ? { withCredentials } : {}),
         frameUrl,
         time: startTime,
+        ...(mocked === true ? { mocked } : {}),
       },
     });
   } else if (body) {
@@ -319,6 +321,7 @@ function readOwnEntry(entry: Json, path: string, streamId: string): StreamRecord
   }
   const eventTimes = x.eventTimes === undefined ? undefined : numbers(x.eventTimes, `${xp}.eventTimes`);
   const idSet = new Set(x.idSetEvents === undefined ? [] : numbers(x.idSetEvents, `${xp}.idSetEvents`));
+  const replayed = new Set(x.replayedEvents === undefined ? [] : numbers(x.replayedEvents, `${xp}.replayedEvents`));
   let order = optString(x, 'itemOrder', xp);
   if (order === undefined && kind === 'eventsource') {
     // Written without an order (by hand, or an older version): every item, by time.
@@ -359,6 +362,7 @@ function readOwnEntry(entry: Json, path: string, streamId: string): StreamRecord
           };
           explicitEvent++;
           if (idSet.has(index)) event.idSet = true;
+          if (replayed.has(index)) event.replayed = true;
           const originalLength = truncated.get(index);
           if (originalLength !== undefined) event.truncated = { originalLength };
           item = event;

@@ -231,6 +231,10 @@ export interface SseDevtoolsExtras {
   eventTimes?: number[];
   /** Indices in `_eventSourceMessages` of those events whose block had its own `id:` field. */
   idSetEvents?: number[];
+  /** Indices in `_eventSourceMessages` of events dispatched again by "Replay to page". */
+  replayedEvents?: number[];
+  /** The stream was answered from a recording by "Mock next request", not by the network. */
+  mocked?: boolean;
 }
 
 export interface Har {
@@ -362,6 +366,7 @@ export function harEntryBuilder(connection: Connection, options: HarOptions): Ha
         }
       : {}),
     mislabelled: connection.mislabelled,
+    ...(connection.mocked === true ? { mocked: true } : {}),
     ...(connection.kind === 'eventsource' ? { listenedTypes: connection.listenedTypes } : {}),
     state: connection.state,
     stateReason: connection.stateReason,
@@ -381,6 +386,7 @@ export function harEntryBuilder(connection: Connection, options: HarOptions): Ha
   let explicit = false;
   const eventTimes: number[] = [];
   const idSetEvents: number[] = [];
+  const replayedEvents: number[] = [];
   const add = ({ item }: LoggedItem): void => {
     const derived = rawStream && item.span !== undefined;
     if (!derived) explicit = true;
@@ -391,6 +397,7 @@ export function harEntryBuilder(connection: Connection, options: HarOptions): Ha
         if (!derived) {
           eventTimes.push(item.time);
           if (item.idSet === true) idSetEvents.push(messages.length);
+          if (item.replayed === true) replayedEvents.push(messages.length);
         }
         messages.push({ time: item.time / 1000, eventName: item.type, eventId: item.lastEventId, data: item.data });
         break;
@@ -413,6 +420,7 @@ export function harEntryBuilder(connection: Connection, options: HarOptions): Ha
       extras.itemOrder = order;
       extras.eventTimes = eventTimes;
       extras.idSetEvents = idSetEvents;
+      if (replayedEvents.length > 0) extras.replayedEvents = replayedEvents;
     }
     if (rawStream) {
       const times = connection.chunkTimes ?? [];

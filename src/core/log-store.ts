@@ -62,6 +62,8 @@ export interface Connection {
   lastTime: number;
   /** Set once the stream is closed or errored for good. */
   endTime?: number;
+  /** Answered from a recording the panel armed ("Mock next request"), not by the network. */
+  mocked?: boolean;
   /** Bytes read by the page (for XHR: characters). */
   bytes: number;
   /**
@@ -182,6 +184,7 @@ export class LogStore {
           eventCount: 0,
           listenedTypes: [],
           eventTypes: new Map(),
+          ...(record.mocked === true ? { mocked: true } : {}),
         });
         return;
       }

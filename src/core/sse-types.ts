@@ -35,6 +35,8 @@ export interface SseEvent {
   lastEventId: string;
   /** True when an `id:` field appeared in this event's own block. */
   idSet?: boolean;
+  /** Dispatched again by the panel's "Replay to page" (not received from the server). */
+  replayed?: boolean;
   time: number;
   /** Set when the event's data (or one of its lines) exceeded the per-event cap and was cut. */
   truncated?: { originalLength: number };

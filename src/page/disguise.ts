@@ -314,6 +314,31 @@ export function wrapGetter(owner: object, key: PropertyKey, after: (thisArg: unk
   natives.defineProperty(owner, key, { ...descriptor, get: replacement });
 }
 
+/**
+ * Wraps the getter of accessor `owner[key]` so that `replace` may answer for some receivers: it
+ * sees the receiver and the value the original returned, and returns the value to give instead
+ * (undefined: the original's). The original always runs first, so brand checks throw as before.
+ */
+export function overrideGetter(owner: object, key: PropertyKey, replace: (thisArg: unknown, value: unknown) => unknown): void {
+  // Installed while the page runs (when a mock is first armed): descriptors are read and written
+  // without a prototype, so nothing the page put on Object.prototype takes part.
+  const descriptor = natives.getOwnPropertyDescriptor(owner, key);
+  const original = descriptor && field<AnyFunction>(descriptor, 'get');
+  if (descriptor === undefined || typeof original !== 'function') return;
+  const replacement = disguisedProxy(original, {
+    apply(target, thisArg, args) {
+      const value = natives.apply(target, thisArg, args);
+      let answer = value;
+      guard(() => {
+        const instead = replace(thisArg, value);
+        if (instead !== undefined) answer = instead;
+      });
+      return answer;
+    },
+  });
+  natives.defineProperty(owner, key, bare({ ...descriptor, get: replacement }));
+}
+
 /** `promise.then(onValue, onError)` with the captured `then`; our callbacks are guarded. */
 export function observePromise<T>(
   promise: Promise<T>,

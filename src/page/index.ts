@@ -9,6 +9,7 @@ import { installBodyTaps } from './tap-body';
 import { installEventSourceTap } from './tap-eventsource';
 import { installFetchTap } from './tap-fetch';
 import { installXhrTap } from './tap-xhr';
+import { installControl } from './control';
 
 function install(): void {
   // No marker on window for "already installed": the page could see it. Chrome and Firefox inject a
@@ -23,6 +24,7 @@ function install(): void {
     ['fetch', () => installFetchTap(win, outbox)],
     ['response bodies', () => installBodyTaps()],
     ['XMLHttpRequest', () => installXhrTap(win, outbox)],
+    ['replay and mock commands', () => installControl(win)],
   ];
   for (const [name, step] of steps) {
     try {

@@ -54,6 +54,15 @@ export function absoluteUrl(url: string): string {
   }
 }
 
+/** `url` resolved against the document's base URL, or undefined when it is not a valid URL. */
+export function resolveUrl(url: string): string | undefined {
+  try {
+    return read(urlHref, new URLCtor(url, documentBaseUrl()));
+  } catch {
+    return undefined;
+  }
+}
+
 export function headerList(headers: Headers | undefined): HeaderEntry[] {
   const list = bareArray<HeaderEntry>();
   if (headers === undefined || headersForEach === undefined) return list;

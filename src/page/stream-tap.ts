@@ -30,6 +30,8 @@ export interface StreamRequest {
   withCredentials?: boolean;
   /** When the page asked for the stream (epoch ms). */
   time: number;
+  /** Answered by an armed mock, not the network. */
+  mocked?: boolean;
 }
 
 export interface StreamResponse {

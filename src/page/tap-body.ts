@@ -121,6 +121,11 @@ export function tapResponse(response: Response, tap: StreamTap): void {
   responses.set(response, tap);
 }
 
+/** The tap following `response` (or the response it is a clone of), if any. */
+export function tapOfResponse(response: unknown): StreamTap | undefined {
+  return responses.get(response);
+}
+
 function branchOfBody(response: unknown, body: unknown): void {
   const tap = responses.get(response);
   if (tap !== undefined && body !== null && typeof body === 'object' && !streams.has(body)) {

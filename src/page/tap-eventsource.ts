@@ -8,10 +8,13 @@
  * stopImmediatePropagation in the page cannot hide events from us). Named types nobody listens
  * for stay invisible in this mode; the panel says so.
  */
-import { bare, call, getter, natives, now, read, SafeWeakMap } from './natives';
+import { bare, bareArray, call, getter, natives, now, read, SafeWeakMap } from './natives';
 import { disguisedProxy, guard, wrapMethod } from './disguise';
 import type { Outbox } from './outbox';
 import { StreamTap } from './stream-tap';
+import { answerEventSource, closeMockedSource, hasArmedMock, mockedEventSource, takeMock } from './mock';
+import { forgetLiveSource, rememberLiveSource } from './replay';
+import { resolveUrl } from './request-info';
 
 const ALWAYS_HEARD = ['open', 'error', 'message'];
 
@@ -67,6 +70,7 @@ export function installEventSourceTap(win: typeof globalThis, outbox: Outbox): v
         state.tap.setState('connecting', 'reconnecting', `Last-Event-ID: ${state.lastEventId}`, time);
       } else {
         state.tap.setState('error', state.opened ? 'network-error' : 'http-error', undefined, time);
+        forgetLiveSource(state.tap);
       }
       return;
     }
@@ -82,25 +86,55 @@ export function installEventSourceTap(win: typeof globalThis, outbox: Outbox): v
     });
   }
 
+  /** The armed mock that answers `new EventSource(url)`, with the URL resolved. */
+  function mockFor(url: string): { mock: NonNullable<ReturnType<typeof takeMock>>; url: string } | undefined {
+    try {
+      const absolute = resolveUrl(url);
+      const mock = absolute === undefined ? undefined : takeMock(absolute);
+      return mock === undefined ? undefined : { mock, url: absolute! };
+    } catch {
+      return undefined;
+    }
+  }
+
   const replacement = disguisedProxy(NativeEventSource, {
     construct(target, args, newTarget) {
-      const source = natives.construct(target, args, newTarget) as EventSource;
+      let mock: ReturnType<typeof mockFor>;
+      if (hasArmedMock() && args.length > 0) {
+        // With a mock armed, the URL is converted here, once (as the browser would convert it), and
+        // the browser gets the string.
+        const converted = bareArray<unknown>(`${args[0] as string}`);
+        for (let i = 1; i < args.length; i++) converted[i] = args[i];
+        args = converted;
+        mock = mockFor(converted[0] as string);
+      }
+      const source =
+        mock === undefined
+          ? (natives.construct(target, args, newTarget) as EventSource)
+          : mockedEventSource((url) => {
+              args[0] = url;
+              return natives.construct(target, args, newTarget) as EventSource;
+            });
       guard(() => {
+        const url = mock?.url ?? read(esUrl, source) ?? '';
         const tap = new StreamTap(
           outbox,
           {
             kind: 'eventsource',
-            url: read(esUrl, source) ?? '',
+            url,
             method: 'GET',
             requestHeaders: [{ name: 'Accept', value: 'text/event-stream' }],
             withCredentials: read(esWithCredentials, source) ?? false,
             time: now(),
+            ...(mock === undefined ? {} : { mocked: true }),
           },
           win.location.href,
         );
         const state: EventSourceTap = { tap, heardTypes: bare({}), opened: false, lastEventId: '' };
         taps.set(source, state);
         for (let i = 0; i < ALWAYS_HEARD.length; i++) listen(source, state, ALWAYS_HEARD[i]!);
+        rememberLiveSource(source, tap, url);
+        if (mock !== undefined) answerEventSource(source, tap, mock.url, mock.mock);
       });
       return source;
     },
@@ -123,7 +157,13 @@ export function installEventSourceTap(win: typeof globalThis, outbox: Outbox): v
   wrapMethod(proto, 'close', (original, source, args) => {
     const result = natives.apply(original, source, args);
     const state = taps.get(source);
-    if (state !== undefined) guard(() => state.tap.setState('closed', 'closed-by-page'));
+    if (state !== undefined) {
+      guard(() => {
+        state.tap.setState('closed', 'closed-by-page');
+        forgetLiveSource(state.tap);
+        closeMockedSource(source);
+      });
+    }
     return result;
   });
 }

@@ -20,6 +20,7 @@ import {
 import { isCapturedContentType, StreamTap, type StreamRequest } from './stream-tap';
 import { tapResponse } from './tap-body';
 import { now } from './natives';
+import { answerFetch, hasArmedMock, takeMock } from './mock';
 
 const responseHeaders = globalThis.Response ? getter<Headers>(Response.prototype, 'headers') : undefined;
 const responseStatus = globalThis.Response ? getter<number>(Response.prototype, 'status') : undefined;
@@ -64,6 +65,25 @@ function prepareRequest(args: unknown[]): { request: Request; pending: PendingRe
   };
 }
 
+/** The answer of an armed mock whose pattern matches the request, if there is one. */
+function mockedFetch(win: typeof globalThis, outbox: Outbox, request: Request, pending: PendingRequest): Promise<Response> | undefined {
+  let mock: ReturnType<typeof takeMock>;
+  try {
+    mock = takeMock(pending.url);
+  } catch {
+    return undefined;
+  }
+  if (mock === undefined) return undefined;
+  const { sink, ...streamRequest } = pending;
+  const tap = new StreamTap(outbox, { ...streamRequest, requestBody: sink.body, mocked: true }, win.location.href);
+  sink.whenRead((body) => tap.requestBody(body));
+  try {
+    return answerFetch(request, pending.url, tap, mock);
+  } catch {
+    return undefined;
+  }
+}
+
 export function installFetchTap(win: typeof globalThis, outbox: Outbox): void {
   if (typeof win.fetch !== 'function') return;
   wrapMethod(win, 'fetch', (original, thisArg, args) => {
@@ -77,8 +97,12 @@ export function installFetchTap(win: typeof globalThis, outbox: Outbox): void {
       prepared = undefined;
     }
     if (prepared === undefined) return natives.apply(original, thisArg, args);
-    const result = natives.apply(original, thisArg, [prepared.request]) as Promise<Response>;
     const pending = prepared.pending;
+    if (hasArmedMock()) {
+      const mocked = mockedFetch(win, outbox, prepared.request, pending);
+      if (mocked !== undefined) return mocked;
+    }
+    const result = natives.apply(original, thisArg, [prepared.request]) as Promise<Response>;
     return observePromise(
       result,
       (response) => {

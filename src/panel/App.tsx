@@ -32,6 +32,7 @@ import { exportEvents } from './export';
 import { ExportMenu } from './ExportMenu';
 import { HarDropZone, ImportButton, type ImportedFile } from './ImportButton';
 import { CopyRequestActions } from './CopyActions';
+import { ReplayControls } from './ReplayControls';
 
 interface Props {
   link: LogConnection;
@@ -117,6 +118,14 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
     setTimeRange(null);
   };
 
+  // Selections point into the imported store (item ids are its indexes): they do not carry over.
+  const backToLive = () => {
+    setImported(null);
+    setSelectedConnections(null);
+    setSelectedId(null);
+    setTimeRange(null);
+  };
+
   /** Exports "what you see": the connections in view; for event formats, the filtered items in view order. */
   const onExport = async (format: ExportFormat, sensitive: boolean) => {
     const inView = timelineConnections;
@@ -188,7 +197,7 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
         <div class="banner info" role="status">
           {t('importedBanner', [imported.name, imported.streams, imported.events])}
           {imported.skipped > 0 ? ` ${t('importedSkipped', [imported.skipped])}` : ''}{' '}
-          <button type="button" class="link-button" onClick={() => setImported(null)}>
+          <button type="button" class="link-button" onClick={backToLive}>
             {t('importedBackToLive')}
           </button>
         </div>
@@ -230,6 +239,15 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
               <ConnectionFacts
                 connection={singleConnection}
                 items={store.itemsByConnection.get(singleConnection.id) ?? []}
+              />
+              <ReplayControls
+                key={`${imported === null ? 'live' : imported.name}:${singleConnection.id}`}
+                connection={singleConnection}
+                items={store.itemsByConnection.get(singleConnection.id) ?? []}
+                itemsInView={items}
+                fromLiveLog={imported === null}
+                liveConnections={link.store.connectionList}
+                link={link}
               />
             </div>
           ) : null}

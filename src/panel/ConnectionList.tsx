@@ -102,6 +102,11 @@ export function ConnectionList({ connections, selected, onSelect, now }: Props) 
               >
                 <td>
                   <span class={`badge kind-${connection.kind}`}>{KIND_LABEL[connection.kind]}</span>
+                  {connection.mocked ? (
+                    <span class="badge mocked" title={t('mockedBadgeTitle')}>
+                      {t('mockedBadge')}
+                    </span>
+                  ) : null}
                   {connection.mislabelled ? (
                     <span class="badge mislabelled" title={connection.response?.contentType || t('noContentType')}>
                       {t('mislabelledBadge')}

@@ -124,6 +124,7 @@ function DataTab({ logged }: { logged: LoggedItem }) {
         <CopyButton text={text} label={t('copyData')} />
       </div>
       {item.kind === 'event' && item.truncated ? <p class="notice">{t('truncatedNotice', [item.truncated.originalLength])}</p> : null}
+      {item.kind === 'event' && item.replayed ? <p class="notice">{t('replayTagTitle')}</p> : null}
       {parsed !== null && !parsed.ok && parsed.reason === 'too-large' ? (
         <p class="notice">{t('jsonTooLarge', [byteSize(utf8Length(text))])}</p>
       ) : null}

@@ -194,6 +194,11 @@ export function EventTable(props: Props) {
                 <span role="gridcell" class="col-data">
                   {renderText(preview(itemText(item)))}
                   {item.kind === 'event' && item.truncated ? <span class="truncated-tag">{t('truncatedTag')}</span> : null}
+                  {item.kind === 'event' && item.replayed ? (
+                    <span class="replay-tag" title={t('replayTagTitle')}>
+                      {t('replayTag')}
+                    </span>
+                  ) : null}
                 </span>
                 <span role="gridcell" class="col-size">
                   {byteSize(itemSize(item))}

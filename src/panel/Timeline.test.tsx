@@ -194,6 +194,19 @@ describe('Timeline', () => {
     expect(root().dataset.view).toBe('fit');
   });
 
+  it('returns to "fit" when zoomed back out, whatever the float rounding of epoch-ms times', () => {
+    // Times as the page reports them (performance.timeOrigin + now()): fractional epoch ms.
+    const start = T0 + 0.123456789;
+    const c1 = connection('c1', start, { lastTime: start + 777.777, eventTypes: new Map([['message', 2]]) });
+    const items = [event(start + 111.111), event(start + 777.777)];
+    mount({ connections: [c1], itemsByConnection: (id) => (id === 'c1' ? items : []) });
+    const fit = windowOf();
+    for (const button of ['timeline-zoom-in', 'timeline-zoom-in', 'timeline-zoom-out', 'timeline-zoom-out']) click(byTestId(button));
+    expect(windowOf()).toEqual(fit);
+    expect(root().dataset.view).toBe('fit');
+    expect((byTestId('timeline-zoom-out') as HTMLButtonElement).disabled).toBe(true);
+  });
+
   it('zooms and pans with the keyboard when focused', () => {
     mount();
     key('+');

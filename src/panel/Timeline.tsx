@@ -228,7 +228,8 @@ export function Timeline({
     const clamped = clampWindow(next, limits);
     const span = clamped.to - clamped.from;
     const boundsSpan = limits.to - limits.from;
-    const epsilon = boundsSpan * 1e-9 + 1e-6;
+    // Epoch-ms times carry ~2e-4 ms of float rounding: a window clamped to the whole range must still count as "fit".
+    const epsilon = boundsSpan * 1e-9 + Math.abs(limits.to) * Number.EPSILON * 8;
     current.current = { ...current.current, window: clamped };
     setHover(null);
     if (span >= boundsSpan - epsilon) setView({ mode: 'fit' });

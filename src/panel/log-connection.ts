@@ -1,14 +1,19 @@
 /**
  * The panel's link to the background: asks for its tab's log, then applies every append/reset to
- * a LogStore and tells the view to redraw (at most once per animation frame).
+ * a LogStore and tells the view to redraw (at most once per animation frame). It also sends the
+ * panel's commands for the page (replay, mock) and keeps the latest status of each.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
 import { LogStore } from '../core/log-store';
-import { PORT_NAME, type BackgroundToPanel, type PanelRequest } from '../protocol';
+import { PORT_NAME, type BackgroundToPanel, type PageCommand, type PageStatus, type PanelRequest } from '../protocol';
 
 export class LogConnection {
   readonly store = new LogStore();
   preserve = false;
+  /** The latest status of each command sent, by command id. */
+  readonly statuses = new Map<string, PageStatus>();
+  /** For mocks that answered a request: that status (the request, and when), by command id. */
+  readonly answers = new Map<string, PageStatus>();
   private port: Runtime.Port | undefined;
   private frameRequested = false;
 
@@ -44,6 +49,12 @@ export class LogConnection {
     this.send({ type: 'clear' });
   }
 
+  /** Sends `command` to the page world of frame `frameId` of the inspected tab. */
+  command(frameId: number, command: PageCommand): void {
+    this.statuses.delete(command.id);
+    this.send({ type: 'page-command', frameId, command });
+  }
+
   setPreserve(preserve: boolean): void {
     this.preserve = preserve;
     this.send({ type: 'set-preserve', preserve });
@@ -62,6 +73,10 @@ export class LogConnection {
         break;
       case 'reset':
         this.store.reset();
+        break;
+      case 'command-status':
+        this.statuses.set(message.status.id, message.status);
+        if (message.status.state === 'answered') this.answers.set(message.status.id, message.status);
         break;
     }
     this.changed();

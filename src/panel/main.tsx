@@ -10,6 +10,7 @@ import './filters.css';
 import './timeline.css';
 import './detail.css';
 import './export-import.css';
+import './replay.css';
 
 function inspectedTabId(): number | undefined {
   const fromQuery = new URLSearchParams(location.search).get('tabId');
