@@ -39,6 +39,10 @@ export async function launchWithExtension(
     '--no-first-run',
     '--disable-gpu',
     `--lang=${options.lang ?? 'en-US'}`,
+    // The window's own size, not an emulated viewport: with DevTools docked in the same window, an
+    // emulated page size moves the DevTools frame under Playwright's feet and clicks land beside
+    // their target.
+    `--window-size=${options.viewport?.width ?? 1280},${options.viewport?.height ?? 800}`,
   ];
   if (process.getuid?.() === 0) args.push('--no-sandbox');
   if (options.devtools) args.push('--auto-open-devtools-for-tabs');
@@ -49,7 +53,7 @@ export async function launchWithExtension(
     ignoreDefaultArgs: ['--disable-extensions'],
     acceptDownloads: true,
     downloadsPath: downloadsDir,
-    viewport: options.viewport ?? { width: 1280, height: 800 },
+    viewport: null,
     locale: options.lang ?? 'en-US',
     env: { ...process.env, LANGUAGE: (options.lang ?? 'en-US').replace('-', '_') },
   });

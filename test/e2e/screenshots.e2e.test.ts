@@ -47,8 +47,12 @@ afterAll(async () => {
 });
 
 async function shoot(name: string): Promise<void> {
+  // Keyboard, not clicks: an undocked DevTools window is not the size Playwright thinks, so clicks
+  // can land beside their target.
   const chat = panel.locator('tr[data-connection-id]', { hasText: '/api/chat' });
-  await chat.click();
+  await chat.focus();
+  await devtools.keyboard.press('Enter');
+  await expect.poll(() => chat.getAttribute('aria-selected')).toBe('true');
   // Select by keyboard (rows move while the table follows new events; keys do not).
   await panel.locator('.scroller').focus();
   await devtools.keyboard.press('Home');
