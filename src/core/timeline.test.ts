@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Connection, LoggedItem } from './log-store';
+import type { LoggedItem } from './log-store';
 import type { SseItem } from './sse-types';
+import { connectionFixture } from '../../test/fixtures/stores';
 import {
   ACCENT,
   DEFAULT_GAP_THRESHOLD_MS,
@@ -39,28 +40,7 @@ import {
 // ---------------------------------------------------------------------------------------------
 // helpers
 
-function connection(id: string, startTime: number, extra: Partial<Connection> = {}): Connection {
-  return {
-    id,
-    kind: 'fetch',
-    url: `https://api.example.com/${id}?x=1`,
-    method: 'GET',
-    requestHeaders: [],
-    frameUrl: 'https://app.example.com/',
-    frameId: 0,
-    startTime,
-    mislabelled: false,
-    state: 'open',
-    transitions: [],
-    lastTime: startTime,
-    bytes: 0,
-    chunks: [],
-    eventCount: 0,
-    listenedTypes: [],
-    eventTypes: new Map(),
-    ...extra,
-  };
-}
+const connection = connectionFixture;
 
 let nextId = 0;
 function logged(connectionId: string, item: SseItem): LoggedItem {

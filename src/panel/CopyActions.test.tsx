@@ -8,9 +8,7 @@ import type { SseItem } from '../core/sse-types';
 import { COPY_STATUS_MS, CopyItemData, CopyRequestActions } from './CopyActions';
 import { richStore, SECRETS } from '../../test/fixtures/stores';
 
-vi.mock('./i18n', () => ({
-  t: (key: string, substitutions?: (string | number)[]) => (substitutions ? `${key}(${substitutions.join('|')})` : key),
-}));
+vi.mock('./i18n', () => import('./i18n.test-double'));
 
 let container: HTMLElement;
 let writeText: ReturnType<typeof vi.fn<(text: string) => Promise<void>>>;

@@ -7,9 +7,7 @@ import { LogStore, type LoggedItem } from '../core/log-store';
 import { EventDetail } from './EventDetail';
 import { RawView } from './RawView';
 
-vi.mock('./i18n', () => ({
-  t: (key: string, substitutions?: (string | number)[]) => (substitutions ? `${key}(${substitutions.join('|')})` : key),
-}));
+vi.mock('./i18n', () => import('./i18n.test-double'));
 
 let container: HTMLElement;
 beforeEach(() => {

@@ -5,9 +5,7 @@ import { act } from 'preact/test-utils';
 import type { ExportFormat } from '../core/export-formats';
 import { ExportMenu, type ExportMenuProps } from './ExportMenu';
 
-vi.mock('./i18n', () => ({
-  t: (key: string, substitutions?: (string | number)[]) => (substitutions ? `${key}(${substitutions.join('|')})` : key),
-}));
+vi.mock('./i18n', () => import('./i18n.test-double'));
 
 let container: HTMLElement;
 beforeEach(() => {

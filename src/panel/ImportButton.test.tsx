@@ -9,9 +9,7 @@ import { LogStore } from '../core/log-store';
 import { HarDropZone, ImportButton, readHarFile, type ImportedFile } from './ImportButton';
 import { richStore } from '../../test/fixtures/stores';
 
-vi.mock('./i18n', () => ({
-  t: (key: string, substitutions?: (string | number)[]) => (substitutions ? `${key}(${substitutions.join('|')})` : key),
-}));
+vi.mock('./i18n', () => import('./i18n.test-double'));
 
 const store = richStore();
 const OWN_HAR = JSON.stringify(buildHar(store.connectionList, store.items, { creatorVersion: '0.1.0' }));

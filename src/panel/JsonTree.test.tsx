@@ -5,9 +5,7 @@ import { act } from 'preact/test-utils';
 import { parseJsonData, type JsonValue } from '../core/json-view';
 import { JsonTree, JSON_PAGE } from './JsonTree';
 
-vi.mock('./i18n', () => ({
-  t: (key: string, substitutions?: (string | number)[]) => (substitutions ? `${key}(${substitutions.join('|')})` : key),
-}));
+vi.mock('./i18n', () => import('./i18n.test-double'));
 
 let container: HTMLElement;
 let writeText: ReturnType<typeof vi.fn>;

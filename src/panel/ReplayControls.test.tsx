@@ -6,9 +6,7 @@ import { LogStore } from '../core/log-store';
 import type { PageCommand, PageStatus, StoredRecord } from '../protocol';
 import { ReplayControls, type CommandLink } from './ReplayControls';
 
-vi.mock('./i18n', () => ({
-  t: (key: string, substitutions?: (string | number)[]) => (substitutions ? `${key}(${substitutions.join('|')})` : key),
-}));
+vi.mock('./i18n', () => import('./i18n.test-double'));
 
 const T = 1_768_471_200_000;
 

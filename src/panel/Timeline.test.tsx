@@ -2,14 +2,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
-import type { Connection, LoggedItem } from '../core/log-store';
+import type { LoggedItem } from '../core/log-store';
 import type { TimeRange } from '../core/timeline';
 import { Timeline, type TimelineProps } from './Timeline';
+import { connectionFixture } from '../../test/fixtures/stores';
 
-vi.mock('./i18n', () => ({
-  t: (key: string, substitutions?: (string | number)[]) =>
-    substitutions === undefined ? key : `${key}(${substitutions.join('|')})`,
-}));
+vi.mock('./i18n', () => import('./i18n.test-double'));
 
 // ---------------------------------------------------------------------------------------------
 // fixtures: c1 opens at T0 and gets events at +100, +200 and +10 s; c2 (a POST) gets none.
@@ -20,28 +18,7 @@ const FIT = { from: T0 - 200, to: T0 + 10_200 };
 const SPAN = FIT.to - FIT.from;
 const WIDTH = 1000;
 
-function connection(id: string, startTime: number, extra: Partial<Connection> = {}): Connection {
-  return {
-    id,
-    kind: 'fetch',
-    url: `https://api.example.com/${id}?x=1`,
-    method: 'GET',
-    requestHeaders: [],
-    frameUrl: 'https://app.example.com/',
-    frameId: 0,
-    startTime,
-    mislabelled: false,
-    state: 'open',
-    transitions: [],
-    lastTime: startTime,
-    bytes: 0,
-    chunks: [],
-    eventCount: 0,
-    listenedTypes: [],
-    eventTypes: new Map(),
-    ...extra,
-  };
-}
+const connection = connectionFixture;
 
 let nextId = 0;
 function event(time: number, type = 'message', data = 'x', lastEventId = ''): LoggedItem {

@@ -4,9 +4,7 @@ import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { TypeChips, type TypeChipsProps } from './TypeChips';
 
-vi.mock('./i18n', () => ({
-  t: (key: string, substitutions?: (string | number)[]) => (substitutions ? `${key}(${substitutions.join('|')})` : key),
-}));
+vi.mock('./i18n', () => import('./i18n.test-double'));
 
 let container: HTMLElement;
 beforeEach(() => {
