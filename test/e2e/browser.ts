@@ -142,3 +142,21 @@ export async function setDevtoolsPreferences(
   await devtools.reload();
   return openSsePanel(browser, page);
 }
+
+/**
+ * Clicks a connection row (a real click) until the panel shows it selected. Retried: in the
+ * DevTools window Playwright computes where the panel's iframe is, and while DevTools lays itself
+ * out (its drawer, the inspected page) a click now and then lands on the row above.
+ */
+export async function selectConnectionRow(panel: Frame, selector: string, attempts = 3): Promise<void> {
+  const row = panel.locator(selector).first();
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    await row.click();
+    const deadline = Date.now() + 2000;
+    while (Date.now() < deadline) {
+      if ((await row.getAttribute('aria-selected')) === 'true') return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  throw new Error(`${selector} was not selected after ${attempts} clicks`);
+}

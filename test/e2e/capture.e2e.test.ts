@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
-import { launchWithExtension, openSsePanel, type ExtensionBrowser } from './browser';
+import { launchWithExtension, openSsePanel, selectConnectionRow, type ExtensionBrowser } from './browser';
 import { startServer, type StartedServer } from '../server/sse-server';
 import type { Har } from '../../src/core/har';
 
@@ -128,7 +128,7 @@ describe('capture in real Chromium, shown in the DevTools SSE panel', () => {
     for (const { id, cells } of await connectionRows()) {
       const prefix = /prefix=([a-z]+-[a-z]+)(?:$|[& ])/.exec(cells[2]!)![1]!;
       const row = panel.locator(`tr[data-connection-id="${id}"]`);
-      await row.click();
+      await selectConnectionRow(panel, `tr[data-connection-id="${id}"]`);
       await expect
         .poll(async () => `${await row.getAttribute('aria-selected')} ${await panel.locator('tr[aria-selected=true]').count()}`, {
           timeout: 10_000,
@@ -190,7 +190,7 @@ describe('capture in real Chromium, shown in the DevTools SSE panel', () => {
   });
 
   it('saves a screenshot of the panel', async () => {
-    await panel.click(`tr[data-connection-id] >> nth=2`);
+    await selectConnectionRow(panel, 'tr[data-connection-id] >> nth=2');
     await panel.click('.event-row >> nth=1');
     await panel.waitForSelector('.detail pre.data');
     const path = resolve(RESULTS_DIR, 'panel.png');

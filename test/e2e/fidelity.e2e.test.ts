@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
-import { launchWithExtension, openSsePanel, storedRecords, type ExtensionBrowser } from './browser';
+import { launchWithExtension, openSsePanel, selectConnectionRow, storedRecords, type ExtensionBrowser } from './browser';
 import { startServer, type StartedServer } from '../server/sse-server';
 import { LogStore, type Connection } from '../../src/core/log-store';
 import type { SseItem } from '../../src/core/sse-types';
@@ -98,7 +98,7 @@ describe('fidelity, end to end', () => {
     const store = await model();
     expect(store.connectionList.some((c) => c.url.includes('prefix=unasked'))).toBe(false);
 
-    await panel.click(`tr[data-connection-id="${(await connectionFor('prefix=plain')).connection.id}"]`);
+    await selectConnectionRow(panel, `tr[data-connection-id=\"${(await connectionFor('prefix=plain')).connection.id}\"]`);
     await expect.poll(() => panel.locator('[data-fact=mislabelled]').textContent()).toContain('text/plain');
     expect(await panel.locator('tr[aria-selected=true] .badge.mislabelled').count()).toBe(1);
   });
@@ -117,7 +117,7 @@ describe('fidelity, end to end', () => {
     );
     const { connection } = await connectionFor('/sse/resumable');
     expect(connection.listenedTypes.sort()).toEqual(['done', 'message']);
-    await panel.click(`tr[data-connection-id="${connection.id}"]`);
+    await selectConnectionRow(panel, `tr[data-connection-id=\"${connection.id}\"]`);
     await expect.poll(() => panel.locator('[data-fact=listened]').textContent()).toMatch(/message.*done|done.*message/);
     const reconnects = await panel.locator('[data-fact^=reconnect-]').allTextContents();
     expect(reconnects).toHaveLength(1);
@@ -133,7 +133,7 @@ describe('fidelity, end to end', () => {
     );
     const warnings = items.flatMap((i) => (i.kind === 'warning' ? [i.code] : []));
     expect(warnings.sort()).toEqual(['id-contains-nul', 'retry-not-digits', 'unknown-field'].sort());
-    await panel.click(`tr[data-connection-id="${connection.id}"]`);
+    await selectConnectionRow(panel, `tr[data-connection-id=\"${connection.id}\"]`);
     await expect.poll(() => panel.locator('.event-row').count()).toBe(8);
     const types = await panel.locator('.event-row .col-type').allTextContents();
     expect(types).toEqual(['comment', 'retry', 'warning', 'ignored field', 'warning', 'ignored field', 'warning', 'message']);
@@ -143,7 +143,7 @@ describe('fidelity, end to end', () => {
   it('renders hostile page data as inert text', async () => {
     await fetchText('/test/hostile?<img src=x onerror=window.__pwned=4>');
     const { connection } = await connectionFor('/test/hostile');
-    await panel.click(`tr[data-connection-id="${connection.id}"]`);
+    await selectConnectionRow(panel, `tr[data-connection-id=\"${connection.id}\"]`);
     await panel.click('.event-row.kind-event');
     await panel.waitForSelector('.detail pre.data');
     expect(await panel.locator('.detail pre.data').textContent()).toContain('<script>window.__pwned=2</script>');
@@ -163,7 +163,7 @@ describe('fidelity, end to end', () => {
     expect(events.map((e) => e.data.length)).toEqual([1024 * 1024, 5]);
     expect(events[0]!.truncated).toEqual({ originalLength: 50 * 1024 * 1024 });
     expect(events[1]!.data).toBe('after');
-    await panel.click(`tr[data-connection-id="${connection.id}"]`);
+    await selectConnectionRow(panel, `tr[data-connection-id=\"${connection.id}\"]`);
     await panel.click('.event-row.kind-event >> nth=0');
     await expect.poll(() => panel.locator('.detail .notice').textContent()).toContain(String(50 * 1024 * 1024));
   });
@@ -178,7 +178,7 @@ describe('fidelity, end to end', () => {
     expect(count).toBe(1_000_000);
     const { connection } = await connectionFor('/test/many');
     expect(connection.eventCount).toBe(1_000_000);
-    await panel.click(`tr[data-connection-id="${connection.id}"]`);
+    await selectConnectionRow(panel, `tr[data-connection-id=\"${connection.id}\"]`);
     await expect
       .poll(() => panel.locator(`tr[data-connection-id="${connection.id}"] td >> nth=5`).textContent(), { timeout: 20_000 })
       .toBe('1000000');

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
-import { launchWithExtension, openSsePanel, setDevtoolsPreferences, type ExtensionBrowser } from './browser';
+import { launchWithExtension, openSsePanel, selectConnectionRow, setDevtoolsPreferences, type ExtensionBrowser } from './browser';
 import { startServer, type StartedServer } from '../server/sse-server';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -117,7 +117,7 @@ describe('the SSE panel in real DevTools', () => {
   it('passes an axe-core audit with no serious or critical violations', async () => {
     await page.evaluate(async () => (await fetch('/test/stream?count=3&prefix=axe&comment=1')).text());
     await expect.poll(() => panel.locator('tr[data-connection-id]').count()).toBe(1);
-    await panel.click('tr[data-connection-id]');
+    await selectConnectionRow(panel, 'tr[data-connection-id]');
     await panel.click('.event-row.kind-event');
     const violations = await runAxe(panel);
     expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);

@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Locator, Page } from 'playwright-core';
-import { launchWithExtension, openSsePanel, storedRecords, type ExtensionBrowser } from './browser';
+import { launchWithExtension, openSsePanel, selectConnectionRow, storedRecords, type ExtensionBrowser } from './browser';
 import { startServer, type StartedServer } from '../server/sse-server';
 
 interface PageEvent {
@@ -78,9 +78,7 @@ async function streamOf(path: string, nth = 0): Promise<string> {
 }
 
 async function select(id: string): Promise<void> {
-  const row = panel.locator(`tr[data-connection-id="${id}"]`);
-  await row.click();
-  await expect.poll(() => row.getAttribute('aria-selected'), { timeout: 10_000 }).toBe('true');
+  await selectConnectionRow(panel, `tr[data-connection-id="${id}"]`);
   await section.waitFor({ timeout: 10_000 });
 }
 
