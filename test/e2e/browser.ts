@@ -113,6 +113,7 @@ export async function openSsePanel(browser: ExtensionBrowser, page: Page): Promi
     return undefined;
   }, 20_000);
   await found.panel.waitForSelector('.panel', { timeout: 15_000 });
+  await settled(found.panel);
   return found;
 }
 
@@ -159,4 +160,21 @@ export async function selectConnectionRow(panel: Frame, selector: string, attemp
     }
   }
   throw new Error(`${selector} was not selected after ${attempts} clicks`);
+}
+
+/**
+ * Waits until the panel's iframe stops moving inside the DevTools window (DevTools finishes its own
+ * layout after showing a panel); clicks computed before that can land beside their target.
+ */
+async function settled(panel: Frame): Promise<void> {
+  const element = await panel.frameElement();
+  let last = '';
+  let same = 0;
+  const deadline = Date.now() + 5000;
+  while (same < 3 && Date.now() < deadline) {
+    const box = JSON.stringify(await element.boundingBox());
+    same = box === last ? same + 1 : 0;
+    last = box;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
