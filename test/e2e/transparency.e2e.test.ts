@@ -170,7 +170,9 @@ describe('transparency: the page sees the same with and without the extension', 
   });
 });
 
-describe('the server sees the same connections with and without the extension', () => {
+// Socket timing depends on the browser's network stack under load (once in about ten full runs a
+// close was not seen within 3 s, without or with the extension alike): these checks get one retry.
+describe('the server sees the same connections with and without the extension', { retry: 1 }, () => {
   for (const how of ['cancel', 'abort'] as const) {
     it(`${how === 'cancel' ? 'reader.cancel()' : 'AbortController.abort()'} closes the connection within 1 s`, async () => {
       for (const [label, page] of [
@@ -179,7 +181,11 @@ describe('the server sees the same connections with and without the extension', 
       ] as const) {
         const before = server.requests.length;
         const at = await page.evaluate((h) => (window as unknown as { __cancelProbe(h: string): Promise<number> }).__cancelProbe(h), how);
-        const entry = await until(() => server.requests.slice(before).find((r) => r.url.includes(`prefix=server-${how}`) && r.closedAt !== undefined));
+        const entry = await until(
+          () => server.requests.slice(before).find((r) => r.url.includes(`prefix=server-${how}`) && r.closedAt !== undefined),
+          3000,
+          `${label}: the server saw no close of the ${how} probe`,
+        );
         expect(entry.completed, label).toBe(false);
         expect(entry.closedAt! - at, label).toBeLessThan(1000);
       }
@@ -335,12 +341,12 @@ function issues(records: StoredRecord[]): string[] {
   return records.flatMap((r) => (r.type === 'capture-issue' ? [r.message] : []));
 }
 
-async function until<T>(probe: () => T | undefined, timeoutMs = 3000): Promise<T> {
+async function until<T>(probe: () => T | undefined, timeoutMs = 3000, what = 'timed out'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
+    if (Date.now() > deadline) throw new Error(what);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
