@@ -22,6 +22,7 @@ import {
 } from './har';
 import type { Connection, LoggedItem } from './log-store';
 import type { SseItem } from './sse-types';
+import { utf8Length } from './format';
 
 export type ExportFormat = 'har' | 'ndjson' | 'csv' | 'json';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['har', 'ndjson', 'csv', 'json'];
@@ -72,11 +73,6 @@ export interface ExportedItem {
   truncatedFrom?: number;
 }
 
-const encoder = new TextEncoder();
-function utf8Length(text: string): number {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return encoder.encode(text).byteLength;
-  return text.length;
-}
 
 /** The text "Copy data" copies: an event's data, a comment's text, a retry's ms, a field's value, a warning's message. */
 export function copyDataOf(item: SseItem): string {

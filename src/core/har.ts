@@ -13,6 +13,7 @@
 import type { HeaderEntry } from '../protocol';
 import { rawTextOf, type Connection, type LoggedItem, type StateTransition } from './log-store';
 import type { SseItem } from './sse-types';
+import { utf8Length } from './format';
 
 export const REDACTED = '[redacted by SSE DevTools]';
 /** REDACTED as it appears inside a URL. */
@@ -271,11 +272,6 @@ export function harRequestUrl(url: string): string {
   }
 }
 
-const encoder = new TextEncoder();
-function utf8Length(text: string): number {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return encoder.encode(text).byteLength;
-  return text.length;
-}
 
 function headerValues(list: readonly HeaderEntry[], name: string): string[] {
   return list.filter((h) => h.name.toLowerCase() === name).map((h) => h.value);

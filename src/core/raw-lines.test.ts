@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { reconstructWire, splitRawLines, utf8Length, visibleSegments } from './raw-lines';
+import { reconstructWire, splitRawLines, visibleSegments } from './raw-lines';
+import { utf8Length } from './format';
 import { SseTextParser } from './sse-parser';
 import type { SseItem } from './sse-types';
 

@@ -136,24 +136,3 @@ export function reconstructWire(item: SseItem): string | null {
   for (const line of item.data.split('\n')) text += line === '' ? 'data:\n' : `data: ${line}\n`;
   return `${text}\n`;
 }
-
-/** Bytes of `text` encoded as UTF-8 (a lone surrogate counts as U+FFFD: 3 bytes), without encoding it. */
-export function utf8Length(text: string): number {
-  let bytes = 0;
-  const n = text.length;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
-      const d = text.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        bytes += 4;
-        i++;
-      } else {
-        bytes += 3;
-      }
-    } else bytes += 3;
-  }
-  return bytes;
-}

@@ -4,6 +4,7 @@
  */
 import type { LoggedItem } from './log-store';
 import type { SseItem } from './sse-types';
+import { utf8Length } from './format';
 
 export type SortColumn = 'time' | 'type' | 'id' | 'data' | 'size';
 export interface SortOrder {
@@ -28,13 +29,9 @@ export function itemText(item: SseItem): string {
   }
 }
 
-const encoder = new TextEncoder();
 /** Size of the item's text in UTF-8 bytes. */
 export function itemSize(item: SseItem): number {
-  const text = itemText(item);
-  // ASCII fast path: most SSE payloads are ASCII, and encoding a million of them is not free.
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return encoder.encode(text).byteLength;
-  return text.length;
+  return utf8Length(itemText(item));
 }
 
 function key(logged: LoggedItem, column: SortColumn): string | number {

@@ -8,7 +8,7 @@ import { itemsWithin } from '../core/block-items';
 import { byteSize, clockTime, relativeTime } from '../core/format';
 import { isJsonContainer, parseJsonData, DEFAULT_MAX_JSON_LENGTH } from '../core/json-view';
 import { rawSliceOf, type Connection, type LoggedItem, type LogStore } from '../core/log-store';
-import { utf8Length } from '../core/raw-lines';
+import { utf8Length } from '../core/format';
 import type { SseWarning } from '../core/sse-types';
 import { copyText } from './clipboard';
 import { itemText, itemTypeLabel } from './EventTable';
