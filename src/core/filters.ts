@@ -546,7 +546,11 @@ function baseOf(filter: EventFilter): BaseFilter {
   };
 }
 
-function sameBase(a: BaseFilter, b: BaseFilter): boolean {
+/** Same connections, comment hiding, search and time range (what every view of the filter shares). */
+function sameBase(
+  a: Pick<EventFilter, 'connectionIds' | 'hideComments' | 'search' | 'timeRange'>,
+  b: Pick<EventFilter, 'connectionIds' | 'hideComments' | 'search' | 'timeRange'>,
+): boolean {
   return (
     a.hideComments === b.hideComments &&
     sameSet(a.connectionIds, b.connectionIds) &&
@@ -762,7 +766,7 @@ export class FilteredItems {
   }
 
   private baseFor(filter: EventFilter): BaseFilter {
-    if (this.lastFilter !== null && this.lastBase !== null && sameBaseInput(this.lastFilter, filter)) {
+    if (this.lastFilter !== null && this.lastBase !== null && sameBase(this.lastFilter, filter)) {
       this.lastFilter = filter;
       return this.lastBase;
     }
@@ -772,12 +776,3 @@ export class FilteredItems {
   }
 }
 
-/** Equal but for hiddenTypes (so the compiled search can be reused). */
-function sameBaseInput(a: EventFilter, b: EventFilter): boolean {
-  return (
-    a.hideComments === b.hideComments &&
-    sameSet(a.connectionIds, b.connectionIds) &&
-    sameSearch(a.search, b.search) &&
-    sameRange(a.timeRange, b.timeRange)
-  );
-}
