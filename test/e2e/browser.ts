@@ -14,7 +14,8 @@ import { chromium, type BrowserContext, type Frame, type Page, type Worker } fro
 import type { StoredRecord } from '../../src/protocol';
 
 export const CHROME_PATH = process.env.CHROME_PATH ?? '/usr/bin/chromium';
-export const EXTENSION_DIR = resolve(import.meta.dirname, '../../dist/chrome');
+/** The built extension; `SSE_EXTENSION_DIR` points elsewhere (e.g. a build of an older commit for a side-by-side bench). */
+export const EXTENSION_DIR = process.env.SSE_EXTENSION_DIR ?? resolve(import.meta.dirname, '../../dist/chrome');
 
 export interface ExtensionBrowser {
   context: BrowserContext;
