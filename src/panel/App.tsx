@@ -53,7 +53,9 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
   // An imported file is shown from a store of its own, so live appends and resets never touch it.
   const [imported, setImported] = useState<ImportedLog | null>(null);
   const store = imported?.store ?? link.store;
-  const version = imported === null ? liveVersion : -store.version;
+  // Memos of what the store holds depend on the store itself and its version: every imported
+  // store has the same version (one apply), so the version alone would keep the first file's views.
+  const version = imported === null ? liveVersion : store.version;
   const [includeSensitive, setIncludeSensitive] = useState(false);
   const [selectedConnections, setSelectedConnections] = useState<ReadonlySet<string> | null>(null);
   const [selectedId, setSelectedId] = useState<number | null>(null);
@@ -64,7 +66,7 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
   const [showTimeline, setShowTimeline] = useState(true);
   const theme = document.documentElement.dataset.theme === 'dark' ? 'dark' : 'light';
   const now = useClock(store.connectionList.some((c) => c.endTime === undefined));
-  const connections = useMemo(() => store.connectionList, [version]);
+  const connections = useMemo(() => store.connectionList, [store, version]);
 
   // The table sees every filter; the timeline all but its own brush (so brushing does not shrink it).
   const tableFilter = useMemo(
@@ -74,9 +76,9 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
   const timelineFilter = useMemo(() => ({ ...tableFilter, timeRange: null }), [tableFilter]);
   const tableView = useRef(new FilteredItems());
   const timelineView = useRef(new FilteredItems());
-  const items = useMemo(() => tableView.current.update(store, tableFilter), [version, tableFilter]);
-  const timelineItems = useMemo(() => timelineView.current.update(store, timelineFilter), [version, timelineFilter]);
-  const typeCounts = useMemo(() => tableView.current.typeCounts(store, tableFilter), [version, tableFilter]);
+  const items = useMemo(() => tableView.current.update(store, tableFilter), [store, version, tableFilter]);
+  const timelineItems = useMemo(() => timelineView.current.update(store, timelineFilter), [store, version, timelineFilter]);
+  const typeCounts = useMemo(() => tableView.current.typeCounts(store, tableFilter), [store, version, tableFilter]);
   const sortedItems = useMemo(() => sortItems(items, sort), [items, items.length, sort]);
   const matcher = useMemo(() => activeMatcher(filterBase.search), [filterBase.search]);
 
@@ -93,7 +95,7 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
       group.push(logged);
     }
     return (id: string) => groups.get(id) ?? [];
-  }, [timelineItems, timelineItems.length, version]);
+  }, [store, timelineItems, timelineItems.length, version]);
 
   const eventCount = useMemo(() => connections.reduce((sum, c) => sum + c.eventCount, 0), [connections]);
   const selected = selectedId === null ? undefined : store.items[selectedId];
