@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { handleBenchRoute } from './bench-routes.ts';
 
 export interface RequestLogEntry {
   /** Sequence number, 1-based, in arrival order. */
@@ -507,6 +508,7 @@ export async function startServer(options: { port?: number; host?: string } = {}
     });
     entry.body = await readBody(req);
 
+    if (handleBenchRoute(pathname, query, res)) return;
     switch (pathname) {
       case '/':
         res.writeHead(302, { Location: '/demo.html' }).end();
