@@ -26,6 +26,8 @@ export default defineConfig(({ mode }) => {
         },
       }),
     ],
+    // The panel's HAR import worker is started as a module worker (`{ type: 'module' }`).
+    worker: { format: 'es' },
     build: {
       outDir: firefox ? 'dist/firefox' : 'dist/chrome',
       emptyOutDir: true,

@@ -417,7 +417,9 @@ function readMessages(entry: Json, path: string): Message[] {
 /** Every item by time (stable: events, then comments, retries, fields, warnings at equal times). */
 function defaultOrder(messages: Message[], ...others: { time: number }[][]): string {
   const all: { time: number; letter: string }[] = messages.map((m) => ({ time: m.time * 1000, letter: 'e' }));
-  others.forEach((items, k) => all.push(...items.map((i) => ({ time: i.time, letter: 'crfw'[k]! }))));
+  others.forEach((items, k) => {
+    for (const i of items) all.push({ time: i.time, letter: 'crfw'[k]! });
+  });
   return all
     .map((a, index) => ({ ...a, index }))
     .sort((a, b) => a.time - b.time || a.index - b.index)
@@ -570,7 +572,8 @@ function readForeignEntry(entry: Json, path: string, streamId: string, kind: Str
     events = messages.length;
   } else if (text !== undefined && text.length > 0) {
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // the UTF-8 decode step strips a BOM
-    records.push(...spreadChunks(text, streamId, responseStart, end));
+    // One loop, not push(...spread): a long stream has more chunks than a call has room for arguments.
+    for (const chunk of spreadChunks(text, streamId, responseStart, end)) records.push(chunk);
     events = countEvents(text);
   }
   records.push({
@@ -701,7 +704,7 @@ export function importHar(text: string, options: ImportOptions = {}): ImportResu
     const previous = records[records.length - 1];
     // Consecutive items of one stream share a record, as the page's batches do.
     if (record.type === 'sse' && previous?.type === 'sse' && previous.stream === record.stream) {
-      previous.items.push(...record.items);
+      for (const item of record.items) previous.items.push(item);
       continue;
     }
     records.push({ ...record, frameId: streams[stream]!.frameId, seq: records.length } as StoredRecord);

@@ -58,4 +58,19 @@ describe('App', () => {
     expect(container.textContent).not.toContain('first-stream');
     expect(container.textContent).toContain('summary(1|3)');
   });
+
+  it('an import that fails says why, and leaves the log in view as it was', async () => {
+    const link = viewerLink();
+    act(() => render(<App link={link} version={0} pageUrl={async () => 'about:blank'} />, container));
+    await importFile(harOf('https://one.test/kept-stream', 2), 'kept.har');
+    const input = container.querySelector<HTMLInputElement>('.import-har input[type="file"]')!;
+    await act(() => {
+      Object.defineProperty(input, 'files', { value: [new File(['{"log":{"entries":[{"request":1}]}}'], 'bad.har')], configurable: true });
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await vi.waitFor(() => expect(container.querySelector('[role="alert"]')?.textContent).toContain('importErrorBadField(bad.har|'));
+    expect(container.textContent).toContain('kept-stream');
+    expect(container.querySelector('[role="status"].banner')!.textContent).toContain('kept.har');
+    expect(container.querySelector<HTMLButtonElement>('.import-har button')!.disabled).toBe(false);
+  });
 });

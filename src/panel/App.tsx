@@ -106,11 +106,9 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
   const renderText = matcher === null ? undefined : (text: string) => <Highlight text={text} matcher={matcher} />;
 
   const onImport = (file: ImportedFile) => {
-    const importedStore = new LogStore();
-    importedStore.apply(file.records);
     setImported({
       name: file.fileName,
-      store: importedStore,
+      store: file.store,
       streams: file.summary.streams,
       events: file.summary.events,
       skipped: file.summary.skipped,

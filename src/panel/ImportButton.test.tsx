@@ -5,7 +5,6 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { buildHar } from '../core/har';
-import { LogStore } from '../core/log-store';
 import { HarDropZone, ImportButton, readHarFile, type ImportedFile } from './ImportButton';
 import { richStore } from '../../test/fixtures/stores';
 
@@ -35,9 +34,7 @@ describe('readHarFile', () => {
     if (!own.ok) return;
     expect(own.fileName).toBe('session.har');
     expect(own.summary).toMatchObject({ ownFormat: true, streams: 5 });
-    const viewed = new LogStore();
-    viewed.apply(own.records);
-    expect(viewed.connections.size).toBe(5);
+    expect(own.store.connections.size).toBe(5);
     const chrome = await readHarFile(file(CHROME_HAR, 'localhost.har'));
     expect(chrome.ok && chrome.summary).toMatchObject({ ownFormat: false, streams: 3, skipped: 2 });
   });
@@ -104,7 +101,7 @@ describe('ImportButton', () => {
     const imported = onImport.mock.calls[0]![0];
     expect(imported.fileName).toBe('session.har');
     expect(imported.summary.streams).toBe(5);
-    expect(imported.records.length).toBeGreaterThan(20);
+    expect(imported.store.items.length).toBeGreaterThan(20);
     await vi.waitFor(() => expect(button.disabled).toBe(false));
     expect(container.querySelector('[role="status"]')!.textContent).toBe('');
     expect(container.querySelector('[role="alert"]')).toBeNull();

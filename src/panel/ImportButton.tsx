@@ -1,72 +1,45 @@
 /**
  * Importing a HAR: the "Import HAR" button (a file picker) and a drop zone for .har files dropped
- * on the panel. Both read the file, run `importHar` and hand the records to the caller, or show
- * why the file could not be imported (role="alert", until dismissed or the next import). Props only.
+ * on the panel. Both read the file (`har-reader.ts`: parsed in a worker) and hand the caller a
+ * store of its streams, or show why the file could not be imported (role="alert", until dismissed
+ * or the next import). Props only.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ComponentChildren, JSX } from 'preact';
-import type { StoredRecord } from '../protocol';
-import { importHar, MAX_IMPORT_BYTES, type ImportSummary } from '../core/har-import';
+import { MAX_IMPORT_BYTES } from '../core/har-import';
+import { looksLikeHar, readHarFile, type ImportedFile } from './har-reader';
 import { t } from './i18n';
 
-export interface ImportedFile {
-  fileName: string;
-  /** Feed these to a fresh LogStore (`store.apply(records)`) to show the file. */
-  records: StoredRecord[];
-  summary: ImportSummary;
+export { looksLikeHar, readHarFile, type ImportedFile, type ReadHarResult } from './har-reader';
+
+interface Reading {
+  name: string;
+  /** Items added to the view so far (null while the file is parsed). */
+  items: number | null;
 }
 
-export type ReadHarResult = ({ ok: true } & ImportedFile) | { ok: false; message: string };
+const readingText = (reading: Reading | null) =>
+  reading === null ? '' : reading.items === null ? t('importReading', [reading.name]) : t('importApplying', [reading.name, reading.items.toLocaleString()]);
 
-const megabytes = (n: number) => `${Math.ceil(n / (1024 * 1024))} MB`;
-
-/** Whether a file's name or type says it may be a HAR (.har, or JSON). */
-export function looksLikeHar(file: File): boolean {
-  return /\.(har|json)$/i.test(file.name) || file.type === 'application/json';
-}
-
-/** Reads and imports a file; the message of a failure is ready to show (translated). */
-export async function readHarFile(file: File, maxBytes = MAX_IMPORT_BYTES): Promise<ReadHarResult> {
-  const name = file.name;
-  if (file.size > maxBytes) return { ok: false, message: t('importErrorTooLarge', [name, megabytes(maxBytes)]) };
-  let text: string;
-  try {
-    text = await file.text();
-  } catch (error) {
-    return { ok: false, message: t('importErrorRead', [name, error instanceof Error ? error.message || error.name : String(error)]) };
-  }
-  // Let the "Reading..." status paint before the (synchronous) parse of a big file.
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  const result = importHar(text, { maxLength: maxBytes });
-  if (result.ok) return { ok: true, fileName: name, records: result.records, summary: result.summary };
-  switch (result.code) {
-    case 'too-large':
-      return { ok: false, message: t('importErrorTooLarge', [name, megabytes(maxBytes)]) };
-    case 'not-json':
-      return { ok: false, message: t('importErrorNotJson', [name, result.detail ?? '']) };
-    case 'not-har':
-      return { ok: false, message: t('importErrorNotHar', [name]) };
-    case 'bad-field':
-      return { ok: false, message: t('importErrorBadField', [name, result.detail ?? result.error]) };
-    case 'no-sse':
-      return { ok: false, message: t('importErrorNoSse', [name, result.detail ?? '0']) };
-  }
-}
-
-/** Reading state shared by the button and the drop zone. */
+/** Reading state shared by the button and the drop zone. Whatever happens, reading ends. */
 function useHarReader(onImport: (file: ImportedFile) => void, maxBytes: number) {
-  const [reading, setReading] = useState<string | null>(null);
+  const [reading, setReading] = useState<Reading | null>(null);
   const [error, setError] = useState<string | null>(null);
   const read = async (file: File) => {
     setError(null);
-    setReading(file.name);
-    const result = await readHarFile(file, maxBytes);
-    setReading(null);
-    if (result.ok) {
-      const { ok: _ok, ...imported } = result;
-      onImport(imported);
-    } else {
-      setError(result.message);
+    setReading({ name: file.name, items: null });
+    try {
+      const result = await readHarFile(file, maxBytes, { onProgress: (items) => setReading({ name: file.name, items }) });
+      if (result.ok) {
+        const { ok: _ok, ...imported } = result;
+        onImport(imported);
+      } else {
+        setError(result.message);
+      }
+    } catch (failure) {
+      setError(t('importErrorFailed', [file.name, failure instanceof Error ? failure.message : String(failure)]));
+    } finally {
+      setReading(null);
     }
   };
   return { reading, error, setError, read };
@@ -112,7 +85,7 @@ export function ImportButton({ onImport, maxBytes = MAX_IMPORT_BYTES, disabled =
       </button>
       <input ref={input} type="file" accept=".har,.json,application/json" hidden tabIndex={-1} onChange={onChange} />
       <span class="import-status" role="status">
-        {reading !== null ? t('importReading', [reading]) : ''}
+        {readingText(reading)}
       </span>
       {error !== null ? <ImportError message={error} onDismiss={() => setError(null)} /> : null}
     </span>
@@ -186,7 +159,7 @@ export function HarDropZone({ onImport, maxBytes = MAX_IMPORT_BYTES, children, c
     <div ref={zone} class={`har-drop-zone${dragging ? ' dragging' : ''}${className ? ` ${className}` : ''}`}>
       {error !== null ? <ImportError message={error} onDismiss={() => setError(null)} /> : null}
       <span class="import-status visually-hidden" role="status">
-        {reading !== null ? t('importReading', [reading]) : ''}
+        {readingText(reading)}
       </span>
       {children}
       {dragging ? (
