@@ -275,7 +275,7 @@ let internalErrorReporter: ((error: unknown) => void) | undefined;
 export function onInternalError(report: (error: unknown) => void): void {
   internalErrorReporter = report;
 }
-function reportInternalError(error: unknown): void {
+export function reportInternalError(error: unknown): void {
   try {
     internalErrorReporter?.(error);
   } catch {

@@ -4,7 +4,7 @@
  */
 import { onInternalError } from './disguise';
 import { now } from './natives';
-import { Outbox } from './outbox';
+import { PageLog } from './page-log';
 import { installBodyTaps } from './tap-body';
 import { installEventSourceTap } from './tap-eventsource';
 import { installFetchTap } from './tap-fetch';
@@ -15,7 +15,8 @@ function install(): void {
   // No marker on window for "already installed": the page could see it. Chrome and Firefox inject a
   // manifest content script once per document.
   const win = globalThis;
-  const outbox = new Outbox(win);
+  // window.top is [LegacyUnforgeable]: the page cannot redefine it.
+  const outbox = new PageLog(win, (win as unknown) === (win as unknown as Window).top);
   onInternalError((error) => {
     outbox.add({ type: 'capture-issue', message: `SSE DevTools tap error: ${String(error)}`, time: now() });
   });

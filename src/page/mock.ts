@@ -187,7 +187,7 @@ export function answerEventSource(source: EventSource, tap: StreamTap, url: stri
         dispatch('open');
       } else if (index <= events.length) {
         const event = events[index - 1]!;
-        tap.item({ kind: 'event', type: event.type, data: event.data, lastEventId: event.lastEventId, time: now() });
+        tap.event(event.type, event.lastEventId, event.data, now());
         dispatchMessage(source, event.type, event.data, event.lastEventId, origin);
       } else {
         info.readyState = 0;

@@ -68,7 +68,7 @@ export function startReplay(command: Extract<PageCommand, { type: 'replay' }>, r
         return;
       }
       const event = events[index]!;
-      target.tap.item({ kind: 'event', type: event.type, data: event.data, lastEventId: event.lastEventId, time: now(), replayed: true });
+      target.tap.event(event.type, event.lastEventId, event.data, now(), true);
       dispatchMessage(target.source, event.type, event.data, event.lastEventId, origin);
     },
     () => report({ state: 'done', delivered: events.length, total: events.length }),

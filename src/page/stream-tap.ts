@@ -1,14 +1,14 @@
 /**
- * One captured stream in the page world: gives it an id and appends records to the outbox. Taps
+ * One captured stream in the page world: gives it an id and appends records to the page log. Taps
  * for EventSource, fetch and XHR all end here, so the records of every kind look alike.
  *
- * What a fetch/XHR page reads is sent as raw text chunks, each with the time it reached the page;
- * our spec-exact parser turns them into events outside the page (core/log-store.ts). Per chunk the
- * page pays one UTF-8 decode and one append, whatever the number of events in it.
+ * What a fetch/XHR page reads is held as raw bytes (a copy of each chunk, with the time it reached
+ * the page); decoding and our spec-exact parser run outside the page (src/background decodes,
+ * core/log-store.ts parses). Per chunk the page pays one copy and one append, whatever the number
+ * of events in it.
  */
 import type { BodyText, HeaderEntry, StateReason, StreamKind, StreamState } from '../protocol';
-import type { SseItem } from '../core/sse-types';
-import type { Outbox } from './outbox';
+import type { PageLog } from './page-log';
 import { call, natives, now } from './natives';
 
 let streamCounter = 0;
@@ -46,13 +46,11 @@ export interface StreamResponse {
 export class StreamTap {
   readonly id = nextStreamId();
   private state: StreamState = 'connecting';
-  /** Always UTF-8, as the spec says (whatever the charset); strips one leading BOM. */
-  private decoder: TextDecoder | undefined;
   /** Bytes recorded so far; tee()/clone() branches re-read bytes below it. */
   private consumed = 0;
 
   constructor(
-    private readonly outbox: Outbox,
+    private readonly outbox: PageLog,
     request: StreamRequest,
     frameUrl: string,
   ) {
@@ -88,21 +86,18 @@ export class StreamTap {
     if (end <= this.consumed) return;
     const fresh = offset >= this.consumed ? chunk : chunk.subarray(this.consumed - offset);
     this.consumed = end;
-    this.decoder ??= new natives.TextDecoder();
-    const text = call(natives.textDecoderDecode, this.decoder, fresh, STREAM_OPTION) as string;
-    this.chunk(text, fresh.byteLength, time);
+    if (fresh.byteLength > 0) this.outbox.addBytes(this.id, fresh, time);
   }
 
   /** Text the page read (XHR responseText, Response.text()). */
   text(chunk: string, time = now()): void {
     if (this.ended || chunk.length === 0) return;
-    this.chunk(chunk, chunk.length, time);
+    this.outbox.addText(this.id, chunk, time);
   }
 
   /** The body ended as the server finished it. */
   end(time = now()): void {
     if (this.ended) return;
-    if (this.decoder !== undefined) this.chunk(call(natives.textDecoderDecode, this.decoder) as string, 0, time);
     this.setState('closed', 'ended-by-server', undefined, time);
   }
 
@@ -111,18 +106,12 @@ export class StreamTap {
     this.outbox.add({ type: 'stream-listen', stream: this.id, eventType, time });
   }
 
-  /** An item the browser already parsed (EventSource dispatches events). */
-  item(item: SseItem): void {
+  /** An event the browser already parsed (EventSource dispatches events), or that our replay dispatched. */
+  event(type: string, lastEventId: string, data: string, time: number, replayed = false): void {
     if (this.ended) return;
-    this.outbox.addItem(this.id, item);
-  }
-
-  private chunk(text: string, bytes: number, time: number): void {
-    if (text.length > 0 || bytes > 0) this.outbox.add({ type: 'stream-chunk', stream: this.id, text, bytes, time });
+    this.outbox.addEvent(this.id, type, lastEventId, data, time, replayed);
   }
 }
-
-const STREAM_OPTION = { stream: true };
 
 /** The MIME type's essence ("text/event-stream"), lower-cased, parameters dropped. */
 export function mimeEssence(contentType: string | null | undefined): string {

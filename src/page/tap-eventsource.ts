@@ -9,8 +9,8 @@
  * for stay invisible in this mode; the panel says so.
  */
 import { bare, bareArray, call, getter, natives, now, read, SafeWeakMap } from './natives';
-import { disguisedProxy, guard, wrapMethod } from './disguise';
-import type { Outbox } from './outbox';
+import { disguisedProxy, guard, reportInternalError, wrapMethod } from './disguise';
+import type { PageLog } from './page-log';
 import { StreamTap } from './stream-tap';
 import { answerEventSource, closeMockedSource, hasArmedMock, mockedEventSource, takeMock } from './mock';
 import { forgetLiveSource, rememberLiveSource } from './replay';
@@ -26,7 +26,7 @@ interface EventSourceTap {
   lastEventId: string;
 }
 
-export function installEventSourceTap(win: typeof globalThis, outbox: Outbox): void {
+export function installEventSourceTap(win: typeof globalThis, outbox: PageLog): void {
   const NativeEventSource = win.EventSource;
   if (typeof NativeEventSource !== 'function') return;
   const proto = NativeEventSource.prototype;
@@ -35,23 +35,66 @@ export function installEventSourceTap(win: typeof globalThis, outbox: Outbox): v
   const esReadyState = getter<number>(proto, 'readyState');
   const messageData = getter<unknown>(MessageEvent.prototype, 'data');
   const messageLastEventId = getter<string>(MessageEvent.prototype, 'lastEventId');
-  const eventType = getter<string>(Event.prototype, 'type');
   const nativeAddEventListener = natives.addEventListener;
 
   const taps = new SafeWeakMap<object, EventSourceTap>();
+  /** A brand check that runs no page code: MessageEvent's own `data` getter throws on anything else. */
+  const isMessageEvent = (event: Event): boolean => {
+    if (messageData === undefined) return false;
+    try {
+      call(messageData, event);
+      return true;
+    } catch {
+      return false;
+    }
+  };
 
   function listen(source: EventSource, state: EventSourceTap, type: string): void {
     if (type in state.heardTypes) return;
     state.heardTypes[type] = true;
     if (type !== 'open' && type !== 'error') state.tap.listening(type);
-    call(nativeAddEventListener, source, type, (event: Event) => guard(() => onEvent(source, state, event)));
+    // One listener per type, knowing its type: per event we read two getters and make no closure.
+    const listener =
+      type === 'open' || type === 'error'
+        ? (event: Event) => {
+            try {
+              onOpenOrError(source, state, type, event);
+            } catch (error) {
+              reportInternalError(error);
+            }
+          }
+        : (event: Event) => {
+            try {
+              // isTrusted is an own, unforgeable property of each event: the page cannot fake it.
+              if (event.isTrusted !== true) return;
+              onMessage(state, type, event, now());
+            } catch (error) {
+              reportInternalError(error);
+            }
+          };
+    call(nativeAddEventListener, source, type, listener);
   }
 
-  function onEvent(source: EventSource, state: EventSourceTap, event: Event): void {
-    // isTrusted is an own, unforgeable property of each event: the page cannot fake it.
+  function onMessage(state: EventSourceTap, type: string, event: Event, time: number): void {
+    const data = read(messageData, event);
+    const lastEventId = read(messageLastEventId, event) ?? '';
+    state.lastEventId = lastEventId;
+    state.tap.event(type, lastEventId, typeof data === 'string' ? data : natives.String(data), time);
+  }
+
+  /**
+   * `open` and `error` are the connection's own events, and also names a server may give its
+   * events (`event: error` is sent in-band, e.g. by Anthropic's API on overload): those arrive as
+   * MessageEvents, carry data, and leave the connection as it is. Only a plain Event is a change of
+   * state.
+   */
+  function onOpenOrError(source: EventSource, state: EventSourceTap, type: string, event: Event): void {
     if (event.isTrusted !== true) return;
-    const type = read(eventType, event) ?? '';
     const time = now();
+    if (isMessageEvent(event)) {
+      onMessage(state, type, event, time);
+      return;
+    }
     if (type === 'open') {
       if (!state.opened) {
         state.opened = true;
@@ -64,26 +107,13 @@ export function installEventSourceTap(win: typeof globalThis, outbox: Outbox): v
       state.tap.setState('open', undefined, undefined, time);
       return;
     }
-    if (type === 'error') {
-      const readyState = read(esReadyState, source);
-      if (readyState === 0) {
-        state.tap.setState('connecting', 'reconnecting', `Last-Event-ID: ${state.lastEventId}`, time);
-      } else {
-        state.tap.setState('error', state.opened ? 'network-error' : 'http-error', undefined, time);
-        forgetLiveSource(state.tap);
-      }
-      return;
+    const readyState = read(esReadyState, source);
+    if (readyState === 0) {
+      state.tap.setState('connecting', 'reconnecting', `Last-Event-ID: ${state.lastEventId}`, time);
+    } else {
+      state.tap.setState('error', state.opened ? 'network-error' : 'http-error', undefined, time);
+      forgetLiveSource(state.tap);
     }
-    const data = read(messageData, event);
-    const lastEventId = read(messageLastEventId, event) ?? '';
-    state.lastEventId = lastEventId;
-    state.tap.item({
-      kind: 'event',
-      type,
-      data: typeof data === 'string' ? data : natives.String(data),
-      lastEventId,
-      time,
-    });
   }
 
   /** The armed mock that answers `new EventSource(url)`, with the URL resolved. */

@@ -4,7 +4,7 @@
  */
 import { bare, getter, natives, read } from './natives';
 import { observePromise, wrapMethod } from './disguise';
-import type { Outbox } from './outbox';
+import type { PageLog } from './page-log';
 import {
   acceptsEventStream,
   BodySink,
@@ -66,7 +66,7 @@ function prepareRequest(args: unknown[]): { request: Request; pending: PendingRe
 }
 
 /** The answer of an armed mock whose pattern matches the request, if there is one. */
-function mockedFetch(win: typeof globalThis, outbox: Outbox, request: Request, pending: PendingRequest): Promise<Response> | undefined {
+function mockedFetch(win: typeof globalThis, outbox: PageLog, request: Request, pending: PendingRequest): Promise<Response> | undefined {
   let mock: ReturnType<typeof takeMock>;
   try {
     mock = takeMock(pending.url);
@@ -84,7 +84,7 @@ function mockedFetch(win: typeof globalThis, outbox: Outbox, request: Request, p
   }
 }
 
-export function installFetchTap(win: typeof globalThis, outbox: Outbox): void {
+export function installFetchTap(win: typeof globalThis, outbox: PageLog): void {
   if (typeof win.fetch !== 'function') return;
   wrapMethod(win, 'fetch', (original, thisArg, args) => {
     // Called on something other than a window or with no argument (errors the browser reports), or

@@ -6,7 +6,7 @@
  */
 import { bare, bareArray, call, getter, natives, now, read, SafeWeakMap } from './natives';
 import { guard, wrapMethod } from './disguise';
-import type { Outbox } from './outbox';
+import type { PageLog } from './page-log';
 import { absoluteUrl, acceptsEventStream, contentTypeOf, describeBody } from './request-info';
 import { isCapturedContentType, StreamTap } from './stream-tap';
 import type { HeaderEntry } from '../protocol';
@@ -25,7 +25,7 @@ interface XhrState {
   listener?: () => void;
 }
 
-export function installXhrTap(win: typeof globalThis, outbox: Outbox): void {
+export function installXhrTap(win: typeof globalThis, outbox: PageLog): void {
   const XHR = win.XMLHttpRequest;
   if (typeof XHR !== 'function') return;
   const proto = XHR.prototype;

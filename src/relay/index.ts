@@ -1,11 +1,15 @@
 /**
- * ISOLATED-world relay (content script, document_start, every frame). Listens for the page tap's
- * batches on window, checks each is a plausible batch (a bounded JSON string of our protocol
- * version) and forwards it over a runtime port to the background, which parses and validates the
- * records off the page's thread; the tap's command statuses go the same way. Commands from the
- * panel (replay, mock) arrive on the port (or, when the worker restarted since the port was open,
- * as a runtime message) and are handed to the tap as a JSON string. Page data is never evaluated
- * or inserted into the DOM here.
+ * ISOLATED-world relay (content script, document_start, every frame): the page world's door to the
+ * background. Page → background: the tap's batches (a bounded JSON string of our protocol version,
+ * forwarded unparsed: the background parses and validates off the page's thread) and its command
+ * statuses, within a budget per frame; what the budget or the size bound refuses is counted and
+ * reported. Background → page: controls (send what you hold, live or quiet) and replay/mock
+ * commands, handed to the tap as JSON strings. Page data is never evaluated or inserted into the
+ * DOM here.
+ *
+ * One runtime port at most, opened when there is something to say (top frames say hello at once,
+ * so the background can start a fresh log for a new page); a new port is opened only after the
+ * previous one closed (the worker stopped) or was closed by us.
  *
  * Uses the browser's own `chrome`/`browser` runtime rather than webextension-polyfill: this file
  * runs in every frame of every page, and needs only runtime.connect and a port.
@@ -14,13 +18,18 @@ import {
   isBackgroundToRelay,
   isPlausibleBatchJson,
   isPlausibleStatusJson,
+  MAX_BATCH_JSON_LENGTH,
   PAGE_EVENT,
   PORT_NAME,
+  type BackgroundToRelay,
+  type PageControl,
   type RelayMessage,
 } from '../protocol';
+import { RelayBudget } from './budget';
 
 interface MinimalPort {
   postMessage(message: RelayMessage): void;
+  disconnect(): void;
   onDisconnect: { addListener(listener: () => void): void };
   onMessage: { addListener(listener: (message: unknown) => void): void };
 }
@@ -33,7 +42,9 @@ const runtime: MinimalRuntime | undefined =
   (globalThis as { browser?: { runtime?: MinimalRuntime } }).browser?.runtime ??
   (globalThis as { chrome?: { runtime?: MinimalRuntime } }).chrome?.runtime;
 
+const isTop = window === window.top;
 const documentId = `${performance.timeOrigin}-${Math.random().toString(36).slice(2)}`;
+const budget = new RelayBudget();
 let port: MinimalPort | undefined;
 
 function openPort(): MinimalPort | undefined {
@@ -44,8 +55,8 @@ function openPort(): MinimalPort | undefined {
     opened.onDisconnect.addListener(() => {
       if (port === opened) port = undefined;
     });
-    opened.onMessage.addListener(toPage);
-    opened.postMessage({ type: 'relay-hello', frameUrl: location.href, isTop: window === window.top, document: documentId });
+    opened.onMessage.addListener(fromBackground);
+    opened.postMessage({ type: 'relay-hello', isTop, document: documentId });
     port = opened;
   } catch {
     // The extension was reloaded or removed: this relay is orphaned and stays silent.
@@ -60,8 +71,13 @@ function send(message: RelayMessage): void {
   try {
     target.postMessage(message);
   } catch {
-    // The port closed under us (worker stopped): open a new one and try once more.
-    port = undefined;
+    // The port closed under us (worker stopped): close our end, open a new one and try once more.
+    try {
+      target.disconnect();
+    } catch {
+      // Already closed.
+    }
+    if (port === target) port = undefined;
     try {
       openPort()?.postMessage(message);
     } catch {
@@ -70,26 +86,72 @@ function send(message: RelayMessage): void {
   }
 }
 
+/** Reports what the budget refused, at most once per REPORT_EVERY_MS. */
+const REPORT_EVERY_MS = 500;
+let reportPending = false;
+function reportDrops(): void {
+  if (reportPending) return;
+  reportPending = true;
+  setTimeout(() => {
+    reportPending = false;
+    for (const drop of budget.takeDrops()) send({ type: 'relay-drops', ...drop });
+  }, REPORT_EVERY_MS);
+}
+
 window.addEventListener(PAGE_EVENT.batch, (event) => {
   const detail = (event as CustomEvent<unknown>).detail;
-  if (!isPlausibleBatchJson(detail)) return;
+  if (!isPlausibleBatchJson(detail)) {
+    const chars = typeof detail === 'string' ? detail.length : 0;
+    budget.refuse(
+      chars > MAX_BATCH_JSON_LENGTH
+        ? `a batch over ${MAX_BATCH_JSON_LENGTH / 1048576} MiB was refused by the relay`
+        : 'a malformed batch was refused by the relay',
+      chars,
+    );
+    reportDrops();
+    return;
+  }
+  if (!budget.take(detail.length)) {
+    reportDrops();
+    return;
+  }
   send({ type: 'page-batch', json: detail });
 });
 
+// The tap captured its first record: say hello, so the background can tell it whether to go live.
+window.addEventListener(PAGE_EVENT.captured, () => void openPort());
+
 window.addEventListener(PAGE_EVENT.status, (event) => {
   const detail = (event as CustomEvent<unknown>).detail;
-  if (!isPlausibleStatusJson(detail)) return;
+  if (!isPlausibleStatusJson(detail) || !budget.take(detail.length)) return;
   send({ type: 'page-status', json: detail });
 });
 
-/** A command from the background: its JSON goes to the tap (which validates it again). */
-function toPage(message: unknown): void {
+function fromBackground(message: unknown): void {
   if (!isBackgroundToRelay(message)) return;
-  window.dispatchEvent(new CustomEvent(PAGE_EVENT.command, { detail: message.json }));
+  toPage(message);
 }
+
+/** A command or control from the background, handed to the tap (which validates it again). */
+function toPage(message: BackgroundToRelay): void {
+  if (message.type === 'page-command') {
+    window.dispatchEvent(new CustomEvent(PAGE_EVENT.command, { detail: message.json }));
+    return;
+  }
+  const from = message.send?.[documentId];
+  const control: PageControl = {
+    type: 'control',
+    live: message.live,
+    keep: isTop ? message.keepTop : message.keep,
+    ...(typeof from === 'number' ? { send: from } : message.sendAll === true ? { send: 0 } : {}),
+  };
+  window.dispatchEvent(new CustomEvent(PAGE_EVENT.control, { detail: JSON.stringify(control) }));
+}
+
 runtime?.onMessage?.addListener((message) => {
   if (!isBackgroundToRelay(message)) return;
-  // The worker restarted since our port closed: open it again, so the tap's statuses get back.
+  // The worker (re)started and speaks to every frame of the tab: open our port, so that what the
+  // tap sends and the statuses of commands get back to it.
   openPort();
   toPage(message);
 });
@@ -100,5 +162,6 @@ function announceReady(): void {
 // The tap may start before or after us: answer its hello, and announce ourselves once.
 window.addEventListener(PAGE_EVENT.pageHello, announceReady);
 announceReady();
-// Top frames say hello at once, so the background can start a fresh log for the new page.
-if (window === window.top) openPort();
+// Top frames say hello at once, so the background can start a fresh log for the new page and tell
+// the tap whether a panel is open.
+if (isTop) openPort();

@@ -1,0 +1,131 @@
+/**
+ * The background's side of the wire form (protocol/page-world.ts): parses a page batch, turns
+ * base64 chunks back into text (one streaming UTF-8 decoder per stream: a character may be split
+ * between chunks) and events runs back into items, and validates every record. Off the page's
+ * thread; never throws on what a page forged.
+ */
+import {
+  isPageRecord,
+  PROTOCOL_VERSION,
+  type DropCount,
+  type PageRecord,
+  type WireRecord,
+} from '../protocol';
+import type { SseItem } from '../core/sse-types';
+
+const fromBase64Native = (Uint8Array as { fromBase64?: (text: string) => Uint8Array }).fromBase64;
+
+function fromBase64(text: string): Uint8Array {
+  if (fromBase64Native !== undefined) return fromBase64Native(text);
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= 8.64e15;
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export interface DecodedBatch {
+  /** Index of the first record in the document's log. */
+  at: number;
+  /** One entry per wire record (null where it failed validation), so indices stay aligned. */
+  records: (PageRecord[] | null)[];
+  /** Totals of the page world's drops, by reason. */
+  drops: DropCount[];
+  final: boolean;
+}
+
+/** Per document: the UTF-8 decoder of each fetch/XHR stream (kept between batches). */
+export class StreamDecoders {
+  private readonly decoders = new Map<string, TextDecoder>();
+
+  /** Text of `bytes` for `stream`; a character split between chunks comes out with its last byte. */
+  decode(stream: string, bytes: Uint8Array): string {
+    let decoder = this.decoders.get(stream);
+    if (decoder === undefined) {
+      // Always UTF-8, as the spec says (whatever the charset); strips one leading BOM.
+      decoder = new TextDecoder();
+      this.decoders.set(stream, decoder);
+    }
+    return decoder.decode(bytes, { stream: true });
+  }
+
+  /** The stream ended: what its decoder still holds (an incomplete character becomes U+FFFD). */
+  finish(stream: string): string {
+    const decoder = this.decoders.get(stream);
+    if (decoder === undefined) return '';
+    this.decoders.delete(stream);
+    return decoder.decode();
+  }
+}
+
+/** Parses and decodes a batch's JSON. A batch that is not ours at all yields null. */
+export function decodeWireBatch(json: string, decoders: StreamDecoders): DecodedBatch | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  if (!isObject(value) || value.v !== PROTOCOL_VERSION || !isCount(value.at) || !Array.isArray(value.records)) return null;
+  const drops: DropCount[] = [];
+  if (Array.isArray(value.drops)) {
+    for (const drop of value.drops) {
+      if (isObject(drop) && typeof drop.reason === 'string' && drop.reason.length <= 200 && isCount(drop.count)) {
+        drops.push({ reason: drop.reason, count: drop.count });
+      }
+    }
+  }
+  const records = value.records.map((record: unknown) => decodeRecord(record, decoders));
+  return { at: value.at, records, drops, final: value.final === true };
+}
+
+function decodeRecord(record: unknown, decoders: StreamDecoders): PageRecord[] | null {
+  if (!isObject(record)) return null;
+  try {
+    switch (record.type) {
+      case 'stream-chunk': {
+        if (typeof record.stream !== 'string' || typeof record.b64 !== 'string' || !isCount(record.bytes) || !isTime(record.time)) {
+          return null;
+        }
+        const text = decoders.decode(record.stream, fromBase64(record.b64));
+        return [{ type: 'stream-chunk', stream: record.stream, text, bytes: record.bytes, time: record.time }];
+      }
+      case 'sse-events':
+        return decodeEvents(record);
+      default: {
+        if (!isPageRecord(record) || record.type === 'sse') return null;
+        const meta = record as Exclude<WireRecord, { type: 'stream-chunk' } | { type: 'sse-events' }>;
+        if (meta.type === 'stream-state' && (meta.state === 'closed' || meta.state === 'error')) {
+          // The stream is over: what its decoder held comes first.
+          const rest = decoders.finish(meta.stream);
+          if (rest.length > 0) return [{ type: 'stream-chunk', stream: meta.stream, text: rest, bytes: 0, time: meta.time }, meta];
+        }
+        return [meta];
+      }
+    }
+  } catch {
+    return null;
+  }
+}
+
+function decodeEvents(record: Record<string, unknown>): PageRecord[] | null {
+  const { stream, times, lengths, b64 } = record;
+  if (typeof stream !== 'string' || typeof b64 !== 'string' || !Array.isArray(times) || !Array.isArray(lengths)) return null;
+  if (lengths.length !== times.length * 3 || !times.every(isTime) || !lengths.every(isCount)) return null;
+  const text = b64.length === 0 ? '' : new TextDecoder().decode(fromBase64(b64));
+  const replayed = record.replayed === true;
+  const items: SseItem[] = [];
+  let offset = 0;
+  for (let i = 0; i < times.length; i++) {
+    const type = text.slice(offset, (offset += lengths[i * 3] as number));
+    const lastEventId = text.slice(offset, (offset += lengths[i * 3 + 1] as number));
+    const data = text.slice(offset, (offset += lengths[i * 3 + 2] as number));
+    items.push({ kind: 'event', type, data, lastEventId, time: times[i] as number, ...(replayed ? { replayed: true } : {}) });
+  }
+  // Lengths that do not add up mean the strings were not ours (or lost characters in UTF-8).
+  if (offset !== text.length) return null;
+  return [{ type: 'sse', stream, items }];
+}

@@ -1,0 +1,357 @@
+/**
+ * The page world's log of what this document captured, and its only way out.
+ *
+ * Recording is the part the page pays for on every chunk or event, so it is kept to a copy of the
+ * chunk's bytes (fetch; the page may reuse or transfer its own buffer) or four array stores
+ * (EventSource), with no decoding, no per-event object and no serialisation. What is recorded
+ * stays here until the background asks for it (a panel opened, Preserve log is on: see
+ * PageControl); then it is posted to the relay in the wire form of protocol/page-world.ts, from the
+ * index the background asks for, and, while `live`, every FLUSH_DELAY_MS as new records come.
+ * Keeping the capture here is what makes it durable: a stopped background worker loses nothing,
+ * it asks again. When the document goes away and its log is to be kept (`keep`), everything is
+ * posted one last time.
+ *
+ * Bounded: at most MAX_DOCUMENT_CHARGE bytes (the real size of what is held: chunk bytes, strings
+ * at two bytes a character, and a fixed overhead per record); what the bound refuses is counted
+ * with its reason and reported in every batch.
+ */
+import {
+  PAGE_EVENT,
+  PROTOCOL_VERSION,
+  isPageControl,
+  MAX_CONTROL_JSON_LENGTH,
+  type DropCount,
+  type PageRecord,
+  type WireBatch,
+  type WireRecord,
+} from '../protocol';
+import { bare, bareArray, call, getter, natives, read } from './natives';
+import { toBase64, utf8Base64 } from './base64';
+import { jsonOfOurRecords } from './safe-json';
+
+const FLUSH_DELAY_MS = 50;
+/** Base64 characters per batch, roughly: bounds each message on the way to the background. */
+const BATCH_TARGET_CHARS = 4 * 1024 * 1024;
+/** Events per events record: a long run of one stream still makes batches of bounded size. */
+const MAX_EVENTS_PER_RECORD = 2048;
+/** A chunk larger than this (e.g. a whole body from `text()`) is held in pieces of this size. */
+const MAX_CHUNK_PIECE = 1024 * 1024;
+/** What one document may hold: chunk bytes + 2 bytes a string character + RECORD_OVERHEAD a record. */
+export const MAX_DOCUMENT_CHARGE = 64 * 1024 * 1024;
+const RECORD_OVERHEAD = 64;
+const EVENT_OVERHEAD = 24;
+
+type MetaRecord = Exclude<PageRecord, { type: 'stream-chunk' } | { type: 'sse' }>;
+
+interface HeldChunk {
+  type: 'stream-chunk';
+  stream: string;
+  /** A copy of the bytes read (fetch), or the text read (XHR, which gives text). */
+  data: Uint8Array | string;
+  bytes: number;
+  time: number;
+}
+
+interface HeldEvents {
+  type: 'sse-events';
+  stream: string;
+  replayed: boolean;
+  /** type, lastEventId, data of each event, in order. */
+  strings: string[];
+  times: number[];
+}
+
+type HeldRecord = MetaRecord | HeldChunk | HeldEvents;
+
+const customEventDetail = getter<unknown>(CustomEvent.prototype, 'detail');
+const uint8Slice = Uint8Array.prototype.slice;
+const uint8Subarray = Uint8Array.prototype.subarray;
+
+/** JSON.parse's reviver: every object and array it makes loses its prototype. */
+function withoutPrototype(_key: string, value: unknown): unknown {
+  if (typeof value === 'object' && value !== null) natives.setPrototypeOf(value, null);
+  return value;
+}
+
+function stringCharge(value: string | undefined): number {
+  return value === undefined ? 0 : value.length * 2;
+}
+
+/** What a metadata record costs to hold (its strings and a fixed overhead). */
+function metaCharge(record: MetaRecord): number {
+  let charge = RECORD_OVERHEAD * 4;
+  switch (record.type) {
+    case 'stream-open':
+      charge += stringCharge(record.url) + stringCharge(record.frameUrl) + stringCharge(record.method);
+      for (let i = 0; i < record.requestHeaders.length; i++) {
+        const header = record.requestHeaders[i]!;
+        charge += stringCharge(header.name) + stringCharge(header.value) + RECORD_OVERHEAD;
+      }
+      charge += stringCharge(record.requestBody?.text);
+      break;
+    case 'stream-response':
+      for (let i = 0; i < record.responseHeaders.length; i++) {
+        const header = record.responseHeaders[i]!;
+        charge += stringCharge(header.name) + stringCharge(header.value) + RECORD_OVERHEAD;
+      }
+      charge += stringCharge(record.statusText) + stringCharge(record.contentType) + stringCharge(record.url);
+      break;
+    case 'stream-state':
+      charge += stringCharge(record.detail);
+      break;
+    case 'stream-request-body':
+      charge += stringCharge(record.body.text);
+      break;
+    case 'stream-listen':
+      charge += stringCharge(record.eventType);
+      break;
+    case 'capture-issue':
+      charge += stringCharge(record.message);
+      break;
+  }
+  return charge;
+}
+
+export class PageLog {
+  private held: HeldRecord[] = bareArray();
+  /** Records below this index were posted since the relay last asked (live mode posts from here). */
+  private sentUpTo = 0;
+  /** Post new records as they come (a panel is open, or Preserve log is on). */
+  private live = false;
+  /** Post everything when the document goes away. An iframe's log outlives it; a top document's does with Preserve log. */
+  private keep: boolean;
+  private relayReady = false;
+  private charge = 0;
+  /** Drops by reason (no prototype: reasons are our own strings, but `in` must not reach the page). */
+  private readonly drops: Record<string, number> = bare({});
+  private dropCount = 0;
+  /** A flush is scheduled; `scheduled` names it (an earlier flush makes it stale). */
+  private scheduled = 0;
+  private flushes = 0;
+  private announced = false;
+
+  constructor(
+    private readonly target: EventTarget,
+    isTop: boolean,
+    private readonly limit = MAX_DOCUMENT_CHARGE,
+  ) {
+    this.keep = !isTop;
+    call(natives.addEventListener, target, PAGE_EVENT.relayReady, () => {
+      this.relayReady = true;
+    });
+    call(natives.addEventListener, target, PAGE_EVENT.control, (event: Event) => {
+      try {
+        this.onControl(read(customEventDetail, event));
+      } catch {
+        // A forged control: nothing may reach the page.
+      }
+    });
+    // The relay may already be listening (it can be injected before us): ask it to answer.
+    this.dispatch(PAGE_EVENT.pageHello, null);
+    call(natives.addEventListener, target, 'pagehide', () => {
+      try {
+        if (this.keep && this.held.length > 0) this.send(0, true);
+        else if (this.live) this.flush();
+      } catch {
+        // Nothing may reach the page.
+      }
+    });
+  }
+
+  /** Records held (for tests and the transparency suite's accounting). */
+  get length(): number {
+    return this.held.length;
+  }
+
+  /** A stream's opening, response, state...: a record of its own. */
+  add(record: MetaRecord): void {
+    if (!this.admit(metaCharge(record))) return;
+    this.held[this.held.length] = record;
+    this.counted();
+  }
+
+  /** Bytes the page read: a copy is held (the page may reuse or transfer its buffer). */
+  addBytes(stream: string, chunk: Uint8Array, time: number): void {
+    const length = chunk.byteLength;
+    if (length > MAX_CHUNK_PIECE) {
+      for (let start = 0; start < length; start += MAX_CHUNK_PIECE) {
+        this.addBytes(stream, call(uint8Subarray, chunk, start, start + MAX_CHUNK_PIECE) as Uint8Array, time);
+      }
+      return;
+    }
+    if (!this.admit(length + RECORD_OVERHEAD)) return;
+    const copy = call(uint8Slice, chunk) as Uint8Array;
+    this.held[this.held.length] = bare({ type: 'stream-chunk', stream, data: copy, bytes: length, time }) as HeldChunk;
+    this.counted();
+  }
+
+  /** Text the page read (XHR responseText, Response.text()). */
+  addText(stream: string, text: string, time: number): void {
+    if (text.length > MAX_CHUNK_PIECE) {
+      for (let start = 0; start < text.length; start += MAX_CHUNK_PIECE) {
+        this.addText(stream, call(natives.stringSlice, text, start, start + MAX_CHUNK_PIECE) as string, time);
+      }
+      return;
+    }
+    if (!this.admit(text.length * 2 + RECORD_OVERHEAD)) return;
+    this.held[this.held.length] = bare({ type: 'stream-chunk', stream, data: text, bytes: text.length, time }) as HeldChunk;
+    this.counted();
+  }
+
+  /** An event an EventSource dispatched: joins the last record when it holds events of the same stream. */
+  addEvent(stream: string, type: string, lastEventId: string, data: string, time: number, replayed = false): void {
+    if (!this.admit((type.length + lastEventId.length + data.length) * 2 + EVENT_OVERHEAD)) return;
+    const held = this.held;
+    const index = held.length - 1;
+    const last = held[index];
+    let record: HeldEvents;
+    if (
+      last !== undefined &&
+      last.type === 'sse-events' &&
+      last.stream === stream &&
+      last.replayed === replayed &&
+      index >= this.sentUpTo &&
+      last.times.length < MAX_EVENTS_PER_RECORD
+    ) {
+      record = last;
+    } else {
+      record = bare({ type: 'sse-events', stream, replayed, strings: bareArray<string>(), times: bareArray<number>() }) as HeldEvents;
+      held[held.length] = record;
+    }
+    const strings = record.strings;
+    const at = strings.length;
+    strings[at] = type;
+    strings[at + 1] = lastEventId;
+    strings[at + 2] = data;
+    record.times[record.times.length] = time;
+    this.counted();
+  }
+
+  /** Room for `charge` more bytes? Counts the drop when not. */
+  private admit(charge: number): boolean {
+    if (this.charge + charge > this.limit) {
+      const reason = `this frame's page log is full (${Math.round(this.limit / 1048576)} MiB)`;
+      this.drops[reason] = (this.drops[reason] ?? 0) + 1;
+      this.dropCount++;
+      if (this.live) this.schedule();
+      return false;
+    }
+    this.charge += charge;
+    return true;
+  }
+
+  private counted(): void {
+    if (!this.announced) {
+      // The first capture of this document: the relay opens its port, and learns whether to go live.
+      this.announced = true;
+      this.dispatch(PAGE_EVENT.captured, null);
+    }
+    if (this.live && this.scheduled === 0) this.schedule();
+  }
+
+  private onControl(detail: unknown): void {
+    if (typeof detail !== 'string' || detail.length > MAX_CONTROL_JSON_LENGTH) return;
+    const control: unknown = natives.jsonParse(detail, withoutPrototype);
+    if (!isPageControl(control)) return;
+    this.relayReady = true;
+    this.live = control.live;
+    this.keep = control.keep;
+    if (control.send !== undefined) this.send(control.send, false);
+    else if (this.live) this.flush();
+  }
+
+  /**
+   * Flushes in FLUSH_DELAY_MS. scheduler.postTask takes no timer id: with setTimeout, the page
+   * would see a gap in the ids of its own timers.
+   */
+  private schedule(): void {
+    const flush = ++this.flushes;
+    this.scheduled = flush;
+    const run = () => {
+      try {
+        if (this.scheduled === flush) this.flush();
+      } catch {
+        // Nothing may reach the page (a throw here would reject the task's promise).
+      }
+    };
+    if (natives.schedulerPostTask !== undefined) {
+      try {
+        call(natives.schedulerPostTask, natives.scheduler, run, bare({ delay: FLUSH_DELAY_MS }));
+        return;
+      } catch {
+        // Fall back to a timer.
+      }
+    }
+    call(natives.setTimeout, globalThis, run, FLUSH_DELAY_MS);
+  }
+
+  /** Posts what was not posted yet (live mode). */
+  flush(): void {
+    this.scheduled = 0;
+    if (!this.live || !this.relayReady) return;
+    if (this.sentUpTo < this.held.length || this.dropCount > 0) this.send(this.sentUpTo, false);
+  }
+
+  /** Posts the records from index `from` on, in batches of bounded size. */
+  private send(from: number, final: boolean): void {
+    const held = this.held;
+    const end = held.length;
+    if (from >= end && !final && this.dropCount === 0) return;
+    let index = from;
+    do {
+      const at = index;
+      const records = bareArray<WireRecord>();
+      let size = 0;
+      while (index < end && (size < BATCH_TARGET_CHARS || records.length === 0)) {
+        const wire = toWire(held[index]!);
+        records[records.length] = wire.record;
+        size += wire.size;
+        index++;
+      }
+      const batch: WireBatch = bare({ v: PROTOCOL_VERSION, at, records });
+      if (this.dropCount > 0) batch.drops = this.dropList();
+      if (final && index >= end) batch.final = true;
+      this.dispatch(PAGE_EVENT.batch, jsonOfOurRecords(batch));
+    } while (index < end);
+    if (end > this.sentUpTo) this.sentUpTo = end;
+  }
+
+  private dropList(): DropCount[] {
+    const list = bareArray<DropCount>();
+    const reasons = natives.objectKeys(this.drops);
+    for (let i = 0; i < reasons.length; i++) list[i] = bare({ reason: reasons[i]!, count: this.drops[reasons[i]!]! });
+    return list;
+  }
+
+  private dispatch(type: string, detail: string | null): void {
+    const event = new natives.CustomEvent(type, bare({ detail }));
+    call(natives.dispatchEvent, this.target, event);
+  }
+}
+
+/** A held record in its wire form, with its size in characters (roughly). */
+function toWire(record: HeldRecord): { record: WireRecord; size: number } {
+  if (record.type === 'stream-chunk') {
+    const data = record.data;
+    const b64 = typeof data === 'string' ? utf8Base64(data) : toBase64(data);
+    const wire = bare({ type: 'stream-chunk', stream: record.stream, b64, bytes: record.bytes, time: record.time });
+    return { record: wire as WireRecord, size: b64.length };
+  }
+  if (record.type === 'sse-events') {
+    const strings = record.strings;
+    const lengths = bareArray<number>();
+    let text = '';
+    for (let i = 0; i < strings.length; i++) {
+      const value = strings[i]!;
+      lengths[i] = value.length;
+      text += value;
+    }
+    const b64 = utf8Base64(text);
+    const wire = bare({ type: 'sse-events', stream: record.stream, times: record.times, lengths, b64 }) as WireRecord & {
+      replayed?: boolean;
+    };
+    if (record.replayed) wire.replayed = true;
+    return { record: wire, size: b64.length + record.times.length * 24 };
+  }
+  return { record, size: RECORD_OVERHEAD };
+}
