@@ -7,10 +7,11 @@
  * covered in real Chromium (test/e2e/replay.e2e.test.ts).
  */
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { PAGE_EVENT, parsePageBatch, type PageCommand, type PageStatus, type SseItemRecord } from '../protocol';
+import { PAGE_EVENT, type PageCommand, type PageStatus, type SseItemRecord } from '../protocol';
+import { decodeWireBatch, StreamDecoders } from '../background/wire-decode';
 import { installControl } from './control';
 import { hasArmedMock, takeMock } from './mock';
-import { Outbox } from './outbox';
+import { PageLog } from './page-log';
 import { rememberLiveSource } from './replay';
 import { StreamTap } from './stream-tap';
 
@@ -23,14 +24,14 @@ const window = new EventTarget() as EventTarget & typeof globalThis;
 const statuses: PageStatus[] = [];
 const batches: string[] = [];
 const pageErrors: unknown[] = [];
-let outbox: Outbox;
+let outbox: PageLog;
 
 beforeAll(() => {
   window.addEventListener(PAGE_EVENT.status, (event) => statuses.push(JSON.parse((event as CustomEvent<string>).detail) as PageStatus));
   window.addEventListener(PAGE_EVENT.batch, (event) => batches.push((event as CustomEvent<string>).detail));
   window.addEventListener(PAGE_EVENT.pageHello, () => window.dispatchEvent(new CustomEvent(PAGE_EVENT.relayReady)));
   process.on('uncaughtException', (error) => pageErrors.push(error));
-  outbox = new Outbox(window);
+  outbox = new PageLog(window, true);
   installControl(window);
 });
 
@@ -60,9 +61,11 @@ function liveSource(url = 'http://h.test:8080/s?x=1') {
 }
 
 function replayedItems(stream: string) {
-  outbox.flush();
+  batches.length = 0;
+  window.dispatchEvent(new CustomEvent(PAGE_EVENT.control, { detail: JSON.stringify({ type: 'control', live: false, keep: false, send: 0 }) }));
+  const decoders = new StreamDecoders();
   return batches
-    .flatMap((json) => parsePageBatch(json)!.records)
+    .flatMap((json) => decodeWireBatch(json, decoders)!.records.flatMap((r) => r ?? []))
     .filter((r): r is SseItemRecord => r.type === 'sse' && r.stream === stream)
     .flatMap((r) => r.items);
 }

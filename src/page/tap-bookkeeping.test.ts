@@ -1,13 +1,15 @@
 /**
  * The page-world tap's bookkeeping, without a browser: StreamTap turns what the page read into
- * records, Outbox batches them for the relay. Node has EventTarget, CustomEvent and TextDecoder,
- * which is all these two use.
+ * records, PageLog holds them and sends them in the wire form when asked; the background's decoder
+ * turns that back into records. Node has EventTarget, CustomEvent, TextEncoder and TextDecoder,
+ * which is all these use.
  */
 import { describe, expect, it } from 'vitest';
-import { Outbox } from './outbox';
+import { PageLog } from './page-log';
 import { isCapturedContentType, mimeEssence, StreamTap } from './stream-tap';
-import { PAGE_EVENT, parsePageBatch, type PageRecord, type StoredRecord } from '../protocol';
+import { PAGE_EVENT, type PageControl, type PageRecord, type StoredRecord, type WireBatch } from '../protocol';
 import { LogStore } from '../core/log-store';
+import { decodeWireBatch, StreamDecoders } from '../background/wire-decode';
 
 /** An EventTarget standing in for window, with a relay that collects batches. */
 function relayedWindow(options: { ready?: boolean } = {}) {
@@ -19,14 +21,23 @@ function relayedWindow(options: { ready?: boolean } = {}) {
   return { target, batches, becomeReady };
 }
 
+/** What the background makes of the batches: decoded records, none invalid. */
 function records(batches: string[]): PageRecord[] {
+  const decoders = new StreamDecoders();
   return batches.flatMap((json) => {
-    const parsed = parsePageBatch(json);
+    const parsed = decodeWireBatch(json, decoders);
     if (parsed === null) throw new Error(`invalid batch: ${json.slice(0, 80)}`);
-    expect(parsed.invalid).toBe(0);
-    return parsed.records;
+    expect(parsed.records.every((r) => r !== null)).toBe(true);
+    return parsed.records.flatMap((r) => r ?? []);
   });
 }
+
+/** The relay passes on a control from the background. */
+function control(target: EventTarget, value: Omit<PageControl, 'type'>): void {
+  target.dispatchEvent(new CustomEvent(PAGE_EVENT.control, { detail: JSON.stringify({ type: 'control', ...value }) }));
+}
+/** The background asks for everything the document holds. */
+const pull = (target: EventTarget) => control(target, { live: false, keep: false, send: 0 });
 
 /** The panel's model of what the tap sent: events of fetch/XHR streams are parsed there. */
 function modelOf(got: PageRecord[]): LogStore {
@@ -42,14 +53,14 @@ const bytes = (text: string) => new TextEncoder().encode(text);
 describe('StreamTap', () => {
   it('records open, response and raw chunks; events get the time of the chunk that completed them', () => {
     const { target, batches } = relayedWindow();
-    const outbox = new Outbox(target);
+    const outbox = new PageLog(target, true);
     const tap = new StreamTap(outbox, request, 'http://127.0.0.1/page');
     tap.response({ status: 200, statusText: 'OK', responseHeaders: [], contentType: 'text/event-stream' }, 1001);
     tap.bytes(bytes('data: a\n\nda'), 0, 1002);
     tap.bytes(bytes('ta: b\n'), 11, 1003);
     tap.bytes(bytes('\n'), 17, 1004);
     tap.end(1005);
-    outbox.flush();
+    pull(target);
     const got = records(batches);
     // The page sends raw chunks only: no parsed items (that work is done off the page's thread).
     expect(got.map((r) => r.type)).toEqual([
@@ -74,7 +85,7 @@ describe('StreamTap', () => {
 
   it('parses bytes once when tee()/clone() branches re-read them', () => {
     const { target, batches } = relayedWindow();
-    const outbox = new Outbox(target);
+    const outbox = new PageLog(target, true);
     const tap = new StreamTap(outbox, request, '');
     const stream = 'data: 1\n\ndata: 2\n\n';
     // Branch A reads everything in two chunks; branch B re-reads in other chunk sizes, later.
@@ -82,7 +93,7 @@ describe('StreamTap', () => {
     tap.bytes(bytes(stream.slice(0, 12)), 0); // overlaps 0..5, adds 5..12
     tap.bytes(bytes(stream.slice(5)), 5); // overlaps 5..12, adds the rest
     tap.bytes(bytes(stream.slice(12)), 12); // nothing new
-    outbox.flush();
+    pull(target);
     const got = records(batches);
     expect(eventsOf(modelOf(got)).map((e) => e.data)).toEqual(['1', '2']);
     const raw = got.flatMap((r) => (r.type === 'stream-chunk' ? [r.text] : [])).join('');
@@ -93,13 +104,13 @@ describe('StreamTap', () => {
 
   it('discards an unterminated final event at the end, and ignores anything after the end', () => {
     const { target, batches } = relayedWindow();
-    const outbox = new Outbox(target);
+    const outbox = new PageLog(target, true);
     const tap = new StreamTap(outbox, { ...request, kind: 'xhr' }, '');
     tap.text('data: kept\n\ndata: lost');
     tap.end();
     tap.text('data: after\n\n');
     tap.setState('error', 'network-error');
-    outbox.flush();
+    pull(target);
     const got = records(batches);
     const model = modelOf(got);
     expect(eventsOf(model).map((e) => e.data)).toEqual(['kept']);
@@ -111,15 +122,15 @@ describe('StreamTap', () => {
 
   it('groups consecutive EventSource items of one stream into one record', () => {
     const { target, batches } = relayedWindow();
-    const outbox = new Outbox(target);
+    const outbox = new PageLog(target, true);
     const a = new StreamTap(outbox, { ...request, kind: 'eventsource' }, '');
     const b = new StreamTap(outbox, { ...request, kind: 'eventsource' }, '');
-    const event = (data: string) => ({ kind: 'event' as const, type: 'message', data, lastEventId: '', time: 1 });
-    a.item(event('a1'));
-    a.item(event('a2'));
-    b.item(event('b1'));
-    a.item(event('a3'));
-    outbox.flush();
+    const event = (tap: StreamTap, data: string) => tap.event('message', '', data, 1);
+    event(a, 'a1');
+    event(a, 'a2');
+    event(b, 'b1');
+    event(a, 'a3');
+    pull(target);
     const sse = records(batches).flatMap((r) => (r.type === 'sse' ? [[r.stream, r.items.map((i) => (i as { data: string }).data)]] : []));
     expect(sse).toEqual([
       [a.id, ['a1', 'a2']],
@@ -130,52 +141,150 @@ describe('StreamTap', () => {
 
   it('gives each stream of a document its own id', () => {
     const { target } = relayedWindow();
-    const outbox = new Outbox(target);
+    const outbox = new PageLog(target, true);
     const ids = new Set(Array.from({ length: 50 }, () => new StreamTap(outbox, request, '').id));
     expect(ids.size).toBe(50);
   });
 });
 
-describe('Outbox', () => {
-  it('holds records until the relay answers, then sends them in order in one batch', () => {
-    const { target, batches, becomeReady } = relayedWindow({ ready: false });
-    const outbox = new Outbox(target);
-    for (let i = 0; i < 5; i++) outbox.add({ type: 'capture-issue', message: `m${i}`, time: i });
-    outbox.flush();
+describe('PageLog', () => {
+  it('holds records until asked, then sends them in order from the index asked for', () => {
+    const { target, batches } = relayedWindow();
+    const log = new PageLog(target, true);
+    for (let i = 0; i < 5; i++) log.add({ type: 'capture-issue', message: `m${i}`, time: i });
     expect(batches).toEqual([]);
-    becomeReady();
+    control(target, { live: false, keep: false, send: 2 });
     expect(batches).toHaveLength(1);
-    expect(batches[0]!.startsWith('{"v":1,')).toBe(true);
-    expect(records(batches).map((r) => (r as { message: string }).message)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
+    expect(batches[0]!.startsWith('{"v":2,')).toBe(true);
+    expect((JSON.parse(batches[0]!) as WireBatch).at).toBe(2);
+    expect(records(batches).map((r) => (r as { message: string }).message)).toEqual(['m2', 'm3', 'm4']);
   });
 
-  it('flushes by itself shortly after the first record', async () => {
+  it('in live mode, sends new records by itself shortly after they come, from where it was', async () => {
     const { target, batches } = relayedWindow();
-    const outbox = new Outbox(target);
-    outbox.add({ type: 'capture-issue', message: 'later', time: 1 });
-    expect(batches).toHaveLength(0);
+    const log = new PageLog(target, true);
+    log.add({ type: 'capture-issue', message: 'before', time: 1 });
+    control(target, { live: true, keep: false, send: 0 });
+    expect(batches).toHaveLength(1);
+    log.add({ type: 'capture-issue', message: 'later', time: 2 });
+    expect(batches).toHaveLength(1);
     await new Promise((resolve) => setTimeout(resolve, 120));
-    expect(batches).toHaveLength(1);
+    expect(batches).toHaveLength(2);
+    expect((JSON.parse(batches[1]!) as WireBatch).at).toBe(1);
+    expect(records(batches.slice(1)).map((r) => (r as { message: string }).message)).toEqual(['later']);
   });
 
-  it('sends large bursts in bounded batches', () => {
+  it('sends a large log in bounded batches, every record once, with their indices', () => {
     const { target, batches } = relayedWindow();
-    const outbox = new Outbox(target);
-    for (let i = 0; i < 10_000; i++) outbox.add({ type: 'capture-issue', message: 'x', time: i });
-    outbox.flush();
-    expect(batches.length).toBeGreaterThanOrEqual(3);
-    expect(records(batches)).toHaveLength(10_000);
-    for (const batch of batches) expect(parsePageBatch(batch)!.records.length).toBeLessThanOrEqual(4000);
+    const log = new PageLog(target, true);
+    const chunk = new Uint8Array(256 * 1024).fill(0x61);
+    const tap = new StreamTap(log, request, '');
+    for (let i = 0; i < 64; i++) tap.bytes(chunk, i * chunk.length, i);
+    pull(target);
+    expect(batches.length).toBeGreaterThanOrEqual(4);
+    let expectedAt = 0;
+    for (const json of batches) {
+      expect(json.length).toBeLessThan(8 * 1024 * 1024);
+      const batch = JSON.parse(json) as WireBatch;
+      expect(batch.at).toBe(expectedAt);
+      expectedAt += batch.records.length;
+    }
+    expect(expectedAt).toBe(log.length);
+    const text = records(batches).flatMap((r) => (r.type === 'stream-chunk' ? [r.text] : [])).join('');
+    expect(text.length).toBe(64 * chunk.length);
   });
 
-  it('counts what its waiting cap drops, and reports it with the next batch', () => {
-    const { target, batches, becomeReady } = relayedWindow({ ready: false });
-    const outbox = new Outbox(target);
-    for (let i = 0; i < 200_003; i++) outbox.add({ type: 'capture-issue', message: '', time: 0 });
-    becomeReady();
-    const parsed = parsePageBatch(batches[0]!)!;
-    expect(parsed.dropped).toBe(3);
-    expect(parsed.records).toHaveLength(200_000);
+  it('copies the bytes: a page that reuses its buffer does not change what was captured', () => {
+    const { target, batches } = relayedWindow();
+    const log = new PageLog(target, true);
+    const tap = new StreamTap(log, request, '');
+    const buffer = bytes('data: one\n\n');
+    tap.bytes(buffer, 0);
+    buffer.fill(0x78);
+    pull(target);
+    expect(records(batches).flatMap((r) => (r.type === 'stream-chunk' ? [r.text] : []))).toEqual(['data: one\n\n']);
+  });
+
+  it('counts what its cap refuses, with the reason, and reports it in every batch', () => {
+    const { target, batches } = relayedWindow();
+    const log = new PageLog(target, true, 10_000);
+    const tap = new StreamTap(log, { ...request, kind: 'eventsource' }, '');
+    for (let i = 0; i < 200; i++) tap.event('message', `${i}`, 'x'.repeat(40), i);
+    pull(target);
+    const batch = JSON.parse(batches[0]!) as WireBatch;
+    const kept = records(batches).flatMap((r) => (r.type === 'sse' ? r.items : [])).length;
+    expect(kept).toBeGreaterThan(50);
+    expect(kept).toBeLessThan(200);
+    expect(batch.drops).toEqual([{ reason: "this frame's page log is full (0 MiB)", count: 200 - kept }]);
+  });
+
+  it('posts everything when the document goes away, if its log is to be kept', () => {
+    const { target, batches } = relayedWindow();
+    const log = new PageLog(target, false);
+    log.add({ type: 'capture-issue', message: 'kept', time: 1 });
+    target.dispatchEvent(new Event('pagehide'));
+    expect(batches).toHaveLength(1);
+    expect((JSON.parse(batches[0]!) as WireBatch).final).toBe(true);
+
+    const top = relayedWindow();
+    const topLog = new PageLog(top.target, true);
+    topLog.add({ type: 'capture-issue', message: 'not kept', time: 1 });
+    top.target.dispatchEvent(new Event('pagehide'));
+    expect(top.batches).toHaveLength(0);
+  });
+
+  it('ignores forged controls, and throws nothing into the page', () => {
+    const { target, batches } = relayedWindow();
+    const log = new PageLog(target, true);
+    log.add({ type: 'capture-issue', message: 'x', time: 1 });
+    for (const detail of ['', '{', 'null', '{"type":"control"}', '{"type":"control","live":true,"keep":false,"send":-1}', 'x'.repeat(1000), 42, null]) {
+      expect(() => target.dispatchEvent(new CustomEvent(PAGE_EVENT.control, { detail }))).not.toThrow();
+    }
+    expect(batches).toEqual([]);
+  });
+
+  it('builds and posts its batches without running code the page put on the built-in prototypes', () => {
+    // (The test's own code must not trip the hooks either: no push, no JSON.stringify while they are on.)
+    const pullDetail = JSON.stringify({ type: 'control', live: false, keep: false, send: 0 });
+    const send = () => {
+      const target = new EventTarget();
+      let batches = '';
+      target.addEventListener(PAGE_EVENT.batch, (event) => (batches += (event as CustomEvent<string>).detail));
+      const log = new PageLog(target, true);
+      const tap = new StreamTap(log, { ...request, kind: 'eventsource', requestHeaders: [{ name: 'a', value: 'b' }] }, 'http://p/');
+      tap.event('message', '1', 'a', 2);
+      tap.event('message', '2', 'b', 3);
+      target.dispatchEvent(new CustomEvent(PAGE_EVENT.control, { detail: pullDetail }));
+      return batches.replace(/"stream":"[^"]+"/g, '"stream":"S"');
+    };
+    const clean = send();
+    let calls = '';
+    const descriptors = ['0', '1', '2'];
+    for (const index of descriptors) {
+      Object.defineProperty(Array.prototype, index, {
+        configurable: true,
+        set(value) {
+          calls += `Array.prototype[${index}] `;
+          Object.defineProperty(this, index, { value, writable: true, enumerable: true, configurable: true });
+        },
+      });
+    }
+    Object.defineProperty(Object.prototype, 'toJSON', {
+      configurable: true,
+      get() {
+        calls += 'toJSON ';
+        return undefined;
+      },
+    });
+    let posted: string;
+    try {
+      posted = send();
+    } finally {
+      for (const index of descriptors) delete (Array.prototype as unknown as Record<string, unknown>)[index];
+      delete (Object.prototype as { toJSON?: unknown }).toJSON;
+    }
+    expect(calls).toBe('');
+    expect(posted).toBe(clean);
   });
 });
 
