@@ -6,16 +6,9 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ARRIVAL_ORDER, sortItems, type SortOrder } from '../core/sort-items';
-import {
-  activeMatcher,
-  allTypes,
-  DEFAULT_FILTER,
-  FilteredItems,
-  onlyType,
-  toggleType,
-  type EventFilter,
-  type TimeRange,
-} from '../core/filters';
+import { allTypes, DEFAULT_FILTER, onlyType, toggleType, type EventFilter, type TimeRange } from '../core/filter-model';
+import { FilteredItems } from '../core/filtered-items';
+import { activeMatcher } from '../core/search';
 import { LogStore, type LoggedItem } from '../core/log-store';
 import type { ExportFormat } from '../core/export-formats';
 import type { LogConnection } from './log-connection';

@@ -3,17 +3,10 @@
  * run, and "Hide comments". Props only: the filter lives in App.
  */
 import { useId, useMemo } from 'preact/hooks';
-import { compileSearch, isSearchError, type SearchErrorReason, type SearchQuery } from '../core/filters';
+import { compileSearch, isSearchError, type SearchQuery } from '../core/search';
 import { t } from './i18n';
 
 const NO_SEARCH: SearchQuery = { text: '', regex: false, caseSensitive: false };
-
-const ERROR_KEYS: Record<SearchErrorReason, string> = {
-  syntax: 'filterRegexInvalid',
-  'nested-repetition': 'filterRegexNested',
-  'overlapping-alternatives': 'filterRegexOverlap',
-  'many-wildcards': 'filterRegexWildcards',
-};
 
 export interface FilterBarProps {
   /** The search as typed; null = none. An invalid regex is shown here and filters nothing. */
@@ -32,7 +25,7 @@ export function FilterBar({ search, onSearchChange, hideComments, onHideComments
   const compiled = useMemo(() => compileSearch(query), [query.text, query.regex, query.caseSensitive]);
   const error = isSearchError(compiled) ? compiled : null;
   const active = !isSearchError(compiled) && compiled.active;
-  const errorText = error === null ? '' : error.reason === 'syntax' ? t(ERROR_KEYS.syntax, [error.error]) : t(ERROR_KEYS[error.reason]);
+  const errorText = error === null ? '' : t('filterRegexInvalid', [error.error]);
 
   return (
     <div class="filter-bar">

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { render } from 'preact';
-import { compileSearch, isSearchError, type Matcher } from '../core/filters';
+import { compileSearch, isSearchError, type Matcher } from '../core/search';
 import { Highlight } from './Highlight';
 
 let container: HTMLElement;

@@ -3,7 +3,7 @@
  * (never as HTML), so markup in it stays visible text.
  */
 import type { ComponentChild } from 'preact';
-import type { Matcher } from '../core/filters';
+import type { Matcher } from '../core/search';
 
 export interface HighlightProps {
   text: string;
