@@ -5,7 +5,7 @@
  * the exports of "what you see" show.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { ARRIVAL_ORDER, sortItems, type SortOrder } from '../core/sort-items';
+import { ARRIVAL_ORDER, SortedItems, type SortOrder } from '../core/sort-items';
 import { allTypes, DEFAULT_FILTER, onlyType, toggleType, type EventFilter, type TimeRange } from '../core/filter-model';
 import { FilteredItems } from '../core/filtered-items';
 import { activeMatcher } from '../core/search';
@@ -72,7 +72,9 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
   const items = useMemo(() => tableView.current.update(store, tableFilter), [store, version, tableFilter]);
   const timelineItems = useMemo(() => timelineView.current.update(store, timelineFilter), [store, version, timelineFilter]);
   const typeCounts = useMemo(() => tableView.current.typeCounts(store, tableFilter), [store, version, tableFilter]);
-  const sortedItems = useMemo(() => sortItems(items, sort), [items, items.length, sort]);
+  // Appends to the same filtered list are merged into the sorted rows, not sorted again.
+  const sortedView = useRef(new SortedItems());
+  const sortedItems = useMemo(() => sortedView.current.update(items, sort), [items, items.length, sort]);
   const matcher = useMemo(() => activeMatcher(filterBase.search), [filterBase.search]);
 
   const timelineConnections = useMemo(
