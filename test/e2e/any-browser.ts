@@ -7,7 +7,10 @@ import { ChromiumBrowser } from './chromium-handle';
 import { FirefoxBrowser, firefoxAvailable, type FirefoxLaunchOptions } from './firefox-browser';
 import type { BrowserHandle, BrowserName } from './panel-handle';
 
-export const BROWSERS: readonly BrowserName[] = ['chromium', 'firefox'];
+/** Both, or those named in `SSE_BROWSERS` (e.g. `SSE_BROWSERS=firefox`). */
+export const BROWSERS: readonly BrowserName[] = (['chromium', 'firefox'] as const).filter(
+  (name) => process.env.SSE_BROWSERS === undefined || process.env.SSE_BROWSERS.split(',').includes(name),
+);
 
 /** Whether the browser is installed (CI installs both, so there a missing one fails instead of skipping). */
 export function browserAvailable(name: BrowserName): boolean {

@@ -164,7 +164,6 @@ export class FirefoxBrowser implements BrowserHandle {
       'browser.download.dir': downloadsDir,
       'devtools.theme': options.theme ?? 'light',
       ...(options.backgroundIdleTimeoutMs !== undefined ? { 'extensions.background.idle.timeout': options.backgroundIdleTimeoutMs } : {}),
-      ...(options.lang !== undefined ? { 'intl.locale.requested': options.lang } : {}),
       ...options.prefs,
     };
     writeFileSync(
@@ -212,6 +211,18 @@ export class FirefoxBrowser implements BrowserHandle {
       const session = await marionette.send('WebDriver:NewSession', {
         capabilities: { alwaysMatch: { acceptInsecureCerts: true, timeouts: { script: 120_000 } } },
       });
+      if (options.lang !== undefined && options.lang !== 'en-US') {
+        // firefox-esr ships en-US only: declare the language available (the browser's own UI falls
+        // back to en-US strings) so that add-ons, whose locale is chosen when they start, get it.
+        await marionette.send('Marionette:SetContext', { value: 'chrome' });
+        await marionette.send('WebDriver:ExecuteScript', {
+          script: `Services.locale.availableLocales = [...new Set([...Services.locale.availableLocales, arguments[0]])];
+                   Services.locale.requestedLocales = [arguments[0]];
+                   return Services.locale.appLocaleAsBCP47;`,
+          args: [options.lang],
+        });
+        await marionette.send('Marionette:SetContext', { value: 'content' });
+      }
       const addonId = await marionette.send<string>('Addon:Install', { path: FIREFOX_EXTENSION_DIR, temporary: true });
       const browser = new FirefoxBrowser(marionette, child, profileDir, downloadsDir, addonId, session.capabilities.browserVersion);
       browser.initialTab = await marionette.send<string>('WebDriver:GetWindowHandle');
@@ -403,6 +414,21 @@ const KEY_CODES: Record<string, string> = {
   ' ': 'Space',
 };
 
+/** Where a click on `el` lands on `el`: its centre, else a child's, else null (viewport coordinates). */
+const CLICK_POINT_SOURCE = String(function clickPoint(el: Element): { x: number; y: number } | null {
+  el.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  for (const candidate of [el, ...el.children]) {
+    for (const rect of candidate.getClientRects()) {
+      if (rect.width < 1 || rect.height < 1) continue;
+      const x = rect.left + rect.width / 2;
+      const y = rect.top + rect.height / 2;
+      const hit = document.elementFromPoint(x, y);
+      if (hit !== null && (hit === el || el.contains(hit))) return { x, y };
+    }
+  }
+  return null;
+});
+
 export class FirefoxPanel implements PanelHandle {
   readonly browserName = 'firefox';
   constructor(
@@ -446,20 +472,23 @@ export class FirefoxPanel implements PanelHandle {
     return this.onElement(target, '(el, name) => el.getAttribute(name)', name);
   }
 
+  /**
+   * Real mouse events (the panel window's `windowUtils`, through the actor's `dispatchEvent`) at a
+   * point where the element is the one hit. Marionette's own `clickElement` refuses table rows
+   * ("could not be scrolled into view") inside a scrolled container, so we pick the point as
+   * Playwright does: the centre of the element or of one of its children, checked with
+   * `elementFromPoint`.
+   */
   async click(target: Target, options: { modifiers?: Modifier[] } = {}): Promise<void> {
     const modifiers = options.modifiers ?? [];
     await this.withPanel(
       `const el = await element(panel.actor, arguments[0]);
-       const modifiers = arguments[1];
-       if (modifiers.length === 0) {
-         await panel.actor.clickElement(el, caps);
-       } else {
-         const point = await panel.actor.executeScript('const r = arguments[0].getBoundingClientRect(); return { x: r.left + r.width / 2, y: r.top + r.height / 2 };', [el], {});
-         const eventData = { button: 0, clickCount: 1 };
-         for (const m of modifiers) eventData[{ Control: 'ctrlKey', Shift: 'shiftKey', Alt: 'altKey', Meta: 'metaKey' }[m]] = true;
-         await panel.actor.dispatchEvent('synthesizeMouseAtPoint', { x: point.x, y: point.y, eventData });
-       }`,
-      [target, modifiers],
+       const point = await panel.actor.executeScript(arguments[2], [el], {});
+       if (point === null) throw new Error('no visible point of ' + JSON.stringify(arguments[0]) + ' receives clicks');
+       const eventData = { button: 0, clickCount: 1 };
+       for (const m of arguments[1]) eventData[{ Control: 'ctrlKey', Shift: 'shiftKey', Alt: 'altKey', Meta: 'metaKey' }[m]] = true;
+       await panel.actor.dispatchEvent('synthesizeMouseAtPoint', { x: point.x, y: point.y, eventData });`,
+      [target, modifiers, `var __name = ${NAME_SHIM}; return (${CLICK_POINT_SOURCE})(arguments[0]);`],
     );
   }
 
@@ -467,7 +496,9 @@ export class FirefoxPanel implements PanelHandle {
     await this.withPanel(
       `const el = await element(panel.actor, arguments[0]);
        await panel.actor.clearElement(el);
-       if (arguments[1] !== '') await panel.actor.sendKeysToElement(el, arguments[1], caps);`,
+       // clearElement fires 'change' only; the panel listens to 'input' (typing fires both).
+       if (arguments[1] === '') await panel.actor.executeScript('arguments[0].dispatchEvent(new Event("input", { bubbles: true }))', [el], {});
+       else await panel.actor.sendKeysToElement(el, arguments[1], caps);`,
       [target, value],
     );
   }

@@ -1,88 +1,151 @@
 /**
- * Firefox: the built dist/firefox loads as a temporary add-on (WebDriver BiDi, no geckodriver), the
- * page still gets exactly what it got before, and the tap works in the top frame and the iframe:
- * the batches the page world hands to the relay (it only sends them once the relay has answered,
- * so they also prove the relay runs) carry every stream and, parsed as the panel parses them,
- * every event. Firefox's DevTools panel itself is only reachable through browser internals and is
- * not driven here.
+ * Firefox specifics, in real Firefox (firefox-esr, headless) with our panel open in its toolbox
+ * (test/e2e/firefox-browser.ts, Marionette): the panel follows the toolbox theme through Firefox's
+ * own `devtools.panels.themeName` / `onThemeChanged`; the README's Firefox screenshot; and the event
+ * page, which Firefox suspends when idle.
+ *
+ * The scenarios both browsers share (capture in every frame, filters, export/import, replay and
+ * mock, theme, zh_CN) are in core.e2e.test.ts.
  */
-import { existsSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { firefoxAvailable, launchFirefox, type FirefoxBrowser, type FirefoxPage, type FirefoxPanel } from './firefox-browser';
 import { startServer, type StartedServer } from '../server/sse-server';
-import { LogStore } from '../../src/core/log-store';
-import { parsePageBatch, type StoredRecord } from '../../src/protocol';
 
-const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
-const EXTENSION_DIR = resolve(import.meta.dirname, '../../dist/firefox');
-// CI installs Firefox (.ci/run), so there a missing Firefox is a failure, not a skip.
-const available = existsSync(FIREFOX_PATH) || process.env.CI === 'true';
+const DOCS = resolve(import.meta.dirname, '../../docs');
+const RESULTS = resolve(import.meta.dirname, '../../test-results');
 
 let server: StartedServer;
-let browser: Browser;
-let page: Page;
 
-describe.skipIf(!available)('Firefox: the add-on loads and captures', () => {
+beforeAll(async () => {
+  mkdirSync(RESULTS, { recursive: true });
+  server = await startServer();
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+describe.skipIf(!firefoxAvailable)('Firefox: the toolbox theme', () => {
+  let browser: FirefoxBrowser;
+  let panel: FirefoxPanel;
+
   beforeAll(async () => {
-    server = await startServer();
-    browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX_PATH, headless: true });
-    await browser.installExtension(EXTENSION_DIR);
-    page = await browser.newPage();
-    // Collects, in every frame, the batches the tap posts for the relay (test-only observer).
-    await page.evaluateOnNewDocument(() => {
-      const seen: string[] = [];
-      (window as unknown as { __batches: string[] }).__batches = seen;
-      window.addEventListener('sse-devtools:batch', (event) => seen.push(String((event as CustomEvent).detail)));
-    });
-    await page.goto(`${server.url}/test/all-kinds.html?prefix=top`);
-    await page.waitForFunction(() => (window as unknown as { __done: boolean }).__done === true, { timeout: 30_000 });
-    // Let the last batches (≤ 50 ms) go out.
-    await new Promise((r) => setTimeout(r, 300));
-  }, 90_000);
+    browser = await launchFirefox({ theme: 'dark' });
+    const page = await browser.openPage(`${server.url}/test/blank.html`);
+    panel = await browser.openPanel(page);
+  }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
-    await server?.close();
   });
 
-  async function modelOf(frame: 'top' | 'frame'): Promise<LogStore> {
-    const target = frame === 'top' ? page.mainFrame() : page.mainFrame().childFrames()[0]!;
-    const batches = await target.evaluate(() => (window as unknown as { __batches: string[] }).__batches);
-    const store = new LogStore();
-    let seq = 0;
-    for (const json of batches) {
-      const batch = parsePageBatch(json);
-      expect(batch).not.toBeNull();
-      expect(batch!.invalid).toBe(0);
-      store.apply(batch!.records.map((r) => ({ ...r, frameId: 0, seq: seq++ }) as StoredRecord));
-    }
-    return store;
-  }
+  const theme = () => panel.evaluate(() => document.documentElement.dataset.theme);
 
-  for (const frame of ['top', 'frame'] as const) {
-    it(`${frame} frame: the page got its data, and every stream and event was captured`, async () => {
-      const target = frame === 'top' ? page.mainFrame() : page.mainFrame().childFrames()[0]!;
-      const received = await target.evaluate(() => (window as unknown as { __received: { es: unknown[]; get: string; json: unknown } }).__received);
-      expect(received.es).toHaveLength(3);
-      expect(received.get).toContain(`data: ${frame}-get 3\n\n`);
-      expect(received.json).toEqual({ ok: true });
+  it('starts in the theme the toolbox has (devtools.panels.themeName)', async () => {
+    expect(await panel.themeName()).toBe('dark');
+    expect(await theme()).toBe('dark');
+  });
 
-      const store = await modelOf(frame);
-      const streams = store.connectionList.map((c) => `${c.kind} ${c.method} ${/prefix=([a-z-]+?)(&|$)/.exec(c.url)?.[1]}`);
-      expect(streams.sort()).toEqual(
-        [`eventsource GET ${frame}-es`, `fetch GET ${frame}-get`, `fetch POST ${frame}-post`, `xhr GET ${frame}-xhr`].sort(),
+  it('follows a switch of the toolbox theme (onThemeChanged), both ways', async () => {
+    await panel.setDevtoolsTheme('light');
+    await expect.poll(() => panel.themeName()).toBe('light');
+    await expect.poll(theme).toBe('light');
+    await panel.setDevtoolsTheme('dark');
+    await expect.poll(theme).toBe('dark');
+  });
+
+  it('"auto" follows the system colour scheme, which is what Firefox reports to the panel', async () => {
+    // Firefox's own third choice: the toolbox resolves it and tells extensions "light" or "dark".
+    await browser.setPref('devtools.theme', 'auto');
+    await expect.poll(() => panel.themeName()).toMatch(/^(light|dark)$/);
+    await expect.poll(async () => (await theme()) === (await panel.themeName())).toBe(true);
+  });
+});
+
+describe.skipIf(!firefoxAvailable)('Firefox: README screenshot', () => {
+  it('the panel in Firefox, demo page running (test-results/panel-firefox.png; docs/ with UPDATE_DOCS=1)', async () => {
+    const browser = await launchFirefox({ width: 1400, height: 1300, prefs: { 'devtools.toolbox.footer.height': 980 } });
+    try {
+      const page = await browser.openPage(`${server.url}/demo.html`);
+      const panel = await browser.openPanel(page);
+      await page.evaluate(() => (document.getElementById('run-all') as HTMLButtonElement).click());
+      // Let the scenarios produce a realistic log (the chat finishes, the resumable stream reconnects).
+      await expect
+        .poll(
+          () =>
+            panel.evaluate(() =>
+              [...document.querySelectorAll('tr[data-connection-id]')].some((row) => row.textContent?.includes('/api/chat') && row.textContent.includes('closed')),
+            ),
+          { timeout: 20_000 },
+        )
+        .toBe(true);
+      await new Promise((r) => setTimeout(r, 4000));
+      const chat = await panel.evaluate(() =>
+        [...document.querySelectorAll('tr[data-connection-id]')].find((row) => row.textContent?.includes('/api/chat'))?.getAttribute('data-connection-id'),
       );
-      for (const connection of store.connectionList) {
-        const prefix = /prefix=([a-z-]+?)(&|$)/.exec(connection.url)![1]!;
-        const events = store.items
-          .filter((logged) => logged.connectionId === connection.id && logged.item.kind === 'event')
-          .map(({ item }) => (item.kind === 'event' ? [item.data, item.lastEventId] : []));
-        expect(events).toEqual([1, 2, 3].map((i) => [`${prefix} ${i}`, `${prefix}-${i}`]));
-        expect(connection.state).toBe('closed');
+      await panel.click(`tr[data-connection-id="${chat}"]`);
+      await expect.poll(() => panel.attribute(`tr[data-connection-id="${chat}"]`, 'aria-selected')).toBe('true');
+      await panel.press('Home', '.scroller');
+      for (let i = 0; i < 4; i++) await panel.press('ArrowDown');
+      await expect.poll(() => panel.count('.event-detail')).toBe(1);
+      await new Promise((r) => setTimeout(r, 300));
+      const path = resolve(RESULTS, 'panel-firefox.png');
+      await panel.screenshot(path);
+      await browser.windowScreenshot(resolve(RESULTS, 'toolbox-firefox.png'));
+      if (process.env.UPDATE_DOCS === '1') {
+        mkdirSync(DOCS, { recursive: true });
+        copyFileSync(path, resolve(DOCS, 'panel-firefox.png'));
       }
-      const post = store.connectionList.find((c) => c.method === 'POST')!;
-      expect(post.requestBody?.text).toBe('{"prompt":"hi"}');
-    });
-  }
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
+/**
+ * FOR THE LEAD — durability of the capture pipeline in Firefox (its event page is suspended when
+ * idle; here after 1 s). Skipped unless SSE_DURABILITY=1 while the capture pipeline (src/page,
+ * src/relay, src/background, src/protocol) is being rewritten; drop the gate once it lands.
+ * Seen on the build of commit be4545d (before the rewrite): with a 1 s idle timeout the panel
+ * opened after the page's streams showed "0 connections, 0 events" (with Firefox's default 30 s it
+ * showed all 8) — the suspended event page took the tab's log with it.
+ */
+describe.skipIf(!firefoxAvailable || process.env.SSE_DURABILITY !== '1')('Firefox: nothing is lost when the event page is suspended', () => {
+  let browser: FirefoxBrowser;
+  let page: FirefoxPage;
+
+  beforeAll(async () => {
+    browser = await launchFirefox({ backgroundIdleTimeoutMs: 1000 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('streams the page ran before DevTools opened are all in the panel after the event page was suspended', async () => {
+    page = await browser.openPage(`${server.url}/test/all-kinds.html?prefix=top`);
+    await page.waitFor(() => (window as unknown as { __done: boolean }).__done === true, undefined, 30_000);
+    await expect.poll(() => browser.backgroundState(), { timeout: 15_000 }).toBe('stopped');
+    const panel = await browser.openPanel(page);
+    await expect.poll(() => panel.text('.summary'), { timeout: 15_000 }).toBe('8 connections, 24 events');
+  });
+
+  it('a stream quiet for longer than the idle timeout loses no event, the panel open', async () => {
+    const panel = await browser.openPanel(page);
+    await panel.click({ role: 'button', name: 'Clear', exact: true });
+    // 4 events 2.5 s apart: the event page may be suspended between any two of them.
+    void page.evaluate(async () => (await fetch('/test/stream?count=4&delay=2500&prefix=quiet')).text());
+    await expect.poll(() => panel.text('.summary'), { timeout: 20_000 }).toBe('1 connections, 4 events');
+  });
+
+  it('an explicit suspension between two events (suspendBackground) loses nothing', async () => {
+    const panel = await browser.openPanel(page);
+    await panel.click({ role: 'button', name: 'Clear', exact: true });
+    void page.evaluate(async () => (await fetch('/test/stream?count=2&delay=3000&prefix=cut')).text());
+    await expect.poll(() => panel.text('.summary'), { timeout: 10_000 }).toBe('1 connections, 1 events');
+    await browser.suspendBackground();
+    await expect.poll(() => panel.text('.summary'), { timeout: 10_000 }).toBe('1 connections, 2 events');
+  });
 });

@@ -1,0 +1,280 @@
+/**
+ * The core scenarios, one list run in both browsers through the same handle (panel-handle.ts):
+ * Chromium's DevTools through Playwright, Firefox's toolbox through Marionette. Each browser opens
+ * our panel on a page and sees EventSource, fetch GET/POST and XHR streams of the top frame and an
+ * iframe arrive live; filters and search; export HAR and read it back, import it and Chrome's own
+ * HAR; replay to the page's EventSource and mock the next request; the DevTools theme; Simplified
+ * Chinese. Where a browser cannot do something, its test says so.
+ *
+ * The deeper suites (panel-features, replay, transparency...) run in Chromium only.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BROWSERS, browserAvailable, launchBrowser } from './any-browser';
+import type { BrowserHandle, InspectedPage, PanelHandle } from './panel-handle';
+import { startServer, type StartedServer } from '../server/sse-server';
+import type { Har } from '../../src/core/har';
+
+const CHROME_HAR = resolve(import.meta.dirname, '../fixtures/chrome-save-all-with-content.har');
+const RESULTS = resolve(import.meta.dirname, '../../test-results');
+
+interface ConnectionRow {
+  id: string;
+  kind: string;
+  method: string;
+  path: string;
+  iframe: boolean;
+  frame: string;
+  state: string;
+  events: string;
+}
+
+function connectionRows(panel: PanelHandle): Promise<ConnectionRow[]> {
+  return panel.evaluate(() =>
+    [...document.querySelectorAll('tr[data-connection-id]')].map((row) => {
+      const cells = [...row.querySelectorAll('td')];
+      const text = (i: number) => (cells[i]?.textContent ?? '').trim();
+      return {
+        id: row.getAttribute('data-connection-id') ?? '',
+        kind: text(0),
+        method: text(1),
+        path: cells[2]?.querySelector('.url-path')?.textContent ?? '',
+        iframe: row.querySelector('.frame-tag') !== null,
+        frame: (row.querySelector('td.frame')?.textContent ?? '').trim(),
+        state: text(4),
+        events: text(5),
+      };
+    }),
+  );
+}
+
+/** Rows of the event table that are rendered (it is virtualized): [type, id, data, kind]. */
+function eventRows(panel: PanelHandle): Promise<{ type: string; id: string; data: string; kind: string }[]> {
+  return panel.evaluate(() =>
+    [...document.querySelectorAll('.event-row')].map((row) => {
+      const [, type, id, data] = [...row.querySelectorAll('[role=gridcell]')].map((cell) => cell.textContent ?? '');
+      return { type: type!, id: id!, data: data!, kind: /kind-(\w+)/.exec(row.className)?.[1] ?? '' };
+    }),
+  );
+}
+
+/** Items in the table after every filter (aria-rowcount counts the header row too). */
+async function rowCount(panel: PanelHandle): Promise<number> {
+  return Number(await panel.attribute('.scroller[role=grid]', 'aria-rowcount')) - 1;
+}
+
+const prefixOf = (path: string) => /prefix=([a-z-]+?)(&|$)/.exec(path)?.[1] ?? '';
+
+for (const name of BROWSERS) {
+  describe.skipIf(!browserAvailable(name))(`${name}: the SSE panel, core scenarios`, () => {
+    let server: StartedServer;
+    let browser: BrowserHandle;
+    let page: InspectedPage;
+    let panel: PanelHandle;
+    const started = Date.now();
+
+    beforeAll(async () => {
+      mkdirSync(RESULTS, { recursive: true });
+      server = await startServer();
+      browser = await launchBrowser(name, { width: 1400, height: 1000 });
+      page = await browser.openPage(`${server.url}/test/blank.html`);
+      panel = await browser.openPanel(page);
+    }, 90_000);
+
+    afterAll(async () => {
+      await browser?.close();
+      await server?.close();
+      console.log(`${name}: core scenarios took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    });
+
+    it('shows EventSource, fetch GET and POST, and XHR streams of the top frame and an iframe, live', async () => {
+      await expect.poll(() => panel.text('.empty-state')).toContain('No Server-Sent Events streams yet');
+      // The panel is open before the page starts its streams: they arrive while we watch.
+      await page.goto(`${server.url}/test/all-kinds.html?prefix=top`);
+      await page.waitFor(() => (window as unknown as { __done: boolean }).__done === true, undefined, 30_000);
+      await expect.poll(() => panel.text('.summary'), { timeout: 15_000 }).toBe('8 connections, 24 events');
+      const rows = await connectionRows(panel);
+      const seen = rows.map((r) => `${r.kind} ${r.method} ${prefixOf(r.path)} ${r.iframe ? 'iframe' : r.frame} ${r.events}`);
+      expect(seen.sort()).toEqual(
+        [
+          'EventSource GET top-es top 3',
+          'fetch GET top-get top 3',
+          'fetch POST top-post top 3',
+          'XHR GET top-xhr top 3',
+          'EventSource GET frame-es iframe 3',
+          'fetch GET frame-get iframe 3',
+          'fetch POST frame-post iframe 3',
+          'XHR GET frame-xhr iframe 3',
+        ].sort(),
+      );
+      for (const row of rows.filter((r) => r.iframe)) expect(row.frame).toBe('/test/all-kinds.html?prefix=frame&child=1');
+      expect(new Set(rows.map((r) => r.state))).toEqual(new Set(['closed']));
+
+      // One connection's events, as the page received them.
+      const post = rows.find((r) => prefixOf(r.path) === 'frame-post')!;
+      await panel.click(`tr[data-connection-id="${post.id}"]`);
+      await expect.poll(() => panel.attribute(`tr[data-connection-id="${post.id}"]`, 'aria-selected')).toBe('true');
+      await expect
+        .poll(async () => (await eventRows(panel)).filter((r) => r.kind === 'event').map((r) => `${r.id} ${r.data}`))
+        .toEqual([1, 2, 3].map((i) => `frame-post-${i} frame-post ${i}`));
+      await panel.click('td.all-row');
+    });
+
+    it('filters: search with a match count, type chips, hidden comments', async () => {
+      const all = await rowCount(panel);
+      await panel.fill({ role: 'searchbox', name: 'Search events' }, 'top-get 2');
+      await expect.poll(() => panel.text('.filter-count')).toBe('1 match');
+      expect(await rowCount(panel)).toBe(1);
+      expect(await panel.texts('.event-row .col-data mark')).toEqual(['top-get 2']);
+      await panel.fill({ role: 'searchbox', name: 'Search events' }, '');
+      await expect.poll(() => rowCount(panel)).toBe(all);
+
+      expect(await panel.text('button.chip[data-type="tick"] .chip-count')).toBe('6');
+      expect(await panel.text('button.chip[data-type="message"] .chip-count')).toBe('18');
+      await panel.click({ role: 'button', name: 'Show only tick events' });
+      await expect.poll(async () => new Set((await eventRows(panel)).filter((r) => r.kind === 'event').map((r) => r.type))).toEqual(new Set(['tick']));
+      await panel.click({ role: 'checkbox', name: 'Hide comments' });
+      await expect.poll(() => rowCount(panel)).toBe(6);
+      await panel.click('button.chip-all');
+      await expect.poll(() => rowCount(panel)).toBe(24);
+      await panel.click({ role: 'checkbox', name: 'Hide comments' });
+      await expect.poll(() => rowCount(panel)).toBe(all);
+    });
+
+    it('exports HAR, reads it back, and imports it and a HAR saved by Chrome', async () => {
+      const har = await panel.download(() => panel.click({ role: 'button', name: 'Export HAR', exact: true }));
+      expect(har.name).toMatch(/^sse-127\.0\.0\.1_\d+-.*\.har$/);
+      const parsed = JSON.parse(har.text) as Har;
+      expect(parsed.log.entries).toHaveLength(8);
+      const messages = parsed.log.entries.map((e) => (e as unknown as { _eventSourceMessages: { data: string }[] })._eventSourceMessages);
+      expect(messages.flat().map((m) => m.data).sort()).toEqual(
+        ['top', 'frame'].flatMap((f) => ['es', 'get', 'post', 'xhr'].flatMap((k) => [1, 2, 3].map((i) => `${f}-${k} ${i}`))).sort(),
+      );
+
+      const live = await connectionRows(panel);
+      await panel.setInputFiles('.import-har input[type=file]', har.path);
+      await expect.poll(() => panel.text('.banner.info[role=status]'), { timeout: 15_000 }).toContain(`Viewing imported file ${har.name}: 8 streams, 24 events`);
+      // The same rows; the order may differ: an imported file lists streams by start time, the live
+      // log in the order the streams were reported (in Firefox an XHR can be reported after a fetch
+      // that started later).
+      const strip = (rows: ConnectionRow[]) => rows.map(({ id: _id, ...rest }) => JSON.stringify(rest)).sort();
+      expect(strip(await connectionRows(panel))).toEqual(strip(live));
+      await panel.click({ role: 'button', name: 'Back to live log' });
+      await expect.poll(() => panel.count('.banner.info[role=status]')).toBe(0);
+
+      await panel.setInputFiles('.import-har input[type=file]', CHROME_HAR);
+      await expect
+        .poll(() => panel.text('.banner.info[role=status]'), { timeout: 15_000 })
+        .toContain('Viewing imported file chrome-save-all-with-content.har: 3 streams, 8 events');
+      expect((await connectionRows(panel)).map((r) => `${r.kind} ${r.method} ${r.path} ${r.events}`)).toEqual([
+        'EventSource GET /events 3',
+        'fetch POST /v1/chat?stream=true 3',
+        'XHR GET /xhr-stream 2',
+      ]);
+      await panel.click({ role: 'button', name: 'Back to live log' });
+      await expect.poll(() => panel.text('.summary')).toBe('8 connections, 24 events');
+    });
+
+    describe('replay and mock', () => {
+      const REC = '/test/stream?count=5&delay=200&type=tick&prefix=rec';
+      const LIVE = '/test/stream?count=2&delay=600000&type=tick&prefix=live';
+      const FETCHED = '/test/stream?count=3&delay=100&prefix=f';
+      type PageEvent = { type: string; data: string; lastEventId: string; trusted: boolean };
+      const eventsOf = (source: string) => page.evaluate((n) => (window as any).eventsOf(n) as PageEvent[], source);
+
+      async function select(path: string): Promise<void> {
+        const row = await expect
+          .poll(async () => (await connectionRows(panel)).find((r) => r.path === path), { timeout: 10_000 })
+          .toBeDefined()
+          .then(async () => (await connectionRows(panel)).find((r) => r.path === path)!);
+        const selector = `tr[data-connection-id="${row.id}"]`;
+        await panel.click(selector);
+        await expect.poll(() => panel.attribute(selector, 'aria-selected')).toBe('true');
+        await expect.poll(() => panel.count('section.replay'), { timeout: 10_000 }).toBe(1);
+      }
+
+      it('replays recorded events to a live EventSource of the page, marked as replayed', async () => {
+        await page.goto(`${server.url}/test/replay.html`);
+        await page.evaluate((url) => (window as any).listen('rec', url), REC);
+        await expect.poll(async () => (await eventsOf('rec')).length, { timeout: 10_000 }).toBe(5);
+        await page.evaluate(() => (window as any).closeSource('rec'));
+        await page.evaluate((url) => (window as any).listen('live', url), LIVE);
+        await expect.poll(async () => (await eventsOf('live')).length, { timeout: 10_000 }).toBe(1);
+
+        await select(REC);
+        await panel.click({ role: 'button', name: 'Replay to page', within: 'section.replay' });
+        await expect.poll(async () => (await eventsOf('live')).length, { timeout: 10_000 }).toBe(6);
+        const replayed = (await eventsOf('live')).slice(1);
+        expect(replayed.map((e) => [e.type, e.data, e.lastEventId, e.trusted])).toEqual([1, 2, 3, 4, 5].map((i) => ['tick', `rec ${i}`, `rec-${i}`, false]));
+        await expect.poll(() => panel.attribute('section.replay .replay-status', 'data-state'), { timeout: 10_000 }).toBe('done');
+      });
+
+      it('mocks the next fetch with a recording, without the network', async () => {
+        type Fetched = { status: number; text: string };
+        const original = await page.evaluate((url) => (window as any).fetchAll(url) as Fetched, FETCHED);
+        await select(FETCHED);
+        await panel.click({ role: 'button', name: 'Mock next request', within: 'section.replay' });
+        await expect.poll(() => panel.attribute('section.replay .mock-status', 'data-state'), { timeout: 10_000 }).toBe('armed');
+        const before = server.requests.filter((r) => r.url === FETCHED).length;
+        const mocked = await page.evaluate((url) => (window as any).fetchAll(url) as Fetched, FETCHED);
+        expect(mocked.status).toBe(200);
+        expect(mocked.text).toBe(original.text);
+        expect(mocked.text).toContain('data: f 3\n\n');
+        await new Promise((r) => setTimeout(r, 300));
+        expect(server.requests.filter((r) => r.url === FETCHED).length).toBe(before);
+        await expect.poll(() => panel.attribute('section.replay .mock-status', 'data-state'), { timeout: 10_000 }).toBe('done');
+        await expect.poll(() => panel.count('tr[data-connection-id] .badge.mocked'), { timeout: 10_000 }).toBe(1);
+      });
+    });
+
+    it('follows the DevTools theme: light, then dark, then light again', async () => {
+      const theme = () => panel.evaluate(() => document.documentElement.dataset.theme);
+      const lightness = () =>
+        panel.evaluate(() => {
+          const [r, g, b] = (getComputedStyle(document.body).backgroundColor.match(/\d+/g) ?? []).map(Number);
+          return (r! + g! + b!) / 3 / 255;
+        });
+      expect(await theme()).toBe('light');
+      expect(await lightness()).toBeGreaterThan(0.8);
+      await panel.setDevtoolsTheme('dark');
+      await expect.poll(theme, { timeout: 15_000 }).toBe('dark');
+      expect(await lightness()).toBeLessThan(0.25);
+      await panel.screenshot(resolve(RESULTS, `core-${name}-dark.png`));
+      await panel.setDevtoolsTheme('light');
+      await expect.poll(theme, { timeout: 15_000 }).toBe('light');
+    });
+  });
+
+  describe.skipIf(!browserAvailable(name))(`${name}: the SSE panel in Simplified Chinese`, () => {
+    it('shows its UI strings in zh_CN when the browser speaks Chinese', async () => {
+      const server = await startServer();
+      const chinese = await launchBrowser(name, { lang: 'zh-CN' });
+      try {
+        const page = await chinese.openPage(`${server.url}/test/all-kinds.html?prefix=top`);
+        await page.waitFor(() => (window as unknown as { __done: boolean }).__done === true, undefined, 30_000);
+        const panel = await chinese.openPanel(page);
+        await expect.poll(() => panel.text('.summary'), { timeout: 15_000 }).toBe('8 个连接，24 个事件');
+        const toolbar = await panel.text('.toolbar');
+        expect(toolbar).toContain('清除');
+        expect(toolbar).toContain('保留日志');
+        expect(toolbar).toContain('导出 HAR');
+        expect(await panel.evaluate(() => document.documentElement.lang)).toMatch(/^zh/);
+      } finally {
+        await chinese.close();
+        await server.close();
+      }
+    });
+  });
+
+  describe.skipIf(!browserAvailable(name))(`${name}: durability of the capture pipeline`, () => {
+    // For the lead: these depend on the capture-pipeline rewrite (src/page, src/relay,
+    // src/background, src/protocol). Firefox suspends an idle event page (here after 1 s, with
+    // `backgroundIdleTimeoutMs`), Chrome stops an idle service worker after 30 s. The Firefox helper
+    // has `suspendBackground()`, `wakeBackground()` and `backgroundState()`; see
+    // firefox.e2e.test.ts for a first version of the Firefox case, run with SSE_DURABILITY=1.
+    it.todo('a stream that is quiet for longer than the idle timeout loses no event (the worker/event page stopped in between)');
+    it.todo('streams a page ran before DevTools was opened are all there when the panel opens after the event page was suspended');
+    it.todo('a panel that stays open across a suspension keeps receiving');
+  });
+}
