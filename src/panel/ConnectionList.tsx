@@ -6,10 +6,10 @@
 import type { Connection } from '../core/log-store';
 import { reconnectChain } from '../core/connection-facts';
 import { byteSize, duration, splitUrl } from '../core/format';
-import { t } from './i18n';
+import { t, type MessageKey } from './i18n';
 
 const KIND_LABEL: Record<Connection['kind'], string> = { eventsource: 'EventSource', fetch: 'fetch', xhr: 'XHR' };
-const STATE_KEY: Record<Connection['state'], string> = {
+const STATE_KEY: Record<Connection['state'], MessageKey> = {
   connecting: 'stateConnecting',
   open: 'stateOpen',
   closed: 'stateClosed',

@@ -12,13 +12,13 @@ import { utf8Length } from '../core/format';
 import type { SseWarning } from '../core/sse-types';
 import { copyText } from './clipboard';
 import { itemText, itemTypeLabel } from './EventTable';
-import { t } from './i18n';
+import { t, type MessageKey } from './i18n';
 import { JsonTree } from './JsonTree';
 import { RawView } from './RawView';
 
 export type DetailTab = 'data' | 'raw' | 'meta';
 const TABS: readonly DetailTab[] = ['data', 'raw', 'meta'];
-const TAB_LABEL: Record<DetailTab, string> = { data: 'detailTabData', raw: 'detailTabRaw', meta: 'detailTabMeta' };
+const TAB_LABEL: Record<DetailTab, MessageKey> = { data: 'detailTabData', raw: 'detailTabRaw', meta: 'detailTabMeta' };
 const KIND_LABEL: Record<Connection['kind'], string> = { eventsource: 'EventSource', fetch: 'fetch', xhr: 'XHR' };
 
 interface Props {

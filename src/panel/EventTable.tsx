@@ -11,7 +11,7 @@ import { byteSize, clockTime, preview, relativeTime, splitUrl } from '../core/fo
 import { itemSize, type SortColumn, type SortOrder } from '../core/sort-items';
 import { itemText, itemTypeLabel } from './item-labels';
 import { virtualWindow } from '../core/virtual-window';
-import { t } from './i18n';
+import { t, type MessageKey } from './i18n';
 
 export { itemText, itemTypeLabel };
 
@@ -32,7 +32,7 @@ interface Props {
   renderText?: (text: string) => ComponentChildren;
 }
 
-const COLUMNS: { column: SortColumn; key: string; className: string }[] = [
+const COLUMNS: { column: SortColumn; key: MessageKey; className: string }[] = [
   { column: 'time', key: 'colTime', className: 'col-time' },
   { column: 'type', key: 'colType', className: 'col-type' },
   { column: 'id', key: 'colId', className: 'col-id' },

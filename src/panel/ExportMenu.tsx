@@ -8,7 +8,7 @@
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import { EXPORT_FORMATS, type ExportFormat } from '../core/export-formats';
-import { t } from './i18n';
+import { t, type MessageKey } from './i18n';
 
 export interface ExportMenuProps {
   /** Export in `format`. While a returned promise is pending the button shows it is busy. */
@@ -19,7 +19,7 @@ export interface ExportMenuProps {
   disabled?: boolean;
 }
 
-const FORMAT_KEYS: Record<ExportFormat, string> = {
+const FORMAT_KEYS: Record<ExportFormat, MessageKey> = {
   har: 'exportFormatHar',
   ndjson: 'exportFormatNdjson',
   csv: 'exportFormatCsv',

@@ -8,7 +8,7 @@ import { useMemo, useState } from 'preact/hooks';
 import { rawSliceOf, type Connection, type LoggedItem } from '../core/log-store';
 import { reconstructWire, splitRawLines, visibleSegments, type RawLine } from '../core/raw-lines';
 import { copyText } from './clipboard';
-import { t } from './i18n';
+import { t, type MessageKey } from './i18n';
 
 /** Code units of raw text shown at most (a 50 MB line would otherwise be rendered whole). */
 export const RAW_MAX_CHARS = 256 * 1024;
@@ -76,7 +76,7 @@ function RawToolbar({ text }: { text: string }) {
   );
 }
 
-const ENDING_TITLE: Record<RawLine['ending'], string> = { '\r\n': 'eolCrLf', '\n': 'eolLf', '\r': 'eolCr', '': 'eolNone' };
+const ENDING_TITLE: Record<RawLine['ending'], MessageKey> = { '\r\n': 'eolCrLf', '\n': 'eolLf', '\r': 'eolCr', '': 'eolNone' };
 
 export function RawLines({ raw, label }: { raw: string; label: string }) {
   const { lines, omittedLines } = useMemo(() => splitRawLines(raw, RAW_MAX_LINE, RAW_MAX_LINES), [raw]);

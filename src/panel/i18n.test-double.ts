@@ -3,6 +3,10 @@
  * its key, with the substitutions shown as `key(a|b)`, so tests can assert which string was used.
  * Use as `vi.mock('./i18n', () => import('./i18n.test-double'))`.
  */
-export function t(key: string, substitutions?: (string | number)[]): string {
+import type { MessageKey } from './i18n';
+
+export type { MessageKey };
+
+export function t(key: MessageKey, substitutions?: (string | number)[]): string {
   return substitutions === undefined ? key : `${key}(${substitutions.join('|')})`;
 }
