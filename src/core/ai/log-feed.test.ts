@@ -1,41 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { PageRecord, StoredRecord } from '../../protocol';
 import { LogStore } from '../log-store';
-import { fixtureNames, loadFixture, type Fixture } from './fixtures/load';
+import { fixtureNames, loadFixture } from './fixtures/load';
 import { AiLogFeed } from './log-feed';
-import { assemble, lineChunks, timeless } from './test-support';
-
-let seq = 0;
-const stored = (record: PageRecord): StoredRecord => ({ ...record, frameId: 0, seq: seq++ }) as StoredRecord;
-
-function records(stream: string, fixture: Fixture, chunks: string[], kind: 'fetch' | 'xhr' = 'fetch'): StoredRecord[][] {
-  const batches: StoredRecord[][] = [];
-  batches.push([
-    stored({
-      type: 'stream-open',
-      stream,
-      kind,
-      url: fixture.request.url,
-      method: fixture.request.method,
-      requestHeaders: [...fixture.request.headers],
-      ...(fixture.request.body === undefined ? {} : { requestBody: { mimeType: 'application/json', text: fixture.request.body } }),
-      frameUrl: 'https://app.example/',
-      time: fixture.request.time,
-    }),
-    stored({
-      type: 'stream-response',
-      stream,
-      status: fixture.response.status,
-      statusText: 'OK',
-      responseHeaders: [...fixture.response.headers],
-      contentType: fixture.response.contentType,
-      time: fixture.response.time,
-    }),
-  ]);
-  chunks.forEach((text, i) => batches.push([stored({ type: 'stream-chunk', stream, text, bytes: text.length, time: fixture.response.time + 10 * (i + 1) })]));
-  batches.push([stored({ type: 'stream-state', stream, state: 'closed', reason: 'ended-by-server', time: fixture.response.time + 10 * chunks.length + 5 })]);
-  return batches;
-}
+import { assemble, fixtureRecords as records, lineChunks, stored, timeless } from './test-support';
 
 describe('AiLogFeed', () => {
   for (const name of fixtureNames()) {
