@@ -4,7 +4,9 @@
  * our panel on a page and sees EventSource, fetch GET/POST and XHR streams of the top frame and an
  * iframe arrive live; filters and search; export HAR and read it back, import it and Chrome's own
  * HAR; replay to the page's EventSource and mock the next request; the DevTools theme; Simplified
- * Chinese. Where a browser cannot do something, its test says so.
+ * Chinese; the keyboard, NDJSON export, tabs kept apart, Preserve log and Clear. Where a browser
+ * cannot do something, its test says so (so far there is nothing Firefox cannot do here).
+ * `SSE_BROWSERS=firefox` (or chromium) runs one browser only.
  *
  * The deeper suites (panel-features, replay, transparency...) run in Chromium only.
  */
@@ -72,9 +74,10 @@ for (const name of BROWSERS) {
     let browser: BrowserHandle;
     let page: InspectedPage;
     let panel: PanelHandle;
-    const started = Date.now();
+    let started = 0;
 
     beforeAll(async () => {
+      started = Date.now();
       mkdirSync(RESULTS, { recursive: true });
       server = await startServer();
       browser = await launchBrowser(name, { width: 1400, height: 1000 });
@@ -85,7 +88,7 @@ for (const name of BROWSERS) {
     afterAll(async () => {
       await browser?.close();
       await server?.close();
-      console.log(`${name}: core scenarios took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      console.log(`${name}: core scenarios took ${((Date.now() - started) / 1000).toFixed(1)} s, launch and close included`);
     });
 
     it('shows EventSource, fetch GET and POST, and XHR streams of the top frame and an iframe, live', async () => {
@@ -142,6 +145,20 @@ for (const name of BROWSERS) {
       await expect.poll(() => rowCount(panel)).toBe(all);
     });
 
+    it('moves through the events by keyboard: Home, ArrowDown, End', async () => {
+      const selected = () => panel.text('.event-row[aria-selected=true] .col-data');
+      await panel.press('Home', '.scroller');
+      const first = (await eventRows(panel))[0]!.data;
+      await expect.poll(selected).toBe(first);
+      await panel.press('ArrowDown');
+      await panel.press('ArrowDown');
+      await expect.poll(selected).toBe((await eventRows(panel))[2]!.data);
+      await panel.press('End');
+      await expect.poll(async () => (await eventRows(panel)).at(-1)?.data === (await selected())).toBe(true);
+      await panel.press('Escape');
+      await panel.click('td.all-row');
+    });
+
     it('exports HAR, reads it back, and imports it and a HAR saved by Chrome', async () => {
       const har = await panel.download(() => panel.click({ role: 'button', name: 'Export HAR', exact: true }));
       expect(har.name).toMatch(/^sse-127\.0\.0\.1_\d+-.*\.har$/);
@@ -174,6 +191,47 @@ for (const name of BROWSERS) {
       ]);
       await panel.click({ role: 'button', name: 'Back to live log' });
       await expect.poll(() => panel.text('.summary')).toBe('8 connections, 24 events');
+    });
+
+    it('exports NDJSON of the events in view after a search', async () => {
+      await panel.fill({ role: 'searchbox', name: 'Search events' }, 'frame-xhr');
+      await expect.poll(() => panel.text('.filter-count')).toBe('3 matches');
+      const file = await panel.download(async () => {
+        await panel.click('.export-menu-button');
+        await panel.click('.export-menu-list [data-format="ndjson"]');
+      });
+      expect(file.name).toMatch(/\.ndjson$/);
+      const rows = file.text
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as { data: string; connectionKind: string });
+      expect(rows.map((r) => [r.data, r.connectionKind])).toEqual([1, 2, 3].map((i) => [`frame-xhr ${i}`, 'xhr']));
+      await panel.fill({ role: 'searchbox', name: 'Search events' }, '');
+    });
+
+    it("keeps tabs apart: each tab's panel shows only its own streams", async () => {
+      const other = await browser.openPage(`${server.url}/test/blank.html?other`);
+      await other.evaluate(async () => (await fetch('/test/stream?count=2&prefix=other')).text());
+      const otherPanel = await browser.openPanel(other);
+      await expect.poll(async () => (await connectionRows(otherPanel)).map((r) => r.path)).toEqual(['/test/stream?count=2&prefix=other']);
+      expect(await panel.text('.summary')).toBe('8 connections, 24 events');
+      await other.close();
+    });
+
+    it('clears the log on navigation unless Preserve log is on; Clear empties it', async () => {
+      await page.goto(`${server.url}/test/blank.html`);
+      await expect.poll(() => panel.count('tr[data-connection-id]')).toBe(0);
+      await page.evaluate(async () => (await fetch('/test/stream?count=2&prefix=before')).text());
+      await expect.poll(() => panel.count('tr[data-connection-id]')).toBe(1);
+      await panel.click({ role: 'checkbox', name: 'Preserve log' });
+      await page.reload();
+      await page.evaluate(async () => (await fetch('/test/stream?count=2&prefix=after')).text());
+      await expect
+        .poll(async () => (await connectionRows(panel)).map((r) => prefixOf(r.path)))
+        .toEqual(['before', 'after']);
+      await panel.click({ role: 'button', name: 'Clear', exact: true });
+      await expect.poll(() => panel.count('.empty-state')).toBe(1);
+      await panel.click({ role: 'checkbox', name: 'Preserve log' });
     });
 
     describe('replay and mock', () => {
@@ -225,6 +283,20 @@ for (const name of BROWSERS) {
         expect(server.requests.filter((r) => r.url === FETCHED).length).toBe(before);
         await expect.poll(() => panel.attribute('section.replay .mock-status', 'data-state'), { timeout: 10_000 }).toBe('done');
         await expect.poll(() => panel.count('tr[data-connection-id] .badge.mocked'), { timeout: 10_000 }).toBe(1);
+      });
+
+      it('mocks the next EventSource with a recording: the page gets the events, no request is made', async () => {
+        await select(REC);
+        await panel.fill({ role: 'textbox', name: 'URL pattern', within: 'section.replay' }, '*prefix=rec');
+        await panel.click({ role: 'button', name: 'Mock next request', within: 'section.replay' });
+        await expect.poll(() => panel.attribute('section.replay .mock-status', 'data-state'), { timeout: 10_000 }).toBe('armed');
+        const before = server.requests.filter((r) => r.url === REC).length;
+        expect(await page.evaluate((url) => (window as any).listen('recMock', url) as boolean, REC)).toBe(true);
+        await expect.poll(async () => (await eventsOf('recMock')).length, { timeout: 10_000 }).toBe(5);
+        expect((await eventsOf('recMock')).map((e) => [e.type, e.data, e.lastEventId])).toEqual([1, 2, 3, 4, 5].map((i) => ['tick', `rec ${i}`, `rec-${i}`]));
+        await expect.poll(() => panel.attribute('section.replay .mock-status', 'data-state'), { timeout: 10_000 }).toBe('done');
+        await page.evaluate(() => (window as any).closeSource('recMock'));
+        expect(server.requests.filter((r) => r.url === REC).length).toBe(before);
       });
     });
 
