@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { handleBenchRoute } from './bench-routes.ts';
+import { handleAiRoute } from './ai-routes.ts';
 
 export interface RequestLogEntry {
   /** Sequence number, 1-based, in arrival order. */
@@ -509,6 +510,7 @@ export async function startServer(options: { port?: number; host?: string } = {}
     entry.body = await readBody(req);
 
     if (handleBenchRoute(pathname, query, res)) return;
+    if (handleAiRoute(req, res, pathname, query, entry.body)) return;
     switch (pathname) {
       case '/':
         res.writeHead(302, { Location: '/demo.html' }).end();
