@@ -179,3 +179,79 @@ async function settled(panel: Frame): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** Chromium without our extension: the reference a bench compares against. */
+export interface PlainBrowser {
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+/**
+ * Chromium without any extension, set up like `launchWithExtension` (persistent profile, same
+ * switches) so the two differ only by the extension. With `devtools`, every tab gets Chrome's own
+ * DevTools window (see `showChromeDevtoolsPanel`).
+ */
+export async function launchPlain(options: { devtools?: boolean } = {}): Promise<PlainBrowser> {
+  process.env.PW_CHROMIUM_ATTACH_TO_OTHER = '1';
+  const userDataDir = mkdtempSync(join(tmpdir(), 'sse-devtools-plain-profile-'));
+  const args = [
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-gpu',
+    '--lang=en-US',
+    '--window-size=1280,800',
+  ];
+  if (process.getuid?.() === 0) args.push('--no-sandbox');
+  if (options.devtools) args.push('--auto-open-devtools-for-tabs');
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROME_PATH,
+    headless: true,
+    args,
+    viewport: null,
+    locale: 'en-US',
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The DevTools windows (`--auto-open-devtools-for-tabs`) among a context's pages, and the inspected pages. */
+export function splitDevtoolsPages(context: BrowserContext): { devtools: Page[]; pages: Page[] } {
+  const all = context.pages();
+  return {
+    devtools: all.filter((page) => page.url().startsWith('devtools://')),
+    pages: all.filter((page) => !page.url().startsWith('devtools://')),
+  };
+}
+
+/**
+ * Shows one of Chrome's own DevTools panels (`'network'`, `'elements'`...) in the DevTools window
+ * of the context's only tab and returns that window. One tab only: without an extension of ours in
+ * the browser there is no cheap way to ask a DevTools window which page it inspects.
+ */
+export async function showChromeDevtoolsPanel(context: BrowserContext, panelId: string): Promise<Page> {
+  return until(`Chrome DevTools' ${panelId} panel`, async () => {
+    const { devtools, pages } = splitDevtoolsPages(context);
+    if (pages.length !== 1) throw new Error(`expected one tab, found ${pages.length}`);
+    if (devtools.length !== 1) return undefined;
+    const window = devtools[0]!;
+    // The frontend defines DevToolsAPI early but registers its panels a little later: retry.
+    const shown = await window.evaluate((id) => {
+      (globalThis as any).DevToolsAPI.showPanel(id);
+      return true;
+    }, panelId);
+    return shown ? window : undefined;
+  }, 20_000);
+}
+
+/** Whether Chrome's Network panel (shown in `devtools`) lists a request whose name contains `text`. */
+export async function networkPanelLists(devtools: Page, text: string): Promise<boolean> {
+  // Playwright's text selectors pierce DevTools' open shadow roots.
+  return (await devtools.getByText(text, { exact: false }).count()) > 0;
+}
