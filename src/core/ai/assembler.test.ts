@@ -315,6 +315,25 @@ describe('MCP', () => {
     expect(c.warnings).toEqual([]);
   });
 
+  it('HTTP+SSE: requests POSTed elsewhere, fed with clientMessage, are paired with their responses', () => {
+    const fixture = loadFixture('mcp-http-sse');
+    const a = new AiStreamAssembler(fixture.request);
+    a.response(fixture.response);
+    a.body(fixture.body.slice(0, fixture.body.indexOf('event: message')), RESPONSE_TIME + 5);
+    a.clientMessage('{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2024-11-05"}}', RESPONSE_TIME + 6);
+    a.clientMessage('{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"frobnicate"}}', RESPONSE_TIME + 7);
+    a.body(fixture.body.slice(fixture.body.indexOf('event: message')), RESPONSE_TIME + 20);
+    a.end(RESPONSE_TIME + 30);
+    const c = a.conversation;
+    expect(c.mcp.map((m) => [m.from, m.method, m.id, m.responseTime === undefined ? 'open' : 'answered'])).toEqual([
+      ['client', 'initialize', 0, 'answered'],
+      ['client', 'tools/call', 1, 'answered'],
+      ['server', 'notifications/tools/list_changed', undefined, 'open'],
+    ]);
+    expect(c.mcp[1]!.error?.message).toBe('Unknown tool: frobnicate');
+    expect(c.warnings).toEqual([]);
+  });
+
   it('a request never answered', () => {
     const fixture = loadFixture('mcp-streamable');
     const cut = fixture.body.slice(0, fixture.body.indexOf('id: ev-3'));

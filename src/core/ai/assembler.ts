@@ -95,6 +95,16 @@ export class AiStreamAssembler {
     this.builder.changed();
   }
 
+  /**
+   * MCP over HTTP+SSE: a JSON-RPC message the client POSTed to the endpoint (a request of its own,
+   * answered on this stream), so its response can be paired with it. Ignored for other protocols.
+   */
+  clientMessage(json: string, time: number): void {
+    const value = tryParse(json);
+    if (value === undefined || this.conversation.protocol !== 'mcp' || this.handler === null) return;
+    (this.handler as McpHandler).client(value, time);
+  }
+
   response(info: AiResponseInfo): void {
     this.responseInfo = info;
     this.metrics.responseTime = info.time;
