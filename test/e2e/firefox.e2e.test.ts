@@ -10,7 +10,7 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { firefoxAvailable, launchFirefox, type FirefoxBrowser, type FirefoxPage, type FirefoxPanel } from './firefox-browser';
+import { firefoxAvailable, launchFirefox, type FirefoxBrowser, type FirefoxPanel } from './firefox-browser';
 import { startServer, type StartedServer } from '../server/sse-server';
 
 const DOCS = resolve(import.meta.dirname, '../../docs');
@@ -108,13 +108,16 @@ describe.skipIf(!firefoxAvailable)('Firefox: README screenshot', () => {
  * FOR THE LEAD — durability of the capture pipeline in Firefox (its event page is suspended when
  * idle; here after 1 s). Skipped unless SSE_DURABILITY=1 while the capture pipeline (src/page,
  * src/relay, src/background, src/protocol) is being rewritten; drop the gate once it lands.
- * Seen on the build of commit be4545d (before the rewrite): with a 1 s idle timeout the panel
- * opened after the page's streams showed "0 connections, 0 events" (with Firefox's default 30 s it
- * showed all 8) — the suspended event page took the tab's log with it.
+ * Seen on the build of commit be4545d (before the rewrite), each test run on its own:
+ * - "before DevTools opened" fails: the panel shows "0 connections, 0 events" (with Firefox's
+ *   default 30 s it shows all 8): the suspended event page took the tab's log with it;
+ * - "explicit suspension" fails before it even suspends: a stream started in a new tab while the
+ *   event page was idle-suspended is not captured at all ("0 connections");
+ * - "quiet for longer than the idle timeout" passes (the open panel's port keeps the page alive).
+ * The helper's `suspendBackground()` / `wakeBackground()` take ~0.2 s each.
  */
 describe.skipIf(!firefoxAvailable || process.env.SSE_DURABILITY !== '1')('Firefox: nothing is lost when the event page is suspended', () => {
   let browser: FirefoxBrowser;
-  let page: FirefoxPage;
 
   beforeAll(async () => {
     browser = await launchFirefox({ backgroundIdleTimeoutMs: 1000 });
@@ -125,7 +128,7 @@ describe.skipIf(!firefoxAvailable || process.env.SSE_DURABILITY !== '1')('Firefo
   });
 
   it('streams the page ran before DevTools opened are all in the panel after the event page was suspended', async () => {
-    page = await browser.openPage(`${server.url}/test/all-kinds.html?prefix=top`);
+    const page = await browser.openPage(`${server.url}/test/all-kinds.html?prefix=top`);
     await page.waitFor(() => (window as unknown as { __done: boolean }).__done === true, undefined, 30_000);
     await expect.poll(() => browser.backgroundState(), { timeout: 15_000 }).toBe('stopped');
     const panel = await browser.openPanel(page);
@@ -133,16 +136,16 @@ describe.skipIf(!firefoxAvailable || process.env.SSE_DURABILITY !== '1')('Firefo
   });
 
   it('a stream quiet for longer than the idle timeout loses no event, the panel open', async () => {
+    const page = await browser.openPage(`${server.url}/test/blank.html?quiet`);
     const panel = await browser.openPanel(page);
-    await panel.click({ role: 'button', name: 'Clear', exact: true });
     // 4 events 2.5 s apart: the event page may be suspended between any two of them.
     void page.evaluate(async () => (await fetch('/test/stream?count=4&delay=2500&prefix=quiet')).text());
     await expect.poll(() => panel.text('.summary'), { timeout: 20_000 }).toBe('1 connections, 4 events');
   });
 
   it('an explicit suspension between two events (suspendBackground) loses nothing', async () => {
+    const page = await browser.openPage(`${server.url}/test/blank.html?cut`);
     const panel = await browser.openPanel(page);
-    await panel.click({ role: 'button', name: 'Clear', exact: true });
     void page.evaluate(async () => (await fetch('/test/stream?count=2&delay=3000&prefix=cut')).text());
     await expect.poll(() => panel.text('.summary'), { timeout: 10_000 }).toBe('1 connections, 1 events');
     await browser.suspendBackground();
