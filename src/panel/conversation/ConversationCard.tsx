@@ -11,6 +11,7 @@ import type { Connection } from '../../core/log-store';
 import { t } from '../i18n';
 import { PromptView } from './PromptView';
 import { ReplyView } from './ReplyView';
+import { MockEditor, type MockRequest } from './MockEditor';
 import { count, ms, PROTOCOL_LABEL, rate, shortUrl, STATUS_LABEL, WARNING_LABEL } from './labels';
 
 export type SaveFile = (fileName: string, text: string, mimeType: string) => void;
@@ -22,6 +23,8 @@ interface Props {
   /** The JSON path in force for this connection's URL, if the user named one. */
   jsonPath: string | undefined;
   onJsonPath: (path: string | undefined) => void;
+  /** Arms "Mock next request" with an edited reply; without it the editor is not shown. */
+  onMock?: ((request: MockRequest) => void) | undefined;
 }
 
 function fileBase(connection: Connection): string {
@@ -197,7 +200,7 @@ function JsonPathForm({ jsonPath, onJsonPath }: { jsonPath: string | undefined; 
   );
 }
 
-export function ConversationCard({ connection, assembler, save, jsonPath, onJsonPath }: Props) {
+export function ConversationCard({ connection, assembler, save, jsonPath, onJsonPath, onMock }: Props) {
   const c = assembler.conversation;
   const metrics = assembler.summary();
   const live = c.protocol !== null && !c.ended && !c.terminated;
@@ -258,6 +261,7 @@ export function ConversationCard({ connection, assembler, save, jsonPath, onJson
             />
           ))}
           {c.protocol === 'mcp' && <McpView conversation={c} />}
+          {onMock !== undefined && (c.ended || c.terminated) && <MockEditor connection={connection} assembler={assembler} onMock={onMock} />}
           {c.errors.length > 0 && (
             <section class="conv-errors" aria-label={t('convErrors')}>
               <h4 class="conv-subheading">{t('convErrors')}</h4>

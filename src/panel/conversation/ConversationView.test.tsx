@@ -5,7 +5,8 @@ import { act } from 'preact/test-utils';
 import { LogStore } from '../../core/log-store';
 import { loadFixture } from '../../core/ai/fixtures/load';
 import { fixtureRecords, lineChunks, stored } from '../../core/ai/test-support';
-import { ConversationView, type ConversationViewProps } from './ConversationView';
+import { AiStreamAssembler } from '../../core/ai/assembler';
+import { ConversationView, type ConversationViewProps, type MockRequest } from './ConversationView';
 
 vi.mock('../i18n', () => import('../i18n.test-double'));
 
@@ -165,6 +166,52 @@ describe('ConversationView', () => {
     expect(c().dataset.protocol).toBe('json-path');
     expect(text(c().querySelector('.conv-reply-text'))).toBe('Hello there!');
     expect(storage.getItem('sse-devtools:ai-json-paths')).toContain('token.text');
+  });
+
+  it('mock with an edited reply: edited text and arguments, an injected stall, the same protocol back', () => {
+    const store = storeWith(['m', 'anthropic-thinking-tools']);
+    const onMock = vi.fn<(request: MockRequest) => void>();
+    show(store, ['m'], { onMock });
+    const details = card('m').querySelector<HTMLDetailsElement>('details.conv-mock')!;
+    act(() => {
+      details.open = true;
+      details.dispatchEvent(new Event('toggle'));
+    });
+    const [text, reasoning, args] = [...details.querySelectorAll<HTMLTextAreaElement>('textarea')];
+    expect(text!.value).toBe('Let me look up ACME.');
+    expect(reasoning!.value).toBe('ACM was wrong; try ACME.');
+    expect(args!.value).toBe('{"ticker": "ACME"}');
+    const type = (element: HTMLInputElement | HTMLTextAreaElement, value: string) =>
+      act(() => {
+        element.value = value;
+        element.dispatchEvent(new Event('input', { bubbles: true }));
+      });
+    type(text!, 'What if it said this?');
+    type(details.querySelectorAll<HTMLTextAreaElement>('textarea')[2]!, '{"ticker": "EVIL"}');
+    const [stallAfter] = [...details.querySelectorAll<HTMLInputElement>('input[type="number"]')];
+    type(stallAfter!, '1');
+    act(() => details.querySelector<HTMLButtonElement>('.conv-mock-row button')!.click());
+    expect(onMock).toHaveBeenCalledTimes(1);
+    const { pattern, recording, connection } = onMock.mock.calls[0]![0];
+    expect(connection.id).toBe('m');
+    expect(pattern).toBe('/v1/messages');
+    expect(text!.closest('details')!.textContent).toContain('convMockSent(/v1/messages)');
+    const replay = new AiStreamAssembler({ method: 'POST', url: '/', headers: [], time: 0 });
+    replay.response({ status: recording.status, headers: recording.headers, contentType: 'text/event-stream', time: recording.responseAt });
+    for (const chunk of recording.chunks) replay.body(chunk.text, chunk.at);
+    replay.end(recording.endAt + 1);
+    const reply = replay.conversation.replies[0]!;
+    expect(replay.conversation.protocol).toBe('anthropic');
+    expect(reply.text).toBe('What if it said this?');
+    expect(reply.toolCalls[0]!.arguments).toBe('{"ticker": "EVIL"}');
+    expect(replay.summary().stalls.map((s) => s.duration)).toContainEqual(expect.any(Number));
+    expect(replay.summary().stalls[0]!.duration).toBeGreaterThanOrEqual(3000);
+  });
+
+  it('no mock editor without onMock, nor while the stream is still open', () => {
+    const store = storeWith(['a', 'openai-chat-text']);
+    show(store, ['a']);
+    expect(card('a').querySelector('.conv-mock')).toBeNull();
   });
 
   it('page text is rendered as text, never as markup', () => {

@@ -14,7 +14,10 @@ import type { LogStore } from '../../core/log-store';
 import { t } from '../i18n';
 import { ComparisonTable } from './ComparisonTable';
 import { ConversationCard, type SaveFile } from './ConversationCard';
+import type { MockRequest } from './MockEditor';
 import './conversation.css';
+
+export type { MockRequest } from './MockEditor';
 
 export interface ConversationViewProps {
   store: LogStore;
@@ -26,6 +29,11 @@ export interface ConversationViewProps {
   save?: SaveFile;
   /** Clicking a stream in the comparison table (e.g. to select it). */
   onSelect?: (connectionId: string) => void;
+  /**
+   * Arms "Mock next request" with an edited reply (send `{type: 'mock', pattern, recording}` for
+   * `connection.frameId`, as ReplayControls does). Without it the editor is not offered.
+   */
+  onMock?: (request: MockRequest) => void;
   /** Where JSON paths named by the user are remembered (default: localStorage). */
   storage?: KeyValueStorage | null;
 }
@@ -67,7 +75,7 @@ function download(fileName: string, text: string, mimeType: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-export function ConversationView({ store, version, connectionIds, save = download, onSelect, storage }: ConversationViewProps) {
+export function ConversationView({ store, version, connectionIds, save = download, onSelect, onMock, storage }: ConversationViewProps) {
   const { feed, memory } = feedOf(store, storage === undefined ? defaultStorage() : storage);
   // Bumped when a JSON path changes, so the view re-renders with the re-assembled stream.
   const [pathVersion, setPathVersion] = useState(0);
@@ -88,6 +96,7 @@ export function ConversationView({ store, version, connectionIds, save = downloa
           connection={connection}
           assembler={assembler}
           save={save}
+          onMock={onMock}
           jsonPath={memory.get(connection.url)}
           onJsonPath={(path) => {
             memory.set(connection.url, path);
