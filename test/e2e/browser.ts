@@ -20,6 +20,7 @@ export const EXTENSION_DIR = process.env.SSE_EXTENSION_DIR ?? resolve(import.met
 export interface ExtensionBrowser {
   context: BrowserContext;
   extensionId: string;
+  /** The worker when launched; after a stop, `currentServiceWorker` finds the new one. */
   serviceWorker: Worker;
   downloadsDir: string;
   close(): Promise<void>;
@@ -118,12 +119,91 @@ export async function openSsePanel(browser: ExtensionBrowser, page: Page): Promi
   return found;
 }
 
-/** Every record the background stored, over all tabs, read from the worker (see background/index.ts). */
-export async function storedRecords(browser: ExtensionBrowser): Promise<StoredRecord[]> {
-  return browser.serviceWorker.evaluate(() => {
-    const hook = (globalThis as unknown as { sseDevtools: { logs: Map<number, { records: unknown[] }> } }).sseDevtools;
-    return [...hook.logs.values()].flatMap((log) => log.records) as never;
+/** Records the background holds for each tab now (what panels were sent), read from the worker (see background/index.ts). */
+async function recordsInWorker(browser: ExtensionBrowser): Promise<Map<number, StoredRecord[]>> {
+  const entries = await (await currentServiceWorker(browser)).evaluate(() => {
+    const hook = (globalThis as unknown as { sseDevtools: { tabs: Map<number, { log: { records: unknown[] } }> } }).sseDevtools;
+    return [...hook.tabs.entries()].map(([tabId, tab]) => [tabId, tab.log.records]) as never;
   });
+  return new Map(entries as [number, StoredRecord[]][]);
+}
+
+/**
+ * Every record captured in every tab. The pages hold their captures until a panel asks, so this
+ * asks as a panel would: it opens the panel page for each tab (`panel.html?tabId=N`), waits until
+ * the background's copy stops growing, reads it from the worker and closes the panel again.
+ */
+export async function storedRecords(browser: ExtensionBrowser): Promise<StoredRecord[]> {
+  return [...(await capturedByTab(browser)).values()].flat();
+}
+
+/**
+ * The tab id of `page`, as the extension knows it. (We have no "tabs" permission, so tabs carry
+ * no URL for us: the page is brought to the front and the active tab asked for.)
+ */
+export async function tabIdOf(browser: ExtensionBrowser, page: Page): Promise<number> {
+  await page.bringToFront();
+  const worker = await currentServiceWorker(browser);
+  const id = await worker.evaluate(async () => (await chrome.tabs.query({ active: true, lastFocusedWindow: true }))[0]?.id);
+  if (id === undefined) throw new Error(`no active tab for ${page.url()}`);
+  return id;
+}
+
+/** `storedRecords`, tab by tab (every tab, or the ones given). */
+export async function capturedByTab(browser: ExtensionBrowser, only?: number[]): Promise<Map<number, StoredRecord[]>> {
+  const tabIds = only ?? (await (await currentServiceWorker(browser)).evaluate(async () => (await chrome.tabs.query({})).map((tab) => tab.id!)));
+  const all = new Map<number, StoredRecord[]>();
+  for (const tabId of tabIds) {
+    const panel = await browser.context.newPage();
+    try {
+      await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/panel.html?tabId=${tabId}`);
+      let last = -1;
+      let same = 0;
+      const deadline = Date.now() + 30_000;
+      while (same < 3 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        const count = (await recordsInWorker(browser)).get(tabId)?.length ?? 0;
+        same = count === last ? same + 1 : 0;
+        last = count;
+      }
+      all.set(tabId, (await recordsInWorker(browser)).get(tabId) ?? []);
+    } finally {
+      await panel.close();
+    }
+  }
+  return all;
+}
+
+/**
+ * Stops the extension's service worker, as Chrome does to an idle one after ~30 s (CDP
+ * `ServiceWorker.stopAllWorkers`). Throws if the worker did not stop: a test that "survives" a stop
+ * that never happened proves nothing.
+ */
+export async function stopServiceWorker(browser: ExtensionBrowser, page: Page): Promise<void> {
+  const session = await browser.context.newCDPSession(page);
+  const origin = `chrome-extension://${browser.extensionId}/`;
+  try {
+    const stopped = new Promise<boolean>((resolve) => {
+      session.on('ServiceWorker.workerVersionUpdated', (event) => {
+        if (event.versions.some((v) => v.scriptURL.startsWith(origin) && v.runningStatus === 'stopped')) resolve(true);
+      });
+      setTimeout(() => resolve(false), 10_000);
+    });
+    await session.send('ServiceWorker.enable');
+    await session.send('ServiceWorker.stopAllWorkers');
+    if (!(await stopped)) throw new Error('the extension service worker did not stop');
+  } finally {
+    await session.detach().catch(() => undefined);
+  }
+}
+
+/** The extension's service worker now (a stopped one is started again by the next message to it). */
+export async function currentServiceWorker(browser: ExtensionBrowser): Promise<Worker> {
+  const worker =
+    browser.context.serviceWorkers().find((w) => w.url().startsWith(`chrome-extension://${browser.extensionId}/`)) ??
+    (await browser.context.waitForEvent('serviceworker', { timeout: 15_000 }));
+  browser.serviceWorker = worker;
+  return worker;
 }
 
 /**

@@ -15,7 +15,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROME_PATH, launchWithExtension, type ExtensionBrowser } from './browser';
+import { capturedByTab, CHROME_PATH, launchWithExtension, type ExtensionBrowser } from './browser';
 import { startServer, type StartedServer } from '../server/sse-server';
 import type { StoredRecord } from '../../src/protocol';
 
@@ -302,12 +302,8 @@ describe('known differences', () => {
 /** The log of the tab that shows `path` (each check page is its own tab): its streams and issues. */
 async function recordsOfPage(path: string): Promise<StoredRecord[]> {
   const frameUrl = `${server.url}${path}`;
-  // Let the last batches (≤ 50 ms apart) arrive.
-  await new Promise((r) => setTimeout(r, 200));
-  const logs = await extension.serviceWorker.evaluate(() => {
-    const hook = (globalThis as unknown as { sseDevtools: { logs: Map<number, { records: unknown[] }> } }).sseDevtools;
-    return [...hook.logs.values()].map((log) => log.records) as never;
-  });
+  // The pages hold their captures until asked: ask as a panel would, for every tab.
+  const logs = [...(await capturedByTab(extension)).values()];
   const mine = (logs as StoredRecord[][]).filter((records) =>
     records.some((r) => r.type === 'stream-open' && r.frameUrl === frameUrl),
   );
