@@ -149,6 +149,14 @@ describe('OpenAI Responses', () => {
     expect(c.warnings[0]!.message).toContain('5 after 2');
   });
 
+  it('a built-in web search (its action as arguments) and a refusal', () => {
+    const c = assemble(loadFixture('openai-responses-refusal-search')).conversation;
+    expect(c.replies[0]!.toolCalls[0]).toMatchObject({ name: 'web_search', server: true, arguments: '{"type":"search","query":"news today"}' });
+    expect(c.replies[0]!.refusal).toBe("I can't help with that.");
+    expect(c.usage.cachedInput).toBe(256);
+    expect(c.warnings).toEqual([]);
+  });
+
   it('response.failed is an error', () => {
     const a = new AiStreamAssembler({ method: 'POST', url: '/v1/responses', headers: [], time: 0 });
     a.event({ type: 'response.created', data: '{"type":"response.created","sequence_number":0,"response":{"id":"r"}}', time: 1 });
@@ -192,6 +200,17 @@ describe('Anthropic Messages', () => {
     expect(c.errors).toEqual([expect.objectContaining({ type: 'overloaded_error', message: 'Overloaded' })]);
     expect(codes(c)).toEqual(['block-index-mismatch', 'block-index-mismatch']);
     expect(c.replies[0]!.text).toBe('Once upon a time');
+  });
+
+  it('redacted thinking, a server tool with its result, citations, cache writes', () => {
+    const c = assemble(loadFixture('anthropic-server-tools')).conversation;
+    const reply = c.replies[0]!;
+    expect(reply.parts[0]).toMatchObject({ kind: 'reasoning', redacted: true, text: '' });
+    expect(reply.toolCalls[0]).toMatchObject({ name: 'web_search', server: true, arguments: '{"query": "invented cup 2025 winner"}', valid: true });
+    expect(JSON.parse(reply.toolCalls[0]!.output!)[0]).toMatchObject({ title: 'Invented Cup 2025' });
+    expect(reply.text).toBe('The Otters won the 2025 Invented Cup.');
+    expect(c.usage).toMatchObject({ cacheCreation: 1800, output: 64 });
+    expect(c.warnings).toEqual([]);
   });
 
   it('a delta of the wrong kind for its block, a stop for a block never started', () => {
@@ -250,6 +269,15 @@ describe('Vercel AI SDK', () => {
     expect(reply.text).toBe('It is 21 °C and clear in Lisbon.');
     expect(reply.toolCalls[0]).toMatchObject({ name: 'getWeather', arguments: '{"city":"Lisbon"}', valid: true, output: '{"tempC":21,"sky":"clear"}' });
     expect(c.prompt.messages).toEqual([{ role: 'user', text: 'Weather in Lisbon?' }]);
+  });
+
+  it('UI message stream: a tool error, data parts, a delta for a part never started, an error part, abort', () => {
+    const c = assemble(loadFixture('vercel-ui-error')).conversation;
+    expect(c.status).toBe('error');
+    expect(c.replies[0]!.toolCalls[0]).toMatchObject({ name: 'deleteAccount', arguments: '{"confirm":true}', error: 'Permission denied' });
+    expect(c.replies[0]!.finishReason).toBe('abort');
+    expect(c.errors.map((e) => e.message)).toEqual(['Upstream provider failed']);
+    expect(codes(c)).toEqual(['block-index-mismatch', 'missing-terminator']);
   });
 
   it('data stream (not SSE): text, reasoning, streamed tool call and result, usage of the finish message', () => {

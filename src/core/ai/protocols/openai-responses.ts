@@ -127,7 +127,8 @@ export function openAiResponses(b: ConversationBuilder): ProtocolHandler {
           const id = str(item?.id) ?? '';
           const call = b.findCall(id);
           if (call !== undefined) {
-            const full = str(item?.arguments) ?? (item?.input === undefined ? undefined : asText(item.input));
+            // Function calls send their arguments; built-in tools (web search...) their action.
+            const full = str(item?.arguments) ?? [item?.input, item?.action].map((v) => (v === undefined ? undefined : asText(v))).find((v) => v !== undefined);
             b.finishToolCall(call, full);
             if (item?.output !== undefined) call.output = asText(item.output);
           }
