@@ -105,6 +105,17 @@ export class ChromiumPanel implements PanelHandle {
     await (await this.frame.frameElement()).screenshot({ path });
   }
 
+  /** Read by the inspected page (the DevTools frame may not read the clipboard: permissions policy). */
+  async clipboardText(): Promise<string> {
+    await this.page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await this.page.bringToFront();
+    try {
+      return await this.page.evaluate(() => navigator.clipboard.readText());
+    } finally {
+      await this.devtools.bringToFront();
+    }
+  }
+
   /** Chrome applies DevTools' `ui-theme` preference on a reload of the DevTools window. */
   async setDevtoolsTheme(theme: 'light' | 'dark'): Promise<void> {
     const reopened = await setDevtoolsPreferences(this.browser, this.page, this.devtools, { 'ui-theme': theme === 'dark' ? 'dark' : 'default' });

@@ -331,6 +331,11 @@ export class FirefoxBrowser implements BrowserHandle {
     await until('the event page to run', async () => ((await this.backgroundState()) === 'running' ? true : undefined));
   }
 
+  /** What the clipboard holds now, read in chrome context (headless Firefox has a clipboard of its own). */
+  clipboardText(): Promise<string> {
+    return this.chrome(`return win.navigator.clipboard.readText();`);
+  }
+
   /** A PNG of the whole browser window (page and toolbox). */
   async windowScreenshot(path: string): Promise<void> {
     const base64 = await this.serial(async () => {
@@ -550,6 +555,10 @@ export class FirefoxPanel implements PanelHandle {
     // 0 = capture.Format.Base64 in Firefox's remote/shared/Capture.sys.mjs.
     const base64 = await this.withPanel<string>(`return panel.actor.takeScreenshot(null, 0, false, false);`);
     writeFileSync(path, Buffer.from(base64, 'base64'));
+  }
+
+  clipboardText(): Promise<string> {
+    return this.browser.clipboardText();
   }
 
   /** Firefox's toolbox follows the `devtools.theme` pref live; the panel hears `onThemeChanged`. */

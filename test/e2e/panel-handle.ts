@@ -65,6 +65,8 @@ export interface PanelHandle {
   download(action: () => Promise<void>): Promise<DownloadedFile>;
   /** A PNG of the panel (its own viewport, not the whole DevTools window). */
   screenshot(path: string): Promise<void>;
+  /** What the system clipboard holds now (as text). */
+  clipboardText(): Promise<string>;
   /** Switches DevTools to its light or dark theme (the panel may be reloaded to apply it). */
   setDevtoolsTheme(theme: 'light' | 'dark'): Promise<void>;
 }
