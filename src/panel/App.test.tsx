@@ -73,4 +73,39 @@ describe('App', () => {
     expect(container.querySelector('[role="status"].banner')!.textContent).toContain('kept.har');
     expect(container.querySelector<HTMLButtonElement>('.import-har button')!.disabled).toBe(false);
   });
+
+  it('the selected connection has tabs: Events, Timeline, Conversation, Request, Replay', async () => {
+    const link = viewerLink();
+    act(() => render(<App link={link} version={0} pageUrl={async () => 'about:blank'} />, container));
+    await importFile(harOf('https://one.test/v1/chat', 2), 'chat.har');
+    const tabs = () => [...container.querySelectorAll<HTMLElement>('[role=tab][data-tab]')];
+    expect(tabs().map((tab) => tab.dataset.tab)).toEqual(['events', 'timeline', 'conversation', 'request', 'replay']);
+    expect(container.querySelector('[role=tabpanel] .events')).not.toBeNull();
+    // Replay is out of the main flow: only in its tab.
+    expect(container.querySelector('.replay')).toBeNull();
+    const open = (id: string) => act(() => tabs().find((tab) => tab.dataset.tab === id)!.click());
+    await open('request');
+    expect(container.querySelector('[role=tabpanel]')!.textContent).toBe('requestSelectOne');
+    await open('replay');
+    expect(container.querySelector('[role=tabpanel]')!.textContent).toBe('replaySelectOne');
+    await act(() => container.querySelector<HTMLElement>('tr[data-connection-id]')!.click());
+    expect(container.querySelector('.replay')).not.toBeNull();
+    await open('request');
+    expect(container.querySelector('.request-url')!.textContent).toBe('https://one.test/v1/chat');
+    await open('conversation');
+    expect(container.querySelector('[data-mount=conversation]')!.textContent).toBe('conversationPlaceholder');
+    await open('timeline');
+    expect(container.querySelector('.timeline')).not.toBeNull();
+  });
+
+  it('the URL is shown path first, full on hover', async () => {
+    const link = viewerLink();
+    act(() => render(<App link={link} version={0} pageUrl={async () => 'about:blank'} />, container));
+    await importFile(harOf('https://api.example.com/v1/chat/completions?stream=true', 1), 'x.har');
+    const row = container.querySelector<HTMLElement>('tr[data-connection-id]')!;
+    expect(row.title).toContain('https://api.example.com/v1/chat/completions?stream=true');
+    expect(row.querySelector('.url-head')!.textContent).toBe('/v1/chat/');
+    expect(row.querySelector('.url-tail')!.textContent).toBe('completions?stream=true');
+    expect(row.querySelector('.url-path')!.textContent).toBe('/v1/chat/completions?stream=true');
+  });
 });

@@ -1,8 +1,10 @@
 /**
- * The SSE panel: toolbar and filters, connections, timeline, events and the selected event's
- * detail. State lives here; the views are props-only. One EventFilter (search, type chips, hidden
- * comments, selected connections, the timeline's brush) decides what the table, the timeline and
- * the exports of "what you see" show.
+ * The SSE panel, in the shape of the Network panel: toolbar and filters on top; the connection list
+ * and, for the selected connections, tabs — Events (table + detail), Timeline, Conversation,
+ * Request, Replay. The list sits beside the tabs when the panel is wide, above them when it is
+ * narrow; the split between them is draggable and remembered. State lives here; the views are
+ * props-only. One EventFilter (search, type chips, hidden comments, selected connections, the
+ * timeline's brush) decides what the table, the timeline and the exports of "what you see" show.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ARRIVAL_ORDER, SortedItems, type SortOrder } from '../core/sort-items';
@@ -11,21 +13,32 @@ import { FilteredItems } from '../core/filtered-items';
 import { activeMatcher } from '../core/search';
 import { LogStore, type LoggedItem } from '../core/log-store';
 import type { ExportFormat } from '../core/export-formats';
+import { clockTime, duration } from '../core/format';
 import type { LogConnection } from './log-connection';
 import { ConnectionList } from './ConnectionList';
 import { EventTable, type TimeMode } from './EventTable';
 import { EventDetail } from './EventDetail';
-import { ConnectionFacts } from './ConnectionFacts';
 import { FilterBar } from './FilterBar';
 import { TypeChips } from './TypeChips';
 import { Highlight } from './Highlight';
 import { Timeline } from './Timeline';
 import { t } from './i18n';
 import { exportEvents } from './export';
-import { ExportMenu } from './ExportMenu';
-import { HarDropZone, ImportButton, type ImportedFile } from './ImportButton';
-import { CopyRequestActions } from './CopyActions';
+import { HarDropZone, type ImportedFile } from './ImportButton';
 import { ReplayControls } from './ReplayControls';
+import { RequestView } from './RequestView';
+import { ConversationTab } from './ConversationTab';
+import { Splitter, useSplit } from './Splitter';
+import { TabPanel, Tabs, type TabSpec } from './Tabs';
+import { Toolbar } from './Toolbar';
+import { useWidth } from './useWidth';
+
+/** From this width the connection list sits beside the tabs (below it, above them). */
+export const SIDE_BY_SIDE_MIN = 900;
+/** From this width of the Events tab the event detail sits beside the table (below it, under it). */
+export const DETAIL_BESIDE_MIN = 700;
+
+export type ConnectionTab = 'events' | 'timeline' | 'conversation' | 'request' | 'replay';
 
 interface Props {
   link: LogConnection;
@@ -56,7 +69,7 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
   const [timeMode, setTimeMode] = useState<TimeMode>('absolute');
   const [filterBase, setFilter] = useState<EventFilter>(DEFAULT_FILTER);
   const [timeRange, setTimeRange] = useState<TimeRange | null>(null);
-  const [showTimeline, setShowTimeline] = useState(true);
+  const [tab, setTab] = useState<ConnectionTab>('events');
   const theme = document.documentElement.dataset.theme === 'dark' ? 'dark' : 'light';
   const now = useClock(store.connectionList.some((c) => c.endTime === undefined));
   const connections = useMemo(() => store.connectionList, [store, version]);
@@ -98,7 +111,15 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
     selectedConnections !== null && selectedConnections.size === 1
       ? store.connections.get([...selectedConnections][0]!)
       : undefined;
+  const singleItems = singleConnection === undefined ? [] : (store.itemsByConnection.get(singleConnection.id) ?? []);
   const renderText = matcher === null ? undefined : (text: string) => <Highlight text={text} matcher={matcher} />;
+
+  const [workspace, workspaceWidth] = useWidth<HTMLDivElement>();
+  const [eventsPane, eventsWidth] = useWidth<HTMLDivElement>();
+  const sideBySide = workspaceWidth >= SIDE_BY_SIDE_MIN;
+  const detailBeside = eventsWidth >= DETAIL_BESIDE_MIN;
+  const [listShare, setListShare] = useSplit(sideBySide ? 'list-beside' : 'list-above', sideBySide ? 0.38 : 0.3, 0.12, 0.8);
+  const [tableShare, setTableShare] = useSplit(detailBeside ? 'table-beside' : 'table-above', 0.6, 0.2, 0.85);
 
   const onImport = (file: ImportedFile) => {
     setImported({
@@ -139,39 +160,102 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
     }
   };
 
+  const tabs: TabSpec<ConnectionTab>[] = [
+    { id: 'events', label: t('tabEvents'), badge: items.length.toLocaleString() },
+    { id: 'timeline', label: t('tabTimeline') },
+    { id: 'conversation', label: t('tabConversation') },
+    { id: 'request', label: t('tabRequest') },
+    { id: 'replay', label: t('tabReplay') },
+  ];
+
+  const tabContent = () => {
+    switch (tab) {
+      case 'events':
+        return (
+          <div
+            ref={eventsPane}
+            class={`events-split ${detailBeside ? 'beside' : 'under'}`}
+            style={selected ? { '--first': `${tableShare * 100}%` } : undefined}
+          >
+            <div class="events-pane">
+              <EventTable
+                items={sortedItems}
+                connections={store.connections}
+                showConnection={singleConnection === undefined}
+                selectedId={selectedId}
+                onSelect={setSelectedId}
+                sort={sort}
+                onSort={setSort}
+                timeMode={timeMode}
+                renderText={renderText}
+              />
+            </div>
+            {selected ? (
+              <>
+                <Splitter orientation={detailBeside ? 'vertical' : 'horizontal'} value={tableShare} onChange={setTableShare} label={t('splitterDetail')} min={0.2} max={0.85} />
+                <EventDetail logged={selected} connection={store.connections.get(selected.connectionId)} store={store} />
+              </>
+            ) : null}
+          </div>
+        );
+      case 'timeline':
+        return (
+          <Timeline
+            connections={timelineConnections}
+            itemsByConnection={itemsOfConnection}
+            range={timeRange}
+            onBrush={setTimeRange}
+            onSelectItem={(logged) => {
+              setSelectedId(logged.id);
+              setTab('events');
+            }}
+            theme={theme}
+          />
+        );
+      case 'conversation':
+        // Mount point of the conversation view (see ConversationTab.tsx).
+        return <ConversationTab connection={singleConnection} items={singleItems} store={store} />;
+      case 'request':
+        return singleConnection ? (
+          <RequestView connection={singleConnection} items={singleItems} includeSensitive={includeSensitive} now={now} />
+        ) : (
+          <p class="tab-hint">{t('requestSelectOne')}</p>
+        );
+      case 'replay':
+        return singleConnection ? (
+          <ReplayControls
+            key={`${imported === null ? 'live' : imported.name}:${singleConnection.id}`}
+            connection={singleConnection}
+            items={singleItems}
+            itemsInView={items}
+            fromLiveLog={imported === null}
+            liveConnections={link.store.connectionList}
+            link={link}
+          />
+        ) : (
+          <p class="tab-hint">{t('replaySelectOne')}</p>
+        );
+    }
+  };
+
   return (
     <HarDropZone onImport={onImport} class="panel">
-      <div class="toolbar" role="toolbar" aria-label="SSE">
-        <button type="button" onClick={() => link.clear()} title={t('clear')} aria-label={t('clear')} disabled={imported !== null || !link.live}>
-          {t('clear')}
-        </button>
-        <label class="check">
-          <input type="checkbox" checked={link.preserve} onChange={(e) => link.setPreserve(e.currentTarget.checked)} />
-          {t('preserveLog')}
-        </label>
-        <label class="check">
-          <input
-            type="checkbox"
-            checked={timeMode === 'relative'}
-            onChange={(e) => setTimeMode(e.currentTarget.checked ? 'relative' : 'absolute')}
-          />
-          {t('relativeTime')}
-        </label>
-        <label class="check">
-          <input type="checkbox" checked={showTimeline} onChange={(e) => setShowTimeline(e.currentTarget.checked)} />
-          {t('showTimeline')}
-        </label>
-        <span class="separator" />
-        <button type="button" onClick={() => void onExport('har', includeSensitive)}>
-          {t('exportHar')}
-        </button>
-        <ExportMenu onExport={onExport} includeSensitive={includeSensitive} onIncludeSensitiveChange={setIncludeSensitive} />
-        <ImportButton onImport={onImport} />
-        <span class="spacer" />
-        <span class="summary" aria-live="polite">
-          {t('summary', [connections.length, eventCount])}
-        </span>
-      </div>
+      <header class="panel-head">
+      <h1 class="visually-hidden">{t('extensionName')}</h1>
+      <Toolbar
+        canClear={imported === null && link.live}
+        onClear={() => link.clear()}
+        preserve={link.preserve}
+        onPreserveChange={(preserve) => link.setPreserve(preserve)}
+        timeMode={timeMode}
+        onTimeModeChange={setTimeMode}
+        onExport={onExport}
+        includeSensitive={includeSensitive}
+        onIncludeSensitiveChange={setIncludeSensitive}
+        onImport={onImport}
+        connections={connections.length}
+        events={eventCount}
+      />
       <div class="filters-row">
         <FilterBar
           search={filterBase.search}
@@ -180,6 +264,14 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
           onHideCommentsChange={(hideComments) => setFilter((f) => ({ ...f, hideComments }))}
           matchCount={matcher === null ? null : items.length}
         />
+        {timeRange !== null ? (
+          <span class="time-range-chip">
+            {t('timelineRangeReadout', [clockTime(timeRange.from), clockTime(timeRange.to), duration(timeRange.to - timeRange.from)])}
+            <button type="button" class="link-button" onClick={() => setTimeRange(null)}>
+              {t('timelineClearBrush')}
+            </button>
+          </span>
+        ) : null}
         <TypeChips
           counts={typeCounts}
           hiddenTypes={filterBase.hiddenTypes}
@@ -212,68 +304,36 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
           {t('captureIssue', [issue.message])}
         </div>
       ))}
+      </header>
+      <main class="panel-body">
       {connections.length === 0 ? (
         <div class="empty-state">
           <h2>{link.live ? t('emptyTitle') : t('viewerTitle')}</h2>
           <p>{link.live ? t('emptyHint') : t('viewerHint')}</p>
         </div>
       ) : (
-        <div class="main">
-          <ConnectionList
-            connections={connections}
-            selected={selectedConnections}
-            now={now}
-            onSelect={(next) => {
-              setSelectedConnections(next);
-              setSelectedId(null);
-            }}
-          />
-          {singleConnection ? (
-            <div class="connection-bar">
-              <CopyRequestActions connection={singleConnection} includeSensitive={includeSensitive} />
-              <ConnectionFacts
-                connection={singleConnection}
-                items={store.itemsByConnection.get(singleConnection.id) ?? []}
-              />
-              <ReplayControls
-                key={`${imported === null ? 'live' : imported.name}:${singleConnection.id}`}
-                connection={singleConnection}
-                items={store.itemsByConnection.get(singleConnection.id) ?? []}
-                itemsInView={items}
-                fromLiveLog={imported === null}
-                liveConnections={link.store.connectionList}
-                link={link}
-              />
-            </div>
-          ) : null}
-          {showTimeline ? (
-          <Timeline
-            connections={timelineConnections}
-            itemsByConnection={itemsOfConnection}
-            range={timeRange}
-            onBrush={setTimeRange}
-            onSelectItem={(logged) => setSelectedId(logged.id)}
-            theme={theme}
-          />
-          ) : null}
-          <div class="lower">
-            <EventTable
-              items={sortedItems}
-              connections={store.connections}
-              showConnection={singleConnection === undefined}
-              selectedId={selectedId}
-              onSelect={setSelectedId}
-              sort={sort}
-              onSort={setSort}
-              timeMode={timeMode}
-              renderText={renderText}
+        <div ref={workspace} class={`workspace ${sideBySide ? 'beside' : 'above'}`} style={{ '--first': `${listShare * 100}%` }}>
+          <div class="connections-pane">
+            <ConnectionList
+              connections={connections}
+              selected={selectedConnections}
+              now={now}
+              onSelect={(next) => {
+                setSelectedConnections(next);
+                setSelectedId(null);
+              }}
             />
-            {selected ? (
-              <EventDetail logged={selected} connection={store.connections.get(selected.connectionId)} store={store} />
-            ) : null}
+          </div>
+          <Splitter orientation={sideBySide ? 'vertical' : 'horizontal'} value={listShare} onChange={setListShare} label={t('splitterConnections')} min={0.12} max={0.8} />
+          <div class="connection-pane">
+            <Tabs<ConnectionTab> idPrefix="conn" label={t('connectionTabsLabel')} tabs={tabs} selected={tab} onSelect={setTab} />
+            <TabPanel idPrefix="conn" id={tab} class={`tab-${tab}`}>
+              {tabContent()}
+            </TabPanel>
           </div>
         </div>
       )}
+      </main>
     </HarDropZone>
   );
 }

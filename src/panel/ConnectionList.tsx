@@ -6,10 +6,11 @@
 import type { Connection } from '../core/log-store';
 import { reconnectChain } from '../core/connection-facts';
 import { byteSize, duration, splitUrl } from '../core/format';
+import { urlDisplay } from '../core/url-display';
 import { t, type MessageKey } from './i18n';
 
 const KIND_LABEL: Record<Connection['kind'], string> = { eventsource: 'EventSource', fetch: 'fetch', xhr: 'XHR' };
-const STATE_KEY: Record<Connection['state'], MessageKey> = {
+export const STATE_KEY: Record<Connection['state'], MessageKey> = {
   connecting: 'stateConnecting',
   open: 'stateOpen',
   closed: 'stateClosed',
@@ -61,15 +62,15 @@ export function ConnectionList({ connections, selected, onSelect, now }: Props) 
       <table class="grid" role="grid" aria-label={t('connectionsTableLabel')} aria-multiselectable="true">
         <thead>
           <tr>
-            <th scope="col">{t('colKind')}</th>
-            <th scope="col">{t('colMethod')}</th>
-            <th scope="col" class="wide">{t('colUrl')}</th>
-            <th scope="col">{t('colStatus')}</th>
-            <th scope="col">{t('colState')}</th>
-            <th scope="col" class="num">{t('colEvents')}</th>
-            <th scope="col" class="num">{t('colBytes')}</th>
-            <th scope="col" class="num">{t('colDuration')}</th>
-            <th scope="col">{t('colFrame')}</th>
+            <th scope="col" class="col-kind">{t('colKind')}</th>
+            <th scope="col" class="col-method">{t('colMethod')}</th>
+            <th scope="col" class="col-url wide">{t('colUrl')}</th>
+            <th scope="col" class="col-status">{t('colStatus')}</th>
+            <th scope="col" class="col-state">{t('colState')}</th>
+            <th scope="col" class="col-events num">{t('colEvents')}</th>
+            <th scope="col" class="col-bytes num">{t('colBytes')}</th>
+            <th scope="col" class="col-duration num">{t('colDuration')}</th>
+            <th scope="col" class="col-frame">{t('colFrame')}</th>
           </tr>
         </thead>
         <tbody>
@@ -85,7 +86,7 @@ export function ConnectionList({ connections, selected, onSelect, now }: Props) 
             </td>
           </tr>
           {connections.map((connection, index) => {
-            const { origin, path } = splitUrl(connection.url);
+            const url = urlDisplay(connection.url);
             const status = connection.response?.status;
             const isSelected = selected?.has(connection.id) ?? false;
             const chain = connection.kind === 'eventsource' ? reconnectChain(connection) : [];
@@ -100,7 +101,7 @@ export function ConnectionList({ connections, selected, onSelect, now }: Props) 
                 onClick={(event) => click(event, index)}
                 onKeyDown={(event) => onKeyDown(event, index)}
               >
-                <td>
+                <td class="col-kind">
                   <span class={`badge kind-${connection.kind}`}>{KIND_LABEL[connection.kind]}</span>
                   {connection.mocked ? (
                     <span class="badge mocked" title={t('mockedBadgeTitle')}>
@@ -113,10 +114,15 @@ export function ConnectionList({ connections, selected, onSelect, now }: Props) 
                     </span>
                   ) : null}
                 </td>
-                <td>{connection.method}</td>
-                <td class="wide url">
-                  {/* Path first: in a narrow panel it is the part worth keeping. */}
-                  <span class="url-path">{path}</span> <span class="url-origin">{origin}</span>
+                <td class="col-method">{connection.method}</td>
+                <td class="col-url wide url">
+                  {/* Path first: in a narrow panel it is the part worth keeping; its middle gives way first. */}
+                  <div class="url-cell">
+                  <span class="url-path">
+                    <span class="url-head">{url.head}</span>
+                    <span class="url-tail">{url.tail}</span>
+                  </span>
+                  <span class="url-origin">{url.origin}</span>
                   {connection.frameId !== 0 ? <span class="frame-tag">{t('iframeTag')}</span> : null}
                   {chain.length > 0 ? (
                     <span
@@ -126,15 +132,16 @@ export function ConnectionList({ connections, selected, onSelect, now }: Props) 
                       {t('reconnectsTag', [chain.length])}
                     </span>
                   ) : null}
+                  </div>
                 </td>
-                <td class={status !== undefined && status >= 400 ? 'status-bad' : ''}>{status ?? '—'}</td>
-                <td>
+                <td class={`col-status${status !== undefined && status >= 400 ? ' status-bad' : ''}`}>{status ?? '—'}</td>
+                <td class="col-state">
                   <span class={`state state-${connection.state}`}>{t(STATE_KEY[connection.state])}</span>
                 </td>
-                <td class="num">{connection.eventCount}</td>
-                <td class="num">{connection.kind === 'eventsource' ? '—' : byteSize(connection.bytes)}</td>
-                <td class="num">{duration((connection.endTime ?? now) - connection.startTime)}</td>
-                <td class="frame" title={connection.frameUrl}>
+                <td class="col-events num">{connection.eventCount}</td>
+                <td class="col-bytes num">{connection.kind === 'eventsource' ? '—' : byteSize(connection.bytes)}</td>
+                <td class="col-duration num">{duration((connection.endTime ?? now) - connection.startTime)}</td>
+                <td class="col-frame frame" title={connection.frameUrl}>
                   {connection.frameId === 0 ? t('topFrame') : splitUrl(connection.frameUrl).path}
                 </td>
               </tr>
