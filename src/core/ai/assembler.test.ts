@@ -112,6 +112,15 @@ describe('OpenAI Chat Completions', () => {
     expect(c.status).toBe('error');
   });
 
+  it('content after the finish within the same chunk is flagged too; usage under x_groq', () => {
+    const fixture = loadFixture('openai-chat-text');
+    const late = `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: '!' } }], x_groq: { usage: { prompt_tokens: 3, completion_tokens: 4 } } })}\n\n`;
+    const body = fixture.body.replace('data: [DONE]', `${late}data: [DONE]`);
+    const c = assemble({ ...fixture, body }).conversation;
+    expect(codes(c)).toEqual(['content-after-finish']);
+    expect(c.usage).toMatchObject({ input: 3, output: 4 });
+  });
+
   it('reasoning_content of compatible servers (DeepSeek) is reasoning', () => {
     const a = new AiStreamAssembler({ method: 'POST', url: '/chat', headers: [], time: 0 });
     for (const delta of [{ reasoning_content: 'think ' }, { reasoning_content: 'more' }, { content: 'answer' }])

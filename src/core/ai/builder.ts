@@ -21,6 +21,8 @@ const MAX_WARNINGS_PER_CODE = 50;
 export class ConversationBuilder {
   private readonly warningCounts = new Map<AiWarningCode, number>();
   private readonly callsByKey = new Map<string, ToolCall>();
+  /** Replies whose finish came: content for them after that is out of order (whatever its time). */
+  private readonly finished = new WeakSet<Reply>();
 
   constructor(
     readonly conversation: Conversation,
@@ -59,8 +61,8 @@ export class ConversationBuilder {
   private content(reply: Reply, size: number, time: number, what: string): void {
     const c = this.conversation;
     if (c.terminated) this.warn('content-after-finish', `${what} after the end of the stream's protocol`, time);
-    else if (reply.finishReason !== undefined && reply.finishTime !== undefined && time > reply.finishTime)
-      this.warn('content-after-finish', `${what} after the reply finished (${reply.finishReason})`, time);
+    else if (this.finished.has(reply))
+      this.warn('content-after-finish', `${what} after the reply finished (${reply.finishReason ?? ''})`, time);
     if (c.status === 'waiting') c.status = 'streaming';
     if (size > 0) this.metrics.tick(time, size);
   }
@@ -142,6 +144,7 @@ export class ConversationBuilder {
   finish(reply: Reply, reason: string, time: number): void {
     reply.finishReason = reason;
     reply.finishTime = time;
+    this.finished.add(reply);
     for (const call of reply.toolCalls) if (!call.done) this.finishToolCall(call);
   }
 

@@ -55,7 +55,8 @@ export function openAiChat(b: ConversationBuilder): ProtocolHandler {
         const finish = str(choice.finish_reason);
         if (finish !== undefined) b.finish(reply, finish, time);
       }
-      const usage = usageOfChat(json.usage);
+      // Groq reports usage under x_groq.
+      const usage = usageOfChat(json.usage ?? obj(json.x_groq)?.usage);
       if (usage !== undefined) b.usage(usage);
       b.changed();
     },
