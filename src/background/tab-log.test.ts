@@ -71,7 +71,9 @@ describe('TabLog', () => {
       frameUrl: 'f'.repeat(100),
       time: 1,
     };
-    expect(recordCharge(open)).toBeGreaterThan((1000 + 500 + 2000 + 100) * 2);
+    expect(recordCharge(open)).toBeGreaterThan(1000 + 500 + 2000 + 100);
+    // Strings beyond Latin-1 take two bytes a character.
+    expect(recordCharge({ ...open, url: '€'.repeat(1000) }) - recordCharge(open)).toBe(1000);
     expect(recordCharge({ type: 'sse', stream: 's', items: [{ kind: 'comment', text: 'c'.repeat(100), time: 1 }] })).toBeGreaterThan(200);
   });
 
@@ -94,13 +96,13 @@ describe('TabLog', () => {
     const pool = new MemoryPool(5_000);
     const a = new TabLog(pool);
     const b = new TabLog(pool);
-    a.receive(a.document(0, 'a', '', true)!, batchOf(0, ['x'.repeat(2000)]));
-    const refused = b.receive(b.document(0, 'b', '', true)!, batchOf(0, ['y'.repeat(2000)]));
+    a.receive(a.document(0, 'a', '', true)!, batchOf(0, ['x'.repeat(3000)]));
+    const refused = b.receive(b.document(0, 'b', '', true)!, batchOf(0, ['y'.repeat(3000)]));
     expect(refused.stored).toHaveLength(0);
-    expect(b.stats.droppedReasons).toEqual(['1 × all tabs together hold at most 0 MiB']);
+    expect(b.stats.droppedReasons).toEqual(['1 × all tabs together hold at most 5 KiB']);
     a.clear();
     expect(pool.used).toBe(0);
-    const later = b.receive(b.document(0, 'b', '', true)!, batchOf(1, ['y'.repeat(2000)]));
+    const later = b.receive(b.document(0, 'b', '', true)!, batchOf(1, ['y'.repeat(3000)]));
     expect(later.stored).toHaveLength(1);
   });
 

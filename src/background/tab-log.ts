@@ -8,8 +8,8 @@
  * IndexedDB. Each document's records are numbered from 0 by the page; `next` is how far the copy
  * goes, so a batch that repeats records is trimmed and one that skips records asks for a re-send.
  *
- * Caps, charged by the real size of what is stored (every string at two bytes a character, plus a
- * fixed overhead per record and per event): per document, per tab (where the top frame's share
+ * Caps, charged by the real size of what is stored (strings at one byte a character when they are
+ * Latin-1, as the engine stores them, else two; plus a fixed overhead per record and per event): per document, per tab (where the top frame's share
  * is reserved: a flood from an iframe cannot take it), and across all tabs (a MemoryPool shared
  * by every TabLog). What a cap refuses is counted with its reason, never evicted silently.
  */
@@ -25,12 +25,12 @@ export interface TabLogLimits {
 }
 
 export const DEFAULT_LIMITS: TabLogLimits = {
-  perDocument: 64 * 1024 * 1024,
-  perTab: 192 * 1024 * 1024,
+  perDocument: 256 * 1024 * 1024,
+  perTab: 512 * 1024 * 1024,
 };
 
 /** Bytes all tabs together may hold. */
-export const GLOBAL_LIMIT = 512 * 1024 * 1024;
+export const GLOBAL_LIMIT = 1024 * 1024 * 1024;
 
 const RECORD_OVERHEAD = 64;
 const ITEM_OVERHEAD = 48;
@@ -41,7 +41,12 @@ export class MemoryPool {
   constructor(readonly limit = GLOBAL_LIMIT) {}
 }
 
-const chars = (value: string | undefined): number => (value === undefined ? 0 : value.length * 2);
+/** Characters outside Latin-1: with none, the engine stores a string at one byte a character. */
+const WIDE_CHARACTER = /[^\u0000-\u00ff]/;
+
+/** Bytes a string takes: one a character when it is all Latin-1 (as V8 and SpiderMonkey store it), else two. */
+const chars = (value: string | undefined): number =>
+  value === undefined ? 0 : WIDE_CHARACTER.test(value) ? value.length * 2 : value.length;
 
 /** What a record costs to hold: its strings (URLs, headers, bodies, comments, data) and overheads. */
 export function recordCharge(record: PageRecord): number {
@@ -198,7 +203,7 @@ export class TabLog {
   }
 
   private refusal(doc: DocumentLog, charge: number): string | undefined {
-    const mib = (bytes: number) => `${Math.round(bytes / 1048576)} MiB`;
+    const mib = (bytes: number) => (bytes >= 1048576 ? `${Math.round(bytes / 1048576)} MiB` : `${Math.round(bytes / 1024)} KiB`);
     if (doc.charge + charge > this.limits.perDocument) return `a frame's log holds at most ${mib(this.limits.perDocument)}`;
     if (!doc.isTop && this.iframeCharge + charge > this.limits.perTab - this.limits.perDocument) {
       return `iframes of a tab hold at most ${mib(this.limits.perTab - this.limits.perDocument)} together`;

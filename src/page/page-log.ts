@@ -36,8 +36,12 @@ const BATCH_TARGET_CHARS = 4 * 1024 * 1024;
 const MAX_EVENTS_PER_RECORD = 2048;
 /** A chunk larger than this (e.g. a whole body from `text()`) is held in pieces of this size. */
 const MAX_CHUNK_PIECE = 1024 * 1024;
-/** What one document may hold: chunk bytes + 2 bytes a string character + RECORD_OVERHEAD a record. */
-export const MAX_DOCUMENT_CHARGE = 64 * 1024 * 1024;
+/**
+ * What one document may hold: chunk bytes + 2 bytes a string character (an upper bound: finding
+ * the strings that the engine stores at one byte a character would cost a scan per event) +
+ * RECORD_OVERHEAD a record.
+ */
+export const MAX_DOCUMENT_CHARGE = 128 * 1024 * 1024;
 const RECORD_OVERHEAD = 64;
 const EVENT_OVERHEAD = 24;
 
@@ -230,7 +234,8 @@ export class PageLog {
   /** Room for `charge` more bytes? Counts the drop when not. */
   private admit(charge: number): boolean {
     if (this.charge + charge > this.limit) {
-      const reason = `this frame's page log is full (${Math.round(this.limit / 1048576)} MiB)`;
+      const size = this.limit >= 1048576 ? `${Math.round(this.limit / 1048576)} MiB` : `${Math.round(this.limit / 1024)} KiB`;
+      const reason = `this frame's page log is full (${size})`;
       this.drops[reason] = (this.drops[reason] ?? 0) + 1;
       this.dropCount++;
       if (this.live) this.schedule();
