@@ -130,6 +130,38 @@ export const SSE_MIME = 'text/event-stream';
  */
 const MISLABEL_CANDIDATES = ['', 'text/plain', 'application/octet-stream'];
 
+/**
+ * Streams of records that are not SSE but carry what AI apps stream (the panel shows them as lines,
+ * labelled as not SSE): NDJSON / JSON Lines (Ollama's /api/chat answers application/x-ndjson).
+ */
+const LINE_STREAM_TYPES = [
+  'application/x-ndjson',
+  'application/ndjson',
+  'application/jsonl',
+  'application/x-jsonlines',
+  'application/jsonlines',
+  'application/json-lines',
+  'application/stream+json',
+  'application/json-seq',
+];
+/** The Vercel AI SDK's data stream protocol (text/plain lines such as `0:"text"`) says so in this header. */
+const VERCEL_DATA_STREAM_HEADER = 'x-vercel-ai-data-stream';
+
+/**
+ * Whether a fetch/XHR response is ours to capture: SSE (or a mislabelled SSE stream, see
+ * isCapturedContentType), an NDJSON stream, or a Vercel AI data stream. Other responses are never
+ * touched.
+ */
+export function isCapturedResponse(headers: readonly HeaderEntry[], contentType: string, requestAcceptsEventStream: boolean): boolean {
+  if (isCapturedContentType(contentType, requestAcceptsEventStream)) return true;
+  const essence = mimeEssence(contentType);
+  for (let i = 0; i < LINE_STREAM_TYPES.length; i++) if (LINE_STREAM_TYPES[i] === essence) return true;
+  for (let i = 0; i < headers.length; i++) {
+    if ((call(natives.stringToLowerCase, headers[i]!.name) as string) === VERCEL_DATA_STREAM_HEADER) return true;
+  }
+  return false;
+}
+
 /** Whether a response with `contentType` to a request that accepts event streams is ours to capture. */
 export function isCapturedContentType(contentType: string, requestAcceptsEventStream: boolean): boolean {
   const essence = mimeEssence(contentType);

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PageLog } from './page-log';
-import { isCapturedContentType, mimeEssence, StreamTap } from './stream-tap';
+import { isCapturedContentType, isCapturedResponse, mimeEssence, StreamTap } from './stream-tap';
 import { PAGE_EVENT, type PageControl, type PageRecord, type StoredRecord, type WireBatch } from '../protocol';
 import { LogStore } from '../core/log-store';
 import { decodeWireBatch, StreamDecoders } from '../background/wire-decode';
@@ -306,5 +306,17 @@ describe('isCapturedContentType', () => {
     }
     expect(isCapturedContentType('application/json', true)).toBe(false);
     expect(isCapturedContentType('text/html', true)).toBe(false);
+  });
+});
+
+describe('isCapturedResponse', () => {
+  it('also captures NDJSON streams and Vercel AI data streams, and nothing else new', () => {
+    expect(isCapturedResponse([], 'application/x-ndjson', false)).toBe(true);
+    expect(isCapturedResponse([], 'Application/JSONL; charset=utf-8', false)).toBe(true);
+    expect(isCapturedResponse([{ name: 'x-vercel-ai-data-stream', value: 'v1' }], 'text/plain; charset=utf-8', false)).toBe(true);
+    expect(isCapturedResponse([{ name: 'X-Vercel-AI-Data-Stream', value: 'v1' }], 'text/plain', false)).toBe(true);
+    expect(isCapturedResponse([], 'text/plain; charset=utf-8', false)).toBe(false);
+    expect(isCapturedResponse([{ name: 'content-type', value: 'application/json' }], 'application/json', false)).toBe(false);
+    expect(isCapturedResponse([], 'text/event-stream', false)).toBe(true);
   });
 });

@@ -17,7 +17,7 @@ import {
   requestMethodOf,
   requestUrlOf,
 } from './request-info';
-import { isCapturedContentType, StreamTap, type StreamRequest } from './stream-tap';
+import { isCapturedResponse, StreamTap, type StreamRequest } from './stream-tap';
 import { tapResponse } from './tap-body';
 import { now } from './natives';
 import { answerFetch, hasArmedMock, takeMock } from './mock';
@@ -108,7 +108,7 @@ export function installFetchTap(win: typeof globalThis, outbox: PageLog): void {
       (response) => {
         const headers = headerList(read(responseHeaders, response));
         const contentType = contentTypeOf(headers);
-        if (!isCapturedContentType(contentType, acceptsEventStream(pending.requestHeaders))) return;
+        if (!isCapturedResponse(headers, contentType, acceptsEventStream(pending.requestHeaders))) return;
         const { sink, ...streamRequest } = pending;
         const tap = new StreamTap(
           outbox,

@@ -8,7 +8,7 @@ import { bare, bareArray, call, getter, natives, now, read, SafeWeakMap } from '
 import { guard, wrapMethod } from './disguise';
 import type { PageLog } from './page-log';
 import { absoluteUrl, acceptsEventStream, contentTypeOf, describeBody } from './request-info';
-import { isCapturedContentType, StreamTap } from './stream-tap';
+import { isCapturedResponse, StreamTap } from './stream-tap';
 import type { HeaderEntry } from '../protocol';
 
 interface XhrState {
@@ -97,7 +97,7 @@ export function installXhrTap(win: typeof globalThis, outbox: PageLog): void {
       state.decided = true;
       const headers = parseHeaders(call(getAllResponseHeaders, xhr) as string);
       const contentType = contentTypeOf(headers);
-      if (!isCapturedContentType(contentType, acceptsEventStream(state.requestHeaders))) {
+      if (!isCapturedResponse(headers, contentType, acceptsEventStream(state.requestHeaders))) {
         if (state.listener) call(natives.removeEventListener, xhr, 'readystatechange', state.listener);
         return;
       }
