@@ -11,9 +11,11 @@
  * other export form (export-formats.ts) applies the same functions.
  */
 import type { HeaderEntry } from '../protocol';
-import { rawTextOf, type Connection, type LoggedItem, type StateTransition } from './log-store';
-import type { SseItem } from './sse-types';
+import { rawTextOf, type Connection, type LoggedItem } from './log-store';
 import { utf8Length } from './format';
+import { ITEM_ORDER_LETTER, type EventSourceMessage, type SseDevtoolsExtras } from './har-extras';
+
+export type { EventSourceMessage, HarChunk, SseDevtoolsExtras } from './har-extras';
 
 export const REDACTED = '[redacted by SSE DevTools]';
 /** REDACTED as it appears inside a URL. */
@@ -140,14 +142,6 @@ export interface HarCookie {
   secure?: boolean;
 }
 
-export interface EventSourceMessage {
-  /** Epoch seconds (float). */
-  time: number;
-  eventName: string;
-  eventId: string;
-  data: string;
-}
-
 export interface HarEntry {
   startedDateTime: string;
   time: number;
@@ -178,64 +172,6 @@ export interface HarEntry {
   _resourceType: string;
   _eventSourceMessages: EventSourceMessage[];
   _sseDevtools: SseDevtoolsExtras;
-}
-
-/** One raw chunk of a fetch/XHR stream: its `length` (UTF-16 code units) of response.content.text. */
-export interface HarChunk {
-  /** When the page read it (epoch ms). */
-  time: number;
-  length: number;
-  /** Bytes on the wire (XHR: code units), as captured. */
-  bytes: number;
-}
-
-export interface SseDevtoolsExtras {
-  streamId: string;
-  kind: Connection['kind'];
-  /** The exact start (epoch ms, sub-ms precision; startedDateTime is rounded to the ms). */
-  startTime: number;
-  /** The URL as captured (redacted like request.url), when request.url differs from it. */
-  url?: string;
-  frameUrl: string;
-  frameId: number;
-  withCredentials?: boolean;
-  /** Present when a response was seen: when, and whether it was redirected (to `url`). */
-  response?: { time: number; redirected?: boolean; url?: string };
-  /** Captured although not served as text/event-stream (the request asked for an event stream). */
-  mislabelled: boolean;
-  /** EventSource: the event types the page listened for (only those are visible). */
-  listenedTypes?: string[];
-  state: Connection['state'];
-  stateReason?: Connection['stateReason'];
-  transitions: StateTransition[];
-  requestBodyTruncated?: boolean;
-  /** The request body's declared size, when the capture knew it. */
-  requestBodySize?: number;
-  /** Every parsed item other than events, in order, time in epoch ms. */
-  comments: { time: number; text: string }[];
-  retries: { time: number; milliseconds: number }[];
-  ignoredFields: { time: number; name: string; value: string }[];
-  warnings: { time: number; code: string; message: string }[];
-  /** Events whose data was cut by the per-event cap. */
-  truncatedEvents: { index: number; originalLength: number }[];
-  /** Whether response.content.text is the raw stream (fetch/XHR) or absent (EventSource). */
-  rawStream: boolean;
-  /** fetch/XHR: response.content.text cut into the chunks the page read, in order. */
-  chunks?: HarChunk[];
-  /**
-   * Items that cannot be re-derived from content.text (all of an EventSource's), one letter per
-   * item of the stream in order: e(vent), c(omment), r(etry), f(ield), w(arning) for those,
-   * upper-case for items that are re-derived from the chunks. Absent when every item is derived.
-   */
-  itemOrder?: string;
-  /** The exact times (epoch ms) of the events written in lower case in `itemOrder`, in order. */
-  eventTimes?: number[];
-  /** Indices in `_eventSourceMessages` of those events whose block had its own `id:` field. */
-  idSetEvents?: number[];
-  /** Indices in `_eventSourceMessages` of events dispatched again by "Replay to page". */
-  replayedEvents?: number[];
-  /** The stream was answered from a recording by "Mock next request", not by the network. */
-  mocked?: boolean;
 }
 
 export interface Har {
@@ -321,7 +257,6 @@ function responseCookies(list: readonly HeaderEntry[], includeSensitive: boolean
   return cookies;
 }
 
-const ORDER_LETTER: Record<SseItem['kind'], string> = { event: 'e', comment: 'c', retry: 'r', field: 'f', warning: 'w' };
 
 /** One stream's HAR entry; `items` are the stream's items (in order). */
 export function buildHarEntry(connection: Connection, items: readonly LoggedItem[], options: HarOptions): HarEntry {
@@ -386,7 +321,7 @@ export function harEntryBuilder(connection: Connection, options: HarOptions): Ha
   const add = ({ item }: LoggedItem): void => {
     const derived = rawStream && item.span !== undefined;
     if (!derived) explicit = true;
-    order += derived ? ORDER_LETTER[item.kind].toUpperCase() : ORDER_LETTER[item.kind];
+    order += derived ? ITEM_ORDER_LETTER[item.kind].toUpperCase() : ITEM_ORDER_LETTER[item.kind];
     switch (item.kind) {
       case 'event':
         if (item.truncated) extras.truncatedEvents.push({ index: messages.length, originalLength: item.truncated.originalLength });
