@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import type { Frame, Locator, Page } from 'playwright-core';
-import { launchWithExtension, openSsePanel, setDevtoolsPreferences, type ExtensionBrowser } from './browser';
+import { launchWithExtension, openSsePanel, setDevtoolsPreferences, stopServiceWorker, type ExtensionBrowser } from './browser';
 import { until, type BrowserHandle, type DownloadedFile, type InspectedPage, type Key, type LaunchOptions, type Modifier, type PanelHandle, type Target } from './panel-handle';
 
 export class ChromiumPage implements InspectedPage {
@@ -144,6 +144,12 @@ export class ChromiumBrowser implements BrowserHandle {
     if (!(page instanceof ChromiumPage)) throw new Error('openPanel: not a Chromium page');
     const { panel, devtools } = await until('the SSE panel', async () => openSsePanel(this.extension, page.page), 30_000);
     return new ChromiumPanel(this.extension, page.page, panel, devtools);
+  }
+
+  /** CDP `ServiceWorker.stopAllWorkers` (browser.ts), what Chrome does to an idle worker after 30 s. */
+  async suspendBackground(page: InspectedPage): Promise<void> {
+    if (!(page instanceof ChromiumPage)) throw new Error('suspendBackground: not a Chromium page');
+    await stopServiceWorker(this.extension, page.page);
   }
 
   close(): Promise<void> {

@@ -316,7 +316,7 @@ export class FirefoxBrowser implements BrowserHandle {
   }
 
   /** Suspends our event page now, as Firefox does after `extensions.background.idle.timeout` of idleness. */
-  async suspendBackground(): Promise<void> {
+  async suspendBackground(_page?: InspectedPage): Promise<void> {
     await this.chrome(
       `const extension = WebExtensionPolicy.getByID(arguments[0]).extension;
        await extension.terminateBackground({ ignoreDevToolsAttached: true, disableResetIdleForTest: true });`,

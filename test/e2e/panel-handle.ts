@@ -85,6 +85,11 @@ export interface BrowserHandle {
   openPage(url: string): Promise<InspectedPage>;
   /** Opens the DevTools of `page` on our "SSE" panel, once it has rendered. */
   openPanel(page: InspectedPage): Promise<PanelHandle>;
+  /**
+   * Stops the extension's background now, as the browser does when it is idle (Chrome's service
+   * worker, Firefox's event page), and resolves once it has stopped. `page` is any open page.
+   */
+  suspendBackground(page: InspectedPage): Promise<void>;
   close(): Promise<void>;
 }
 
