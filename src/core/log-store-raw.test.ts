@@ -71,3 +71,78 @@ describe('LogStore: spans of parsed items', () => {
     expect(store.items[0]!.item.span).toBeUndefined();
   });
 });
+
+describe('LogStore: framing (SSE or lines)', () => {
+  const response = (stream: string, contentType: string, responseHeaders: { name: string; value: string }[] = []) =>
+    stored({ type: 'stream-response', stream, status: 200, statusText: 'OK', responseHeaders, contentType, time: 0.5 });
+  const records = (stream: string) => (store(stream).itemsByConnection.get(stream) ?? []).map(({ item }) => (item.kind === 'event' ? `${item.type}:${item.data}` : item.kind));
+  let current: LogStore;
+  const store = (_stream: string) => current;
+
+  it('NDJSON: one record per line, not SSE, not mislabelled; spans and times as for SSE', () => {
+    current = new LogStore();
+    current.apply([open('n'), response('n', 'application/x-ndjson'), chunk('n', '{"a":1}\n{"b"', 1), chunk('n', ':2}\n', 2), closed('n')]);
+    const connection = current.connections.get('n')!;
+    expect(connection.framing).toBe('lines');
+    expect(connection.mislabelled).toBe(false);
+    expect(connection.eventCount).toBe(2);
+    expect(records('n')).toEqual(['line:{"a":1}', 'line:{"b":2}']);
+    const items = current.itemsByConnection.get('n')!;
+    expect(items.map(({ item }) => item.time)).toEqual([1, 2]);
+    expect(items.map(({ item }) => rawSliceOf(connection, item.span!.start, item.span!.end))).toEqual(['{"a":1}\n', '{"b":2}\n']);
+  });
+
+  it('the Vercel AI data stream header makes text/plain lines', () => {
+    current = new LogStore();
+    current.apply([open('v'), response('v', 'text/plain; charset=utf-8', [{ name: 'X-Vercel-AI-Data-Stream', value: 'v1' }]), chunk('v', '0:"Hi"\n0:" there"\nd:{"finishReason":"stop"}\n')]);
+    expect(current.connections.get('v')!.framing).toBe('lines');
+    expect(current.connections.get('v')!.mislabelled).toBe(false);
+    expect(records('v')).toEqual(['line:0:"Hi"', 'line:0:" there"', 'line:d:{"finishReason":"stop"}']);
+  });
+
+  it('text/event-stream and EventSource are SSE', () => {
+    current = new LogStore();
+    current.apply([open('s'), response('s', 'text/event-stream'), chunk('s', 'data: 1\n\n'), open('e', 'eventsource')]);
+    expect(current.connections.get('s')!.framing).toBe('sse');
+    expect(current.connections.get('e')!.framing).toBe('sse');
+    expect(records('s')).toEqual(['message:1']);
+  });
+
+  it('headers that do not say: the first whole line decides; chunks wait for it, keeping their times and spans', () => {
+    current = new LogStore();
+    current.apply([open('p'), response('p', 'text/plain'), chunk('p', '\n{"done"', 1), chunk('p', ':false}\n{"done":true}\n', 2)]);
+    expect(current.connections.get('p')!.framing).toBe('lines');
+    expect(current.connections.get('p')!.mislabelled).toBe(false);
+    expect(records('p')).toEqual(['line:{"done":false}', 'line:{"done":true}']);
+    expect(current.itemsByConnection.get('p')!.map(({ item }) => item.span)).toEqual([
+      { start: 1, end: 16 },
+      { start: 16, end: 30 },
+    ]);
+
+    current = new LogStore();
+    current.apply([open('m'), response('m', 'text/plain'), chunk('m', 'da', 1)]);
+    expect(current.connections.get('m')!.framing).toBeUndefined();
+    expect(records('m')).toEqual([]);
+    current.apply([chunk('m', 'ta: x\n\n', 2)]);
+    expect(current.connections.get('m')!.framing).toBe('sse');
+    expect(current.connections.get('m')!.mislabelled).toBe(true);
+    expect(records('m')).toEqual(['message:x']);
+    expect(current.itemsByConnection.get('m')![0]!.item.time).toBe(2);
+  });
+
+  it('a broken SSE stream stays SSE (its warnings are the point); so does a stream that ends before a line', () => {
+    current = new LogStore();
+    current.apply([open('b'), chunk('b', 'Data: x\ndata: y\n\n'), open('c'), chunk('c', 'data: unterminated'), closed('c')]);
+    expect(current.connections.get('b')!.framing).toBe('sse');
+    expect(records('b')).toEqual(['field', 'warning', 'message:y']);
+    expect(current.connections.get('c')!.framing).toBe('sse');
+    expect(records('c')).toEqual(['warning']);
+  });
+
+  it('a final JSON line without its LF is a record when the stream ends', () => {
+    current = new LogStore();
+    current.apply([open('f'), chunk('f', '{"x":1}'), closed('f')]);
+    expect(current.connections.get('f')!.framing).toBe('lines');
+    expect(records('f')).toEqual(['line:{"x":1}']);
+  });
+});

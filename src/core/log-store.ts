@@ -7,6 +7,12 @@
  * with our spec-exact parser, so each event is stamped with the time of the chunk that completed
  * it, and carries its `span` in the stream's raw text (see `rawSliceOf`). EventSource streams
  * arrive as the items the browser dispatched (no raw text, no spans).
+ *
+ * Not every captured stream is SSE: NDJSON (`application/x-ndjson`...) and the Vercel AI SDK data
+ * stream (`x-vercel-ai-data-stream`) are lines of records. Each fetch/XHR connection gets a
+ * `framing` from its response headers, or, when they do not say (a `text/plain` answer to a request
+ * that asked for an event stream), from its first line; its chunks wait unparsed until then. Line
+ * streams are parsed by `LineTextParser`: one record (an event of type `line`) per line.
  */
 import type {
   BodyText,
@@ -20,6 +26,11 @@ import type {
 } from '../protocol';
 import type { SseItem } from './sse-types';
 import { SseTextParser, type SseParserOptions } from './sse-parser';
+import { LineTextParser } from './line-parser';
+import { sniffTransport, transportOfHeaders } from './ai/detect';
+
+/** How a stream's body is cut into items: SSE events, or lines of records (NDJSON, Vercel data stream). */
+export type Framing = 'sse' | 'lines';
 
 export interface StateTransition {
   state: StreamState;
@@ -55,6 +66,12 @@ export interface Connection {
    * application/octet-stream or none), because the request asked for an event stream.
    */
   mislabelled: boolean;
+  /**
+   * How the body is framed: 'sse' (always for EventSource), or 'lines' — not SSE: NDJSON or a
+   * Vercel AI data stream, each line one record. Undefined while not known yet (a fetch/XHR stream
+   * before its response, or whose headers do not say, before its first line).
+   */
+  framing?: Framing;
   state: StreamState;
   stateReason?: StateReason;
   transitions: StateTransition[];
@@ -103,7 +120,9 @@ export class LogStore {
   /** Bumped on every change, so views can tell cheaply whether to re-render. */
   version = 0;
   /** Parsers of the fetch/XHR streams still open. */
-  private readonly parsers = new Map<string, SseTextParser>();
+  private readonly parsers = new Map<string, SseTextParser | LineTextParser>();
+  /** Streams whose framing is not known yet: the index of their first chunk not parsed. */
+  private readonly unparsed = new Map<string, number>();
   private readonly parsed: SseItem[] = [];
   private nextItemId = 0;
 
@@ -117,6 +136,7 @@ export class LogStore {
   reset(): void {
     this.connections.clear();
     this.parsers.clear();
+    this.unparsed.clear();
     this.itemsByConnection.clear();
     this.items = [];
     this.nextItemId = 0;
@@ -185,6 +205,7 @@ export class LogStore {
           listenedTypes: [],
           eventTypes: new Map(),
           ...(record.mocked === true ? { mocked: true } : {}),
+          ...(record.kind === 'eventsource' ? { framing: 'sse' as const } : {}),
         });
         return;
       }
@@ -199,7 +220,10 @@ export class LogStore {
           url: record.url,
           time: record.time,
         };
-        connection.mislabelled = !/^\s*text\/event-stream\s*(;|$)/i.test(record.contentType);
+        if (connection.kind !== 'eventsource') {
+          connection.framing ??= transportOfHeaders(record.contentType, record.responseHeaders);
+        }
+        connection.mislabelled = connection.framing !== 'lines' && !/^\s*text\/event-stream\s*(;|$)/i.test(record.contentType);
         connection.lastTime = Math.max(connection.lastTime, record.time);
         return;
       }
@@ -219,18 +243,18 @@ export class LogStore {
       }
       case 'stream-chunk': {
         const connection = this.connection(record.stream, record.frameId, record.time);
-        let parser = this.parsers.get(connection.id);
-        if (parser === undefined) {
-          // Spans index all the connection's text, including any a previous parser of it saw.
-          parser = new SseTextParser({ ...this.parserOptions, spans: true, spanOffset: rawLengthOf(connection) });
-          this.parsers.set(connection.id, parser);
-        }
+        const parser = this.parsers.get(connection.id);
+        if (parser === undefined && !this.unparsed.has(connection.id)) this.unparsed.set(connection.id, connection.chunks.length);
         connection.chunks.push(record.text);
         (connection.chunkTimes ??= []).push(record.time);
         connection.bytes += record.bytes;
         connection.lastTime = Math.max(connection.lastTime, record.time);
-        parser.push(record.text, record.time, this.parsed);
-        this.addParsed(connection, record.seq);
+        if (parser !== undefined) {
+          parser.push(record.text, record.time, this.parsed);
+          this.addParsed(connection, record.seq);
+        } else {
+          this.startParser(connection, record.seq, false);
+        }
         return;
       }
       case 'stream-listen': {
@@ -277,13 +301,72 @@ export class LogStore {
     parsed.length = 0;
   }
 
+  /**
+   * Parses the chunks that waited for the stream's framing, once it is known: from the headers, or
+   * from the first line (`force`: the stream ended; SSE, as the capture took it for, if still unknown).
+   */
+  private startParser(connection: Connection, seq: number, force: boolean): void {
+    const first = this.unparsed.get(connection.id);
+    if (first === undefined) return;
+    const chunks = connection.chunks;
+    if (connection.framing === undefined) {
+      let head = '';
+      for (let i = first; i < chunks.length && head.length < SNIFF_LENGTH; i++) head += chunks[i]!;
+      const sniffed = sniffFraming(head.slice(0, SNIFF_LENGTH), force) ?? (force ? 'sse' : undefined);
+      if (sniffed === undefined) return;
+      connection.framing = sniffed;
+      if (sniffed === 'lines') connection.mislabelled = false;
+    }
+    this.unparsed.delete(connection.id);
+    // Spans index all the connection's text, including any a previous parser of it saw.
+    const spanOffset = first === 0 ? 0 : endsOf(chunks)[first - 1]!;
+    const options = { ...this.parserOptions, spans: true, spanOffset };
+    const parser = connection.framing === 'lines' ? new LineTextParser(options) : new SseTextParser(options);
+    this.parsers.set(connection.id, parser);
+    const times = connection.chunkTimes;
+    for (let i = first; i < chunks.length; i++) parser.push(chunks[i]!, times?.[i] ?? connection.lastTime, this.parsed);
+    this.addParsed(connection, seq);
+  }
+
   /** The stream is over: an unterminated final event is discarded (and reported), as the spec says. */
   private endParser(connection: Connection, seq: number, time: number): void {
+    this.startParser(connection, seq, true);
     const parser = this.parsers.get(connection.id);
     if (parser === undefined) return;
     this.parsers.delete(connection.id);
     parser.end(time, this.parsed);
     this.addParsed(connection, seq);
+  }
+}
+
+/**
+ * The framing of a stream whose headers do not say, from its first line: lines only when that line
+ * is a record (JSON, or a Vercel data part such as `0:"text"`); anything else stays SSE, so a
+ * broken SSE stream (`Data: x`) still gets the parser's warnings. Undefined until a line is known.
+ */
+export function sniffFraming(text: string, final = false): Framing | undefined {
+  // Leading blank lines say nothing (an SSE server may flush a line ending first).
+  const body = text.replace(/^[\s\uFEFF]+/, '');
+  const lineEnd = body.search(/[\r\n]/);
+  // Judge a whole line; a first line of 4 KiB or more by its start.
+  const whole = lineEnd !== -1 || final;
+  if (!whole && text.length < SNIFF_LENGTH) return undefined;
+  const line = (lineEnd === -1 ? body : body.slice(0, lineEnd)).trim();
+  if (line === '' || sniffTransport(`${line}\n`) === 'sse') return 'sse';
+  const record = whole ? isJson : (t: string) => /^[[{]/.test(t);
+  return record(line) || (/^[0-9a-z]:/.test(line) && record(line.slice(2))) ? 'lines' : 'sse';
+}
+
+/** How much of a stream's first text decides its framing at most. */
+const SNIFF_LENGTH = 4096;
+
+function isJson(text: string): boolean {
+  if (text === '') return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
   }
 }
 

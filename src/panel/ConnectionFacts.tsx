@@ -1,6 +1,6 @@
 /**
- * What the panel must say in words about the selected connection: why a mislabelled stream was
- * captured, which EventSource event types are visible, and its reconnect chain with the
+ * What the panel must say in words about the selected connection: that a stream of lines is not
+ * SSE, why a mislabelled stream was captured, which EventSource event types are visible, and its reconnect chain with the
  * Last-Event-ID sent and the retry in force. Page data is rendered as text only.
  */
 import type { Connection, LoggedItem } from '../core/log-store';
@@ -18,6 +18,9 @@ export function ConnectionFacts({ connection, items }: Props) {
   if (connection.mislabelled) {
     const type = connection.response?.contentType || t('noContentType');
     lines.push({ key: 'mislabelled', text: t('mislabelledNote', [type]), tone: 'warn' });
+  }
+  if (connection.framing === 'lines') {
+    lines.push({ key: 'lines', text: t('linesNote', [connection.response?.contentType || t('noContentType')]), tone: 'info' });
   }
   if (connection.kind === 'eventsource') {
     const types = connection.listenedTypes.length > 0 ? connection.listenedTypes.join(', ') : 'message';

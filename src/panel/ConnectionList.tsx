@@ -108,6 +108,11 @@ export function ConnectionList({ connections, selected, onSelect, now }: Props) 
                       {t('mockedBadge')}
                     </span>
                   ) : null}
+                  {connection.framing === 'lines' ? (
+                    <span class="badge lines" title={t('linesBadgeTitle', [connection.response?.contentType || t('noContentType')])}>
+                      {t('linesBadge')}
+                    </span>
+                  ) : null}
                   {connection.mislabelled ? (
                     <span class="badge mislabelled" title={connection.response?.contentType || t('noContentType')}>
                       {t('mislabelledBadge')}

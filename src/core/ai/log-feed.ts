@@ -112,6 +112,8 @@ export class AiLogFeed {
       a.response({ status: response.status, headers: response.headers, contentType: response.contentType, time: response.time });
       feed.framing ??= transportOfHeaders(response.contentType, response.headers);
     }
+    // LogStore decides the framing of every stream (headers, else the first line): follow it.
+    feed.framing ??= connection.framing;
     if (a.undetectable) {
       feed.items = store(connection, this.store).length;
       feed.chunks = connection.chunks.length;
