@@ -2,12 +2,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
-import type { LoggedItem } from '../core/log-store';
-import type { TimeRange } from '../core/timeline';
+import type { LoggedItem } from '../../core/log-store';
+import type { TimeRange } from '../../core/timeline';
 import { Timeline, type TimelineProps } from './Timeline';
-import { connectionFixture } from '../../test/fixtures/stores';
+import { connectionFixture } from '../../../test/fixtures/stores';
 
-vi.mock('./i18n', () => import('./i18n.test-double'));
+vi.mock('../i18n', () => import('../i18n.test-double'));
 
 // ---------------------------------------------------------------------------------------------
 // fixtures: c1 opens at T0 and gets events at +100, +200 and +10 s; c2 (a POST) gets none.

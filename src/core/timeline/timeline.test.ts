@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { LoggedItem } from './log-store';
-import type { SseItem } from './sse-types';
-import { connectionFixture } from '../../test/fixtures/stores';
+import type { LoggedItem } from '../log-store';
+import type { SseItem } from '../sse-types';
+import { connectionFixture } from '../../../test/fixtures/stores';
 import {
   ACCENT,
   DEFAULT_GAP_THRESHOLD_MS,
@@ -35,7 +35,7 @@ import {
   typeHue,
   xToTime,
   zoomAt,
-} from './timeline';
+} from '.';
 
 // ---------------------------------------------------------------------------------------------
 // helpers
