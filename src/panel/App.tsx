@@ -21,7 +21,7 @@ import { EventDetail } from './EventDetail';
 import { FilterBar } from './FilterBar';
 import { TypeChips } from './TypeChips';
 import { Highlight } from './Highlight';
-import { Timeline } from './timeline/Timeline';
+import { Timeline } from './Timeline';
 import { t } from './i18n';
 import { exportEvents } from './export';
 import { HarDropZone, type ImportedFile } from './ImportButton';
@@ -214,7 +214,17 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
         );
       case 'conversation':
         // Mount point of the conversation view (see ConversationTab.tsx).
-        return <ConversationTab connection={singleConnection} items={singleItems} store={store} />;
+        return (
+          <ConversationTab
+            connection={singleConnection}
+            items={singleItems}
+            store={store}
+            selectedIds={selectedConnections}
+            link={link}
+            fromLiveLog={imported === null}
+            onSelect={(id) => setSelectedConnections(new Set([id]))}
+          />
+        );
       case 'request':
         return singleConnection ? (
           <RequestView connection={singleConnection} items={singleItems} includeSensitive={includeSensitive} now={now} />

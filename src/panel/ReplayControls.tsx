@@ -259,7 +259,8 @@ function replayStatusText(status: PageStatus | undefined): string {
   }
 }
 
-function mockStatusText(status: PageStatus | undefined, answer: PageStatus | undefined, pattern: string): string {
+/** The status line of a mock command (also used by the Conversation tab's mock with an edited reply). */
+export function mockStatusText(status: PageStatus | undefined, answer: PageStatus | undefined, pattern: string): string {
   if (status === undefined) return t('mockArming');
   const answered = answer === undefined ? [] : [answer.kind === undefined ? '' : KIND_LABEL[answer.kind], answer.url ?? '', clockTime(answer.time)];
   const done = status.delivered ?? 0;
