@@ -21,7 +21,7 @@ import { EventDetail } from './EventDetail';
 import { FilterBar } from './FilterBar';
 import { TypeChips } from './TypeChips';
 import { Highlight } from './Highlight';
-import { Timeline } from './Timeline';
+import { Timeline } from './timeline/Timeline';
 import { t } from './i18n';
 import { exportEvents } from './export';
 import { HarDropZone, type ImportedFile } from './ImportButton';
