@@ -8,6 +8,7 @@
 import { STATE_REASONS, STREAM_KINDS, STREAM_STATES, WARNING_CODES } from '../protocol';
 import type { Connection, StateTransition } from './log-store';
 import type { SseItem, SseWarningCode } from './sse-types';
+import type { conversationJson } from './ai/export';
 import { array, BadField, list, numbers, object, oneOf, optBoolean, optNumber, optString, number, string, time, type Json } from './har-fields';
 
 export interface EventSourceMessage {
@@ -74,6 +75,13 @@ export interface SseDevtoolsExtras {
   replayedEvents?: number[];
   /** The stream was answered from a recording by "Mock next request", not by the network. */
   mocked?: boolean;
+  /** Lines of records (NDJSON, Vercel AI data stream), not SSE: `_eventSourceMessages` is empty. */
+  framing?: 'lines';
+  /**
+   * An AI stream (a protocol was detected): the conversation as the Conversation view's JSON export
+   * writes it. For readers; import re-assembles it from the stream.
+   */
+  aiConversation?: ReturnType<typeof conversationJson>;
 }
 
 /**

@@ -14,6 +14,8 @@ import type { HeaderEntry } from '../protocol';
 import { rawTextOf, type Connection, type LoggedItem } from './log-store';
 import { utf8Length } from './format';
 import { ITEM_ORDER_LETTER, type EventSourceMessage, type SseDevtoolsExtras } from './har-extras';
+import { AiStreamAssembler } from './ai/assembler';
+import { conversationJson } from './ai/export';
 
 export type { EventSourceMessage, HarChunk, SseDevtoolsExtras } from './har-extras';
 
@@ -276,6 +278,8 @@ export interface HarEntryBuilder {
 export function harEntryBuilder(connection: Connection, options: HarOptions): HarEntryBuilder {
   const includeSensitive = options.includeSensitive === true;
   const rawStream = connection.kind !== 'eventsource';
+  // Lines of records (NDJSON, Vercel AI data stream) are not SSE: no EventSource messages for them.
+  const lines = connection.framing === 'lines';
   const url = redactUrl(connection.url, includeSensitive);
   const requestUrl = harRequestUrl(url);
   const response = connection.response;
@@ -310,8 +314,18 @@ export function harEntryBuilder(connection: Connection, options: HarOptions): Ha
     warnings: [],
     truncatedEvents: [],
     rawStream,
+    ...(lines ? { framing: 'lines' as const } : {}),
   };
   const messages: EventSourceMessage[] = [];
+  // An AI stream's conversation goes under `aiConversation` (assembled as the Conversation view does).
+  const ai = new AiStreamAssembler({
+    method: connection.method,
+    url: connection.url,
+    headers: connection.requestHeaders,
+    ...(connection.requestBody === undefined ? {} : { body: connection.requestBody.text }),
+    time: connection.startTime,
+  });
+  if (response !== undefined) ai.response({ status: response.status, headers: response.headers, contentType: response.contentType, time: response.time });
   // Items the LogStore parsed from the chunks carry a span; those re-derive from content.text.
   let order = '';
   let explicit = false;
@@ -324,6 +338,8 @@ export function harEntryBuilder(connection: Connection, options: HarOptions): Ha
     order += derived ? ITEM_ORDER_LETTER[item.kind].toUpperCase() : ITEM_ORDER_LETTER[item.kind];
     switch (item.kind) {
       case 'event':
+        if (lines) break; // re-derived from the chunks, and not an EventSource message
+        if (!ai.undetectable) ai.event(item);
         if (item.truncated) extras.truncatedEvents.push({ index: messages.length, originalLength: item.truncated.originalLength });
         if (!derived) {
           eventTimes.push(item.time);
@@ -360,6 +376,15 @@ export function harEntryBuilder(connection: Connection, options: HarOptions): Ha
       // UTF-8 length, give or take the difference, which goes to the last chunk.
       const last = extras.chunks[extras.chunks.length - 1];
       if (last !== undefined) last.bytes += connection.bytes - extras.chunks.reduce((sum, c) => sum + c.bytes, 0);
+    }
+    if (lines) {
+      const times = connection.chunkTimes ?? [];
+      for (let i = 0; i < connection.chunks.length && !ai.undetectable; i++) ai.body(connection.chunks[i]!, times[i] ?? connection.lastTime);
+    }
+    if (connection.endTime !== undefined) ai.end(connection.endTime);
+    if (ai.conversation.protocol !== null) {
+      const source = { url: connection.url, method: connection.method, startTime: connection.startTime };
+      extras.aiConversation = conversationJson(ai.conversation, ai.summary(), source, includeSensitive);
     }
     const end = connection.endTime ?? connection.lastTime;
     const responseTime = response?.time ?? end;
