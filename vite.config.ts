@@ -51,7 +51,8 @@ export default defineConfig(({ mode }) => {
  *   browser; exports are files the user saves), which addons.mozilla.org spells `required: ["none"]`.
  */
 function firefoxManifest() {
-  const { background, minimum_chrome_version: _chromeOnly, ...rest } = baseManifest;
+  // Chrome-only keys: Firefox's messaging is structured clone already.
+  const { background, minimum_chrome_version: _chromeOnly, message_serialization: _chromeSerialization, ...rest } = baseManifest;
   return {
     ...rest,
     background: { scripts: [background.service_worker], type: background.type },

@@ -14,7 +14,6 @@ import {
   parsePageStatus,
   PROTOCOL_VERSION,
   type PageCommand,
-  type PageRecord,
 } from './protocol';
 
 // ---------------------------------------------------------------------------------------------

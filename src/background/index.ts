@@ -191,7 +191,7 @@ function onRelayConnected(port: Runtime.Port): void {
         toPanels(tab, { type: 'command-status', frameId, status: keyed });
         return;
       }
-      const batch = decodeWireBatch(message.json, doc.decoders);
+      const batch = decodeWireBatch('json' in message ? message.json : message.batch, doc.decoders);
       if (batch === null) {
         tab.log.countInvalid(1);
         toPanels(tab, { type: 'append', records: [], stats: tab.log.stats });

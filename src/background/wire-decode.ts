@@ -61,13 +61,18 @@ export class StreamDecoders {
   }
 }
 
-/** Parses and decodes a batch's JSON. A batch that is not ours at all yields null. */
-export function decodeWireBatch(json: string, decoders: StreamDecoders): DecodedBatch | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    return null;
+/**
+ * Parses and decodes a batch: its JSON string, or (clone form) the object the port delivered, a
+ * copy made by structured clone that nothing else holds. A batch that is not ours at all yields null.
+ */
+export function decodeWireBatch(batch: string | object, decoders: StreamDecoders): DecodedBatch | null {
+  let value: unknown = batch;
+  if (typeof batch === 'string') {
+    try {
+      value = JSON.parse(batch);
+    } catch {
+      return null;
+    }
   }
   if (!isObject(value) || value.v !== PROTOCOL_VERSION || !isCount(value.at) || !Array.isArray(value.records)) return null;
   const drops: DropCount[] = [];
@@ -87,10 +92,11 @@ function decodeRecord(record: unknown, decoders: StreamDecoders): PageRecord[] |
   try {
     switch (record.type) {
       case 'stream-chunk': {
-        if (typeof record.stream !== 'string' || typeof record.b64 !== 'string' || !isCount(record.bytes) || !isTime(record.time)) {
+        const bytes = record.data instanceof Uint8Array ? record.data : typeof record.b64 === 'string' ? fromBase64(record.b64) : undefined;
+        if (typeof record.stream !== 'string' || bytes === undefined || !isCount(record.bytes) || !isTime(record.time)) {
           return null;
         }
-        const text = decoders.decode(record.stream, fromBase64(record.b64));
+        const text = decoders.decode(record.stream, bytes);
         return [{ type: 'stream-chunk', stream: record.stream, text, bytes: record.bytes, time: record.time }];
       }
       case 'sse-events':
@@ -112,11 +118,23 @@ function decodeRecord(record: unknown, decoders: StreamDecoders): PageRecord[] |
 }
 
 function decodeEvents(record: Record<string, unknown>): PageRecord[] | null {
-  const { stream, times, lengths, b64 } = record;
-  if (typeof stream !== 'string' || typeof b64 !== 'string' || !Array.isArray(times) || !Array.isArray(lengths)) return null;
-  if (lengths.length !== times.length * 3 || !times.every(isTime) || !lengths.every(isCount)) return null;
-  const text = b64.length === 0 ? '' : new TextDecoder().decode(fromBase64(b64));
+  const { stream, times, strings } = record;
+  if (typeof stream !== 'string' || !Array.isArray(times) || !times.every(isTime)) return null;
   const replayed = record.replayed === true;
+  if (Array.isArray(strings)) {
+    // Clone form: the strings themselves.
+    if (strings.length !== times.length * 3 || !strings.every((s) => typeof s === 'string')) return null;
+    const items: SseItem[] = [];
+    for (let i = 0; i < times.length; i++) {
+      const [type, lastEventId, data] = [strings[i * 3] as string, strings[i * 3 + 1] as string, strings[i * 3 + 2] as string];
+      items.push({ kind: 'event', type, data, lastEventId, time: times[i] as number, ...(replayed ? { replayed: true } : {}) });
+    }
+    return [{ type: 'sse', stream, items }];
+  }
+  const { lengths, b64 } = record;
+  if (typeof b64 !== 'string' || !Array.isArray(lengths)) return null;
+  if (lengths.length !== times.length * 3 || !lengths.every(isCount)) return null;
+  const text = b64.length === 0 ? '' : new TextDecoder().decode(fromBase64(b64));
   const items: SseItem[] = [];
   let offset = 0;
   for (let i = 0; i < times.length; i++) {

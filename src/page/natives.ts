@@ -83,9 +83,23 @@ export function call<R>(fn: (...args: never[]) => R, thisArg: unknown, ...args: 
   return ReflectApply(fn as (...a: unknown[]) => R, thisArg, args);
 }
 
+const functionCall = Function.prototype.call;
+const functionBind = Function.prototype.bind;
+
+/**
+ * `getter` as a plain function of its target: `uncurried(get)(target)` is `get.call(target)`,
+ * bound now, so the page cannot intercept it, and with no arguments array made per call (for the
+ * paths that run once per event).
+ */
+export function uncurried<T>(get: ((this: unknown) => T) | undefined): ((target: unknown) => T) | undefined {
+  return get === undefined ? undefined : (ReflectApply(functionBind, functionCall, [get]) as (target: unknown) => T);
+}
+
+const performanceNowBound = ReflectApply(functionBind, natives.performanceNow, [natives.performance]) as () => number;
+
 /** Epoch milliseconds with sub-millisecond precision. */
 export function now(): number {
-  return natives.timeOrigin + call(natives.performanceNow, natives.performance);
+  return natives.timeOrigin + performanceNowBound();
 }
 
 /** A WeakMap whose operations the page cannot intercept. */

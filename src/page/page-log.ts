@@ -125,6 +125,8 @@ export class PageLog {
   /** Post everything when the document goes away. An iframe's log outlives it; a top document's does with Preserve log. */
   private keep: boolean;
   private relayReady = false;
+  /** Post batches as objects (structured clone all the way) rather than JSON strings. */
+  private clone = false;
   private charge = 0;
   /** Drops by reason (no prototype: reasons are our own strings, but `in` must not reach the page). */
   private readonly drops: Record<string, number> = bare({});
@@ -261,6 +263,7 @@ export class PageLog {
     this.relayReady = true;
     this.live = control.live;
     this.keep = control.keep;
+    this.clone = control.clone === true;
     if (control.send !== undefined) this.send(control.send, false);
     else if (this.live) this.flush();
   }
@@ -308,7 +311,7 @@ export class PageLog {
       const records = bareArray<WireRecord>();
       let size = 0;
       while (index < end && (size < BATCH_TARGET_CHARS || records.length === 0)) {
-        const wire = toWire(held[index]!);
+        const wire = this.clone ? toCloneWire(held[index]!) : toWire(held[index]!);
         records[records.length] = wire.record;
         size += wire.size;
         index++;
@@ -316,7 +319,8 @@ export class PageLog {
       const batch: WireBatch = bare({ v: PROTOCOL_VERSION, at, records });
       if (this.dropCount > 0) batch.drops = this.dropList();
       if (final && index >= end) batch.final = true;
-      this.dispatch(PAGE_EVENT.batch, jsonOfOurRecords(batch));
+      // Clone form: the object itself (the relay's copy is a structured clone: no getter, no toJSON runs).
+      this.dispatch(PAGE_EVENT.batch, this.clone ? batch : jsonOfOurRecords(batch));
     } while (index < end);
     if (end > this.sentUpTo) this.sentUpTo = end;
   }
@@ -328,11 +332,35 @@ export class PageLog {
     return list;
   }
 
-  private dispatch(type: string, detail: string | null): void {
+  private dispatch(type: string, detail: string | object | null): void {
     const event = new natives.CustomEvent(type, bare({ detail }));
     call(natives.dispatchEvent, this.target, event);
   }
 }
+
+/** A held record in the clone form: the bytes and strings as they are (the clone copies them). */
+function toCloneWire(record: HeldRecord): { record: WireRecord; size: number } {
+  if (record.type === 'stream-chunk') {
+    const data = record.data;
+    const wire =
+      typeof data === 'string'
+        ? bare({ type: 'stream-chunk', stream: record.stream, data: call(natives.textEncoderEncode, cloneEncoder, data), bytes: record.bytes, time: record.time })
+        : bare({ type: 'stream-chunk', stream: record.stream, data, bytes: record.bytes, time: record.time });
+    return { record: wire as WireRecord, size: typeof data === 'string' ? data.length * 2 : data.byteLength };
+  }
+  if (record.type === 'sse-events') {
+    const wire = bare({ type: 'sse-events', stream: record.stream, times: record.times, strings: record.strings }) as WireRecord & {
+      replayed?: boolean;
+    };
+    if (record.replayed) wire.replayed = true;
+    let size = record.times.length * 24;
+    for (let i = 0; i < record.strings.length; i++) size += record.strings[i]!.length * 2;
+    return { record: wire, size };
+  }
+  return { record, size: RECORD_OVERHEAD };
+}
+
+const cloneEncoder = new natives.TextEncoder();
 
 /** A held record in its wire form, with its size in characters (roughly). */
 function toWire(record: HeldRecord): { record: WireRecord; size: number } {

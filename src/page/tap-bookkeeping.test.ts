@@ -233,6 +233,38 @@ describe('PageLog', () => {
     expect(top.batches).toHaveLength(0);
   });
 
+  it('in the clone form, posts objects (bytes as bytes, strings as they are) that decode to the same records', () => {
+    const build = (clone: boolean) => {
+      const target = new EventTarget();
+      const posted: unknown[] = [];
+      target.addEventListener(PAGE_EVENT.batch, (event) => posted.push(structuredClone((event as CustomEvent<unknown>).detail)));
+      const log = new PageLog(target, true);
+      const fetchTap = new StreamTap(log, request, '');
+      fetchTap.bytes(bytes('data: é€\n\n'), 0, 5);
+      const xhrTap = new StreamTap(log, { ...request, kind: 'xhr' }, '');
+      xhrTap.text('data: x😀\n\n', 6);
+      const esTap = new StreamTap(log, { ...request, kind: 'eventsource' }, '');
+      esTap.event('error', '7', '{"type":"overloaded"}\nline', 7);
+      control(target, { live: false, keep: false, send: 0, clone });
+      return posted;
+    };
+    const cloned = build(true);
+    expect(typeof cloned[0]).toBe('object');
+    const records = (batches: unknown[]) => {
+      const decoders = new StreamDecoders();
+      return batches
+        .flatMap((batch) => decodeWireBatch(batch as string | object, decoders)!.records.flatMap((r) => r ?? []))
+        .map((r) => ('stream' in r ? { ...r, stream: 'S' } : r));
+    };
+    const viaJson = build(false);
+    expect(typeof viaJson[0]).toBe('string');
+    expect(records(cloned)).toEqual(records(viaJson));
+    expect(records(cloned).filter((r) => r.type === 'stream-chunk').map((r) => (r as { text: string }).text)).toEqual([
+      'data: é€\n\n',
+      'data: x😀\n\n',
+    ]);
+  });
+
   it('ignores forged controls, and throws nothing into the page', () => {
     const { target, batches } = relayedWindow();
     const log = new PageLog(target, true);

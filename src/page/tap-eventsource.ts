@@ -8,7 +8,7 @@
  * stopImmediatePropagation in the page cannot hide events from us). Named types nobody listens
  * for stay invisible in this mode; the panel says so.
  */
-import { bare, bareArray, call, getter, natives, now, read, SafeWeakMap } from './natives';
+import { bare, bareArray, call, getter, natives, now, read, SafeWeakMap, uncurried } from './natives';
 import { disguisedProxy, guard, reportInternalError, wrapMethod } from './disguise';
 import type { PageLog } from './page-log';
 import { StreamTap } from './stream-tap';
@@ -38,6 +38,9 @@ export function installEventSourceTap(win: typeof globalThis, outbox: PageLog): 
   const nativeAddEventListener = natives.addEventListener;
 
   const taps = new SafeWeakMap<object, EventSourceTap>();
+  // Read once per event: no arguments array per read.
+  const readMessageData = uncurried(messageData);
+  const readMessageLastEventId = uncurried(messageLastEventId);
   /** A brand check that runs no page code: MessageEvent's own `data` getter throws on anything else. */
   const isMessageEvent = (event: Event): boolean => {
     if (messageData === undefined) return false;
@@ -76,8 +79,8 @@ export function installEventSourceTap(win: typeof globalThis, outbox: PageLog): 
   }
 
   function onMessage(state: EventSourceTap, type: string, event: Event, time: number): void {
-    const data = read(messageData, event);
-    const lastEventId = read(messageLastEventId, event) ?? '';
+    const data = readMessageData === undefined ? undefined : readMessageData(event);
+    const lastEventId = readMessageLastEventId === undefined ? '' : readMessageLastEventId(event);
     state.lastEventId = lastEventId;
     state.tap.event(type, lastEventId, typeof data === 'string' ? data : natives.String(data), time);
   }

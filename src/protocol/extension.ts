@@ -18,8 +18,9 @@ export type RelayMessage =
    * The frame's URL is not taken from here but from the port's sender.
    */
   | { type: 'relay-hello'; isTop: boolean; document: string }
-  /** A page batch, forwarded as the JSON string the page posted. */
+  /** A page batch, forwarded as the page posted it: a JSON string, or (clone form) an object. */
   | { type: 'page-batch'; json: string }
+  | { type: 'page-batch'; batch: object }
   /** A PageStatus, forwarded as the JSON string the page posted. */
   | { type: 'page-status'; json: string }
   /** Batches the relay refused (too large, over the frame's budget), counted with the reason. */
@@ -66,6 +67,7 @@ export function isRelayMessage(v: unknown): v is RelayMessage {
     case 'relay-hello':
       return typeof v.isTop === 'boolean' && isString(v.document) && v.document.length <= 200;
     case 'page-batch':
+      return isString(v.json) || (typeof v.batch === 'object' && v.batch !== null);
     case 'page-status':
       return isString(v.json);
     case 'relay-drops':

@@ -4,11 +4,15 @@
  * controls the relay sends the page world. Everything the page world receives is validated there
  * (any script on the page can dispatch the same events).
  *
- * Page data crosses this boundary once, in the wire form: bulk data (the bytes a fetch/XHR page
- * read, the strings of the events an EventSource dispatched) as base64 of UTF-8, a string JSON
- * needs no escaping for, so neither the page world's JSON.stringify nor the relay's port (which
- * serialises its message again) pays per character. Stream metadata (URLs, headers, bodies) is
- * small and goes as plain JSON.
+ * Page data crosses this boundary once, in one of two wire forms, as the relay says (PageControl
+ * `clone`):
+ * - clone: where the relay's port uses structured clone (Chrome 148+ with the manifest's
+ *   `message_serialization`), a batch is an object: chunk bytes as Uint8Array, event strings as
+ *   they are. Each hop is a structured clone (a copy, no encoding, no escaping).
+ * - JSON: elsewhere, a batch is a JSON string; bulk data (chunk bytes, event strings) goes as base64
+ *   of UTF-8, a string JSON needs no escaping for, so neither the page world's JSON nor the port's
+ *   (which serialises its message again) pays per character.
+ * Stream metadata (URLs, headers, bodies) is small and goes as it is.
  */
 import type { CaptureIssueRecord, PageRecord } from './records';
 import { isNumber, isObject } from './checks';
@@ -43,8 +47,10 @@ export const MAX_CONTROL_JSON_LENGTH = 256;
 export interface WireChunk {
   type: 'stream-chunk';
   stream: string;
-  /** Base64 of the bytes. */
-  b64: string;
+  /** Base64 of the bytes (JSON form). */
+  b64?: string;
+  /** The bytes (clone form). */
+  data?: Uint8Array;
   /** Bytes on the wire for this chunk (for XHR: UTF-16 code units of the text, bytes are not visible). */
   bytes: number;
   time: number;
@@ -59,8 +65,11 @@ export interface WireEvents {
   type: 'sse-events';
   stream: string;
   times: number[];
-  lengths: number[];
-  b64: string;
+  /** JSON form: the UTF-16 length of each string, and base64 of their UTF-8, concatenated. */
+  lengths?: number[];
+  b64?: string;
+  /** Clone form: the strings themselves (type, lastEventId, data of each event). */
+  strings?: string[];
   /** Dispatched by our replay, not by the browser. */
   replayed?: boolean;
 }
@@ -96,6 +105,8 @@ export interface PageControl {
   send?: number;
   live: boolean;
   keep: boolean;
+  /** Post batches in the clone form (objects) rather than as JSON strings. */
+  clone?: boolean;
 }
 
 /** The page world's check of a control (it runs no page code: the object came from JSON.parse). */
@@ -105,9 +116,13 @@ export function isPageControl(v: unknown): v is PageControl {
     v.type === 'control' &&
     typeof v.live === 'boolean' &&
     typeof v.keep === 'boolean' &&
-    (v.send === undefined || (isNumber(v.send) && v.send >= 0 && v.send % 1 === 0))
+    (v.send === undefined || (isNumber(v.send) && v.send >= 0 && v.send % 1 === 0)) &&
+    (v.clone === undefined || typeof v.clone === 'boolean')
   );
 }
+
+/** Upper bound of one batch in the clone form: bytes of chunks plus characters of strings, roughly. */
+export const MAX_BATCH_SIZE = MAX_BATCH_JSON_LENGTH;
 
 /** The relay's cheap check on what arrives from the page world, before forwarding it. */
 export function isPlausibleBatchJson(detail: unknown): detail is string {
