@@ -18,7 +18,11 @@ function inspectedTabId(): number | undefined {
   return browser.devtools?.inspectedWindow?.tabId;
 }
 
-async function inspectedPageUrl(): Promise<string> {
+/**
+ * The inspected page's URL (export file names, HAR pages): asked of DevTools; opened as a tab
+ * (`?tabId=N`, no DevTools), the top frame of the latest stream in the log; else this page.
+ */
+async function inspectedPageUrl(link: LogConnection): Promise<string> {
   try {
     if (browser.devtools?.inspectedWindow) {
       // The polyfill resolves with the result alone (Firefox's native API gives [result, info]).
@@ -29,7 +33,8 @@ async function inspectedPageUrl(): Promise<string> {
   } catch {
     // fall through
   }
-  return location.href;
+  const top = link.store.connectionList.filter((c) => c.frameId === 0 && /^https?:/.test(c.frameUrl)).pop();
+  return top?.frameUrl ?? location.href;
 }
 
 let onThemeChange: () => void = () => {};
@@ -55,7 +60,7 @@ function start(): void {
   const root = document.getElementById('app')!;
   const tabId = inspectedTabId();
   const link = new LogConnection(tabId, () => draw());
-  const draw = () => render(<App link={link} version={link.store.version} pageUrl={inspectedPageUrl} />, root);
+  const draw = () => render(<App link={link} version={link.store.version} pageUrl={() => inspectedPageUrl(link)} />, root);
   onThemeChange = draw;
   if (tabId !== undefined) link.connect();
   draw();

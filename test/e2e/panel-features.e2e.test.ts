@@ -1,5 +1,7 @@
 /**
- * The panel's features end to end, in the real DevTools of headless Chromium: search (text,
+ * The panel's features end to end, in the panel page opened as an extension tab
+ * (`panel.html?tabId=N`: the same page DevTools shows, steadier to drive than the DevTools window;
+ * registration, theme and docked layout are tested in real DevTools by panel.e2e and screenshots.e2e): search (text,
  * regex, case) with highlighting, type chips, hidden comments and connection filters over a 12k-event
  * log; the timeline's brush, zoom and tooltip; the detail pane (JSON tree, raw wire lines, meta);
  * export (HAR, NDJSON, CSV) and import back, with redaction; Chrome's own HAR; and the panel page
@@ -9,8 +11,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Frame, Locator, Page } from 'playwright-core';
-import { launchWithExtension, openSsePanel, type ExtensionBrowser } from './browser';
+import type { Locator, Page } from 'playwright-core';
+import { launchWithExtension, tabIdOf, type ExtensionBrowser } from './browser';
 import { startServer, type StartedServer } from '../server/sse-server';
 import type { Har } from '../../src/core/har';
 
@@ -19,17 +21,20 @@ const CHROME_HAR = resolve(import.meta.dirname, '../fixtures/chrome-save-all-wit
 let server: StartedServer;
 let browser: ExtensionBrowser;
 let page: Page;
-let panel: Frame;
-let devtools: Page;
+/** The panel page, opened as an extension tab on the test page's tab. */
+let panel: Page;
 let workDir: string;
 
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'sse-panel-features-'));
   server = await startServer();
-  browser = await launchWithExtension({ devtools: true, viewport: { width: 1600, height: 1000 } });
+  browser = await launchWithExtension({ viewport: { width: 1600, height: 1000 } });
   page = await browser.context.newPage();
   await page.goto(`${server.url}/test/blank.html`);
-  ({ panel, devtools } = await openSsePanel(browser, page));
+  const tabId = await tabIdOf(browser, page);
+  panel = await browser.context.newPage();
+  await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/panel.html?tabId=${tabId}`);
+  await panel.waitForSelector('.panel');
 });
 
 afterAll(async () => {
@@ -95,6 +100,14 @@ const matchCount = () => panel.locator('.filter-count').textContent();
 const chip = (type: string) => panel.locator(`button.chip[data-type="${type}"]`);
 const timeline = () => panel.getByTestId('timeline');
 
+/** Opens a tab of the selected connections (events, timeline, conversation, request, replay). */
+async function showTab(id: string): Promise<void> {
+  const tab = panel.locator(`[role=tab][data-tab=${id}]`);
+  if ((await tab.count()) === 0) return; // the empty state has no tabs
+  await tab.click();
+  await expect.poll(() => tab.getAttribute('aria-selected')).toBe('true');
+}
+
 async function setToggle(toggle: Locator, on: boolean): Promise<void> {
   if ((await toggle.getAttribute('aria-pressed')) !== String(on)) await toggle.click();
   await expect.poll(() => toggle.getAttribute('aria-pressed')).toBe(String(on));
@@ -104,7 +117,8 @@ async function setToggle(toggle: Locator, on: boolean): Promise<void> {
 async function clearFilters(): Promise<void> {
   const back = panel.getByRole('button', { name: 'Back to live log' });
   if ((await back.count()) > 0) await back.click();
-  if ((await panel.locator('.export-menu-list').count()) > 0) await devtools.keyboard.press('Escape');
+  await showTab('events');
+  if ((await panel.locator('.export-menu-list').count()) > 0) await panel.keyboard.press('Escape');
   await search().fill('');
   await setToggle(regexToggle(), false);
   await setToggle(caseToggle(), false);
@@ -116,7 +130,7 @@ async function clearFilters(): Promise<void> {
 let downloads = 0;
 /** Runs `action` and returns the file it made the DevTools page download. */
 async function download(action: () => Promise<void>): Promise<{ name: string; path: string; text: string }> {
-  const pending = devtools.waitForEvent('download', { timeout: 15_000 });
+  const pending = panel.waitForEvent('download', { timeout: 15_000 });
   await action();
   const file = await pending;
   const dir = join(workDir, String(++downloads));
@@ -140,7 +154,7 @@ async function setIncludeSensitive(on: boolean): Promise<void> {
   const item = panel.getByRole('menuitemcheckbox', { name: 'Include sensitive data' });
   if ((await item.getAttribute('aria-checked')) !== String(on)) await item.click();
   await expect.poll(() => item.getAttribute('aria-checked')).toBe(String(on));
-  await devtools.keyboard.press('Escape');
+  await panel.keyboard.press('Escape');
   await expect.poll(() => panel.locator('.export-menu-list').count()).toBe(0);
 }
 
@@ -306,18 +320,19 @@ describe('the timeline', () => {
     await readStream(PATH);
     await connectionRow(PATH).click();
     await expect.poll(rowCount).toBe(13);
-    await expect.poll(() => timeline().getAttribute('data-lanes')).toBe('1');
     const all = await eventRows();
     expect(all).toHaveLength(13);
 
+    await showTab('timeline');
+    await expect.poll(() => timeline().getAttribute('data-lanes')).toBe('1');
     const area = panel.getByTestId('timeline-brush-area');
     const box = (await area.boundingBox())!;
     const y = box.y + box.height / 2;
-    await devtools.mouse.move(box.x + box.width * 0.3, y);
-    await devtools.mouse.down();
-    await devtools.mouse.move(box.x + box.width * 0.5, y, { steps: 4 });
-    await devtools.mouse.move(box.x + box.width * 0.7, y, { steps: 4 });
-    await devtools.mouse.up();
+    await panel.mouse.move(box.x + box.width * 0.3, y);
+    await panel.mouse.down();
+    await panel.mouse.move(box.x + box.width * 0.5, y, { steps: 4 });
+    await panel.mouse.move(box.x + box.width * 0.7, y, { steps: 4 });
+    await panel.mouse.up();
     await expect.poll(() => timeline().getAttribute('data-brush-from')).not.toBeNull();
     const from = Number(await timeline().getAttribute('data-brush-from'));
     const to = Number(await timeline().getAttribute('data-brush-to'));
@@ -333,6 +348,10 @@ describe('the timeline', () => {
       return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
     }, ms);
     const [fromClock, toClock] = [await clock(from), await clock(to)];
+    expect(await panel.getByTestId('timeline-readout').textContent()).toContain(fromClock);
+    await showTab('events');
+    // The brushed range is shown (and can be cleared) above the table too.
+    expect(await panel.locator('.time-range-chip').textContent()).toContain(fromClock);
     const shown = await eventRows();
     expect(shown.length).toBeGreaterThan(0);
     expect(shown.length).toBeLessThan(all.length);
@@ -344,11 +363,13 @@ describe('the timeline', () => {
     const inside = all.filter((row) => row.time > fromClock && row.time < toClock).map((r) => r.id + r.data);
     const shownKeys = shown.map((r) => r.id + r.data);
     for (const key of inside) expect(shownKeys).toContain(key);
-    expect(await panel.getByTestId('timeline-readout').textContent()).toContain(fromClock);
 
+    await showTab('timeline');
     await panel.getByTestId('timeline-clear-brush').click();
     await expect.poll(() => timeline().getAttribute('data-brush-from')).toBeNull();
     expect(await timeline().getAttribute('data-brush-to')).toBeNull();
+    await showTab('events');
+    expect(await panel.locator('.time-range-chip').count()).toBe(0);
     await expect.poll(rowCount).toBe(13);
   });
 
@@ -358,19 +379,20 @@ describe('the timeline', () => {
     await panel.getByRole('tab', { name: 'Meta' }).click();
     const iso = await panel.locator('.meta-view time').getAttribute('datetime');
     const time = Date.parse(iso!);
+    await showTab('timeline');
     const from = Number(await timeline().getAttribute('data-window-from'));
     const to = Number(await timeline().getAttribute('data-window-to'));
     const area = (await panel.getByTestId('timeline-brush-area').boundingBox())!;
     const canvas = (await panel.getByTestId('timeline-canvas').boundingBox())!;
     const x = area.x + ((time - from) / (to - from)) * area.width;
     const tooltip = panel.getByTestId('timeline-tooltip');
-    await devtools.mouse.move(x, canvas.y + 11);
+    await panel.mouse.move(x, canvas.y + 11);
     await expect.poll(() => tooltip.count()).toBe(1);
     const text = await tooltip.textContent();
     expect(text).toContain('step');
     expect(text).toContain('t-6');
     expect(text).toContain('t 6');
-    await devtools.mouse.move(x, canvas.y + canvas.height + 200);
+    await panel.mouse.move(x, canvas.y + canvas.height + 200);
     await expect.poll(() => tooltip.count()).toBe(0);
   });
 
@@ -392,6 +414,7 @@ describe('the timeline', () => {
     await expect.poll(span).toBeCloseTo(before, 3);
     expect(await timeline().getAttribute('data-window-from')).toBe(beforeFrom);
     expect(await timeline().getAttribute('data-view')).toBe('fit');
+    await showTab('events');
     await panel.click('td.all-row');
   });
 });
@@ -418,13 +441,13 @@ describe('the detail pane', () => {
     const before = (await keys()).length;
     // user, name, tags, 0, 1, meta, deep, n: deep is the 7th row.
     await tree.locator('[role=treeitem]').first().focus();
-    for (let i = 0; i < 6; i++) await devtools.keyboard.press('ArrowDown');
+    for (let i = 0; i < 6; i++) await panel.keyboard.press('ArrowDown');
     await expect.poll(() => panel.evaluate(() => (document.activeElement as HTMLElement).dataset.key)).toBe(deepKey);
-    await devtools.keyboard.press('ArrowRight');
+    await panel.keyboard.press('ArrowRight');
     await expect.poll(() => item(deepKey).getAttribute('aria-expanded')).toBe('true');
     expect((await keys()).length).toBe(before + 1);
-    await devtools.keyboard.press('ArrowDown');
-    await devtools.keyboard.press('p');
+    await panel.keyboard.press('ArrowDown');
+    await panel.keyboard.press('p');
     const status = panel.locator('.jt-status');
     await expect.poll(() => status.textContent()).toBe('Copied the path $.user.meta.deep.k');
 
@@ -436,7 +459,7 @@ describe('the detail pane', () => {
     // The DevTools frame may not read the clipboard (permissions policy): the inspected page can.
     await page.bringToFront();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('$.user.tags');
-    await devtools.bringToFront();
+    await panel.bringToFront();
   });
 
   it('Raw shows the exact wire lines with their CR LF endings visible', async () => {
