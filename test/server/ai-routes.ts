@@ -11,6 +11,8 @@
  *   POST /ai/ollama                 Ollama /api/chat (NOT SSE: application/x-ndjson)
  *   POST /ai/mcp                    MCP Streamable HTTP (JSON-RPC in the body, SSE answer)
  *   GET  /ai/mcp-sse                MCP HTTP+SSE (`event: endpoint`, then JSON-RPC messages)
+ *   POST /ai/openai/v1/chat/completions, /ai/openai/v1/responses   the same as the OpenAI routes,
+ *                                   at the paths the `openai` SDK calls (baseURL `/ai/openai/v1`)
  *
  * Query: `scenario` = text (default) | reasoning | tools | error | cut | stall; `delay` = ms
  * between deltas (40). `error` sends the protocol's in-band error partway; `cut` drops the
@@ -227,13 +229,20 @@ function mcpSse(res: ServerResponse, query: URLSearchParams): void {
   play(res, chunks, chunks.length, () => res.end());
 }
 
+/** The paths the official OpenAI SDK calls (baseURL `/ai/openai/v1`), as aliases of the routes above. */
+const SDK_PATHS: Record<string, string> = {
+  'openai/v1/chat/completions': 'openai-chat',
+  'openai/v1/responses': 'openai-responses',
+};
+
 /**
  * Answers `/ai/...` requests; false for any other path (the caller goes on with its own routes).
  * `body` is the request body already read.
  */
 export function handleAiRoute(req: IncomingMessage, res: ServerResponse, pathname: string, query: URLSearchParams, body: string): boolean {
   if (!pathname.startsWith('/ai/')) return false;
-  const route = pathname.startsWith('/ai/gemini/') ? 'gemini' : pathname.slice('/ai/'.length);
+  const rest = pathname.slice('/ai/'.length);
+  const route = pathname.startsWith('/ai/gemini/') ? 'gemini' : (SDK_PATHS[rest] ?? rest);
   const method = req.method ?? 'GET';
   if (route === 'mcp-sse') {
     mcpSse(res, query);
