@@ -12,7 +12,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BROWSERS, browserAvailable, launchBrowser } from './any-browser';
 import type { BrowserHandle, InspectedPage, PanelHandle } from './panel-handle';
 import { startServer, type StartedServer } from '../server/sse-server';
@@ -66,6 +66,23 @@ async function rowCount(panel: PanelHandle): Promise<number> {
   return Number(await panel.attribute('.scroller[role=grid]', 'aria-rowcount')) - 1;
 }
 
+/** Back to the live log with nothing filtered or selected, so that a failed test does not spill into the next. */
+async function resetView(panel: PanelHandle): Promise<void> {
+  if ((await panel.count({ role: 'button', name: 'Back to live log' })) > 0) await panel.click({ role: 'button', name: 'Back to live log' });
+  if ((await panel.count('.export-menu-list')) > 0) await panel.press('Escape');
+  if ((await panel.evaluate(() => (document.querySelector('input[type=search]') as HTMLInputElement | null)?.value ?? '')) !== '') {
+    await panel.fill({ role: 'searchbox', name: 'Search events' }, '');
+  }
+  for (const toggle of ['Use regular expression', 'Match case']) {
+    if ((await panel.attribute({ role: 'button', name: toggle }, 'aria-pressed')) === 'true') await panel.click({ role: 'button', name: toggle });
+  }
+  if (await panel.evaluate(() => [...document.querySelectorAll('label')].some((l) => l.textContent?.includes('Hide comments') && l.querySelector('input')?.checked))) {
+    await panel.click({ role: 'checkbox', name: 'Hide comments' });
+  }
+  if ((await panel.count('button.chip-all')) > 0 && (await panel.attribute('button.chip-all', 'aria-pressed')) !== 'true') await panel.click('button.chip-all');
+  if ((await panel.count('td.all-row')) > 0) await panel.click('td.all-row');
+}
+
 const prefixOf = (path: string) => /prefix=([a-z-]+?)(&|$)/.exec(path)?.[1] ?? '';
 
 for (const name of BROWSERS) {
@@ -84,6 +101,10 @@ for (const name of BROWSERS) {
       page = await browser.openPage(`${server.url}/test/blank.html`);
       panel = await browser.openPanel(page);
     }, 90_000);
+
+    beforeEach(async () => {
+      if (panel !== undefined) await resetView(panel);
+    });
 
     afterAll(async () => {
       await browser?.close();
