@@ -733,7 +733,7 @@ async function main(): Promise<void> {
     await server.close();
   }
 
-  const markdown = report(results, { chromium: chromiumVersion, started, loadStart, parser });
+  const markdown = report(results, { chromium: chromiumVersion, started, loadStart, parser }) + aiAssemblyReport();
   console.log(`\n${markdown}`);
   const file = resolve(import.meta.dirname, '../../test-results/bench.md');
   mkdirSync(dirname(file), { recursive: true });
@@ -747,6 +747,13 @@ async function main(): Promise<void> {
     console.error('The extension did not capture every event (see "Capture check"): its timings do not count.');
     process.exitCode = 1;
   }
+}
+
+/** The Conversation view's cost: test/bench/ai-assembly.ts (a 100k-delta reply per AI protocol), as a report section. */
+function aiAssemblyReport(): string {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'ai-assembly.ts')], { encoding: 'utf8' });
+  const output = run.status === 0 ? run.stdout.trim() : `ai-assembly.ts failed (${run.status}): ${run.stderr.trim()}`;
+  return `\n\n## AI assembly (Conversation view), Node\n\nA 100k-delta reply per protocol through LogStore and AiLogFeed in batches of 100 deltas:\n\n\`\`\`\n${output}\n\`\`\`\n`;
 }
 
 await main();
