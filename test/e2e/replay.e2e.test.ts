@@ -1,5 +1,6 @@
 /**
- * Replay and mock, end to end, through the real DevTools panel: recorded streams are dispatched
+ * Replay and mock, end to end, through the panel page opened as an extension tab on the test page's
+ * tab (`panel.html?tabId=N`, the same page and command path DevTools uses): recorded streams are dispatched
  * again to a live EventSource of the page ("Replay to page", paced as recorded), and answer the
  * page's next fetch or EventSource without the network ("Mock next request"). The test page
  * (test/server/pages/test/replay.html) records what it receives; the server's request log shows
@@ -8,8 +9,8 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Frame, Locator, Page } from 'playwright-core';
-import { launchWithExtension, openSsePanel, selectConnectionRow, storedRecords, type ExtensionBrowser } from './browser';
+import type { Locator, Page } from 'playwright-core';
+import { launchWithExtension, storedRecords, tabIdOf, type ExtensionBrowser } from './browser';
 import { startServer, type StartedServer } from '../server/sse-server';
 
 interface PageEvent {
@@ -43,15 +44,18 @@ const LONG = '/test/stream?count=10&delay=150&prefix=c';
 let server: StartedServer;
 let browser: ExtensionBrowser;
 let page: Page;
-let panel: Frame;
+let panel: Page;
 let section: Locator;
 
 beforeAll(async () => {
   server = await startServer();
-  browser = await launchWithExtension({ devtools: true, viewport: { width: 1600, height: 1000 } });
+  browser = await launchWithExtension({ viewport: { width: 1600, height: 1000 } });
   page = await browser.context.newPage();
   await page.goto(`${server.url}/test/replay.html`);
-  ({ panel } = await openSsePanel(browser, page));
+  const tabId = await tabIdOf(browser, page);
+  panel = await browser.context.newPage();
+  await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/panel.html?tabId=${tabId}`);
+  await panel.waitForSelector('.panel');
   section = panel.locator('section.replay');
 });
 
@@ -77,9 +81,30 @@ async function streamOf(path: string, nth = 0): Promise<string> {
   return ids[nth]!;
 }
 
+/** Opens a tab of the selected connection (events, replay...). */
+async function showTab(id: string): Promise<void> {
+  const tab = panel.locator(`[role=tab][data-tab=${id}]`);
+  await tab.click();
+  await expect.poll(() => tab.getAttribute('aria-selected')).toBe('true');
+}
+
+/** Selects the connection `id` and opens its Replay tab. */
 async function select(id: string): Promise<void> {
-  await selectConnectionRow(panel, `tr[data-connection-id="${id}"]`);
+  const row = panel.locator(`tr[data-connection-id="${id}"]`);
+  await row.click();
+  await expect.poll(() => row.getAttribute('aria-selected')).toBe('true');
+  await showTab('replay');
   await section.waitFor({ timeout: 10_000 });
+}
+
+/**
+ * For checks that something does NOT happen: waits until a playback of `recording` (its first to
+ * last chunk, paced as recorded) started at `since` would have ended, plus a margin.
+ */
+async function pastPlaybackEnd(recording: Fetched, since: number, margin = 500): Promise<void> {
+  const span = recording.chunks[recording.chunks.length - 1]!.at - recording.chunks[0]!.at;
+  const end = since + span + margin;
+  await expect.poll(() => Date.now() >= end, { timeout: span + margin + 5000, interval: 100 }).toBe(true);
 }
 
 const replayState = () => section.locator('.replay-status').getAttribute('data-state');
@@ -102,7 +127,9 @@ describe('Replay to page', () => {
     const recorded = await eventsOf('rec');
 
     await select(await streamOf(REC));
+    await showTab('events');
     await expect.poll(() => panel.locator('.event-row').count(), { timeout: 10_000 }).toBe(5);
+    await showTab('replay');
     // The recorded EventSource is closed: the replay goes to the open one of the same URL.
     await section.getByRole('button', { name: 'Replay to page' }).click();
     await expect.poll(async () => (await eventsOf('live')).length, { timeout: 10_000 }).toBe(6);
@@ -133,6 +160,7 @@ describe('Replay to page', () => {
     expect(await section.locator('.replay-status').textContent()).toBe('Replayed 5 events.');
     // The replayed events are recorded on the EventSource they went to, tagged as replays.
     await select(await streamOf(LIVE));
+    await showTab('events');
     await expect.poll(() => panel.locator('.event-row .replay-tag').count(), { timeout: 10_000 }).toBe(5);
     const rows = await panel.$$eval('.event-row', (rows) =>
       rows.map((row) => [...row.querySelectorAll('[role=gridcell]')].map((cell) => cell.textContent ?? '')),
@@ -161,8 +189,6 @@ describe('Mock next request', () => {
     await armMock();
     const before = requestsTo(FETCHED);
     const mocked = (await page.evaluate((url) => (window as any).fetchAll(url), FETCHED)) as Fetched;
-    await new Promise((r) => setTimeout(r, 300));
-    expect(requestsTo(FETCHED)).toBe(before);
 
     expect(mocked.text).toBe(original.text);
     expect(mocked.text).toContain('data: f 3\n\n');
@@ -174,6 +200,8 @@ describe('Mock next request', () => {
     expect(Math.abs(span(mocked) - span(original))).toBeLessThan(0.2 * span(original) + 20);
 
     await expect.poll(mockState, { timeout: 10_000 }).toBe('done');
+    // The whole body was played from the recording: the network never saw a request.
+    expect(requestsTo(FETCHED)).toBe(before);
     expect(await section.locator('.mock-status').textContent()).toMatch(
       new RegExp(`^Answered fetch ${server.url}/test/stream\\?count=3&delay=100&prefix=f at \\d\\d:\\d\\d:\\d\\d\\.\\d{3}: playback finished\\.$`),
     );
@@ -222,7 +250,7 @@ describe('Edit data', () => {
     await expect.poll(async () => (await eventsOf('live')).length, { timeout: 10_000 }).toBe(already + 5);
     expect((await eventsOf('live')).slice(already).map((e) => e.data)).toEqual(['rec 1', 'EDITED 2', 'rec 3', 'rec 4', 'rec 5']);
     mkdirSync(RESULTS_DIR, { recursive: true });
-    await (await panel.frameElement()).screenshot({ path: resolve(RESULTS_DIR, 'replay-panel.png') });
+    await panel.screenshot({ path: resolve(RESULTS_DIR, 'replay-panel.png') });
   });
 });
 
@@ -232,6 +260,7 @@ describe('Cancellation', () => {
     await select(await streamOf(LONG));
     await armMock('*prefix=c');
     const before = requestsTo(LONG);
+    const started = Date.now();
     const { text } = (await page.evaluate((url) => (window as any).fetchSomeThenCancel(url, 2), LONG)) as { text: string };
     expect(original.text.startsWith(text)).toBe(true);
     expect(text.length).toBeLessThan(original.text.length);
@@ -239,8 +268,8 @@ describe('Cancellation', () => {
     const status = await section.locator('.mock-status').textContent();
     const [, done, total] = /after (\d+) of (\d+)\.$/.exec(status ?? '')!;
     expect(Number(done)).toBeLessThan(Number(total));
-    // Longer than the whole recording: still cancelled, never finished.
-    await new Promise((r) => setTimeout(r, 2000));
+    // Past the end the whole recording would have reached: still cancelled, never finished.
+    await pastPlaybackEnd(original, started);
     expect(await mockState()).toBe('cancelled');
     expect(requestsTo(LONG)).toBe(before);
     const mockedId = await streamOf(LONG, 1);
@@ -252,24 +281,28 @@ describe('Cancellation', () => {
   });
 
   it('abort() on a mocked fetch stops the playback and errors the body with an AbortError', async () => {
+    const recording = (await page.evaluate((url) => (window as any).fetchAll(url), LONG)) as Fetched;
     await select(await streamOf(LONG));
     await armMock('*prefix=c');
+    const started = Date.now();
     const result = (await page.evaluate((url) => (window as any).fetchSomeThenAbort(url, 2), LONG)) as { text: string; error: string };
     expect(result.error).toBe('AbortError');
     await expect.poll(mockState, { timeout: 10_000 }).toBe('cancelled');
-    await new Promise((r) => setTimeout(r, 2000));
+    await pastPlaybackEnd(recording, started);
     expect(await mockState()).toBe('cancelled');
   });
 
   it('close() on a mocked EventSource stops the playback', async () => {
     await select(await streamOf(REC));
     await armMock('*prefix=rec');
+    const started = Date.now();
     await page.evaluate((url) => (window as any).listen('recClosed', url), REC);
     await expect.poll(async () => (await eventsOf('recClosed')).length, { timeout: 10_000 }).toBe(2);
     await page.evaluate(() => (window as any).closeSource('recClosed'));
     await expect.poll(mockState, { timeout: 10_000 }).toBe('cancelled');
     expect(await section.locator('.mock-status').textContent()).toMatch(/the page cancelled it after 2 of 5\.$/);
-    await new Promise((r) => setTimeout(r, 1200));
+    // Past the end of the recording (5 events 200 ms apart): no event after the close.
+    await expect.poll(() => Date.now() - started >= 5 * 200 + 500, { timeout: 10_000, interval: 100 }).toBe(true);
     expect((await eventsOf('recClosed')).length).toBe(2);
     expect((await page.evaluate(() => (window as any).stateOf('recClosed'))).readyState).toBe(2);
   });
@@ -284,7 +317,8 @@ describe('forged commands', () => {
       for (const detail of [undefined, 1, {}, 'x', '{"type":"replay"}', '{"type":"stop","id":"nope"}', '['.repeat(100000), '{"type":"mock","id":"m","pattern":"*","recording":{"status":"x"}}']) {
         window.dispatchEvent(new CustomEvent('sse-devtools:command', { detail }));
       }
-      await new Promise((r) => setTimeout(r, 100));
+      // Errors of the listeners and rejections surface by the next task.
+      await new Promise((r) => setTimeout(r, 0));
       return seen;
     });
     expect(errors).toEqual([]);
