@@ -2,12 +2,13 @@
  * The demo page's real-world scenarios through the real panel, while they run: the panel updates
  * live, a dropped EventSource stays one connection across its reconnects (with the Last-Event-ID
  * it resumed from), an AI chat over fetch POST shows every token, and parallel streams stay apart.
+ * The panel is the panel page opened as an extension tab on the demo's tab (`panel.html?tabId=N`).
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Frame, Page } from 'playwright-core';
-import { launchWithExtension, openSsePanel, type ExtensionBrowser } from './browser';
+import type { Page } from 'playwright-core';
+import { launchWithExtension, tabIdOf, type ExtensionBrowser } from './browser';
 import { startServer, type StartedServer } from '../server/sse-server';
 import type { Har } from '../../src/core/har';
 
@@ -16,16 +17,18 @@ const RESULTS_DIR = resolve(import.meta.dirname, '../../test-results');
 let server: StartedServer;
 let browser: ExtensionBrowser;
 let page: Page;
-let panel: Frame;
-let devtools: Page;
+let panel: Page;
 
 beforeAll(async () => {
   server = await startServer();
-  browser = await launchWithExtension({ devtools: true });
+  browser = await launchWithExtension();
   page = await browser.context.newPage();
   await page.goto(`${server.url}/demo.html`);
-  ({ panel, devtools } = await openSsePanel(browser, page));
+  const tabId = await tabIdOf(browser, page);
   await page.click('#run-all');
+  panel = await browser.context.newPage();
+  await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/panel.html?tabId=${tabId}`);
+  await panel.waitForSelector('.panel');
 });
 
 afterAll(async () => {
@@ -87,8 +90,10 @@ describe('demo scenarios, live in the SSE panel', () => {
     await expect
       .poll(async () => (await connections()).find((c) => c.key === 'fetch POST /api/chat')?.state, { timeout: 15_000 })
       .toBe('closed');
-    const downloadPromise = devtools.waitForEvent('download', { timeout: 15_000 });
-    await panel.getByRole('button', { name: 'Export HAR' }).click();
+    const downloadPromise = panel.waitForEvent('download', { timeout: 15_000 });
+    // The Export menu has HAR at every width (a narrow panel folds the "Export HAR" button into it).
+    await panel.locator('.export-menu-button').click();
+    await panel.locator('.export-menu-list [data-format="har"]').click();
     const path = resolve(RESULTS_DIR, 'demo.har');
     await (await downloadPromise).saveAs(path);
     const har = JSON.parse(readFileSync(path, 'utf8')) as Har;
