@@ -76,6 +76,12 @@ describe('trust boundary', () => {
     expect(reasons).toMatch(/a batch over 16 MiB was refused/);
     expect(reasons).toMatch(/malformed batch/);
     expect(stats.dropped).toBeGreaterThan(0);
+
+    // …and the panel says so.
+    const panel = await browser.context.newPage();
+    await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/panel.html?tabId=${flooderTab}`);
+    await panel.waitForFunction(() => /a malformed batch was refused by the relay/.test(document.body.innerText), null, { timeout: 15_000 });
+    await panel.close();
   });
 
   it('a content script cannot open a panel port: the background disconnects it at once', async () => {
