@@ -10,7 +10,8 @@
  *
  * A screenshot of the view goes to test-results/conversation.png (and docs/ with UPDATE_DOCS=1).
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -20,6 +21,7 @@ import { startServer, type StartedServer } from '../server/sse-server';
 import type { ClientRun } from '../server/pages/test/ai-clients.entry';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const RESULTS = resolve(ROOT, 'test-results');
 const PROMPT = 'Why is the sky blue?';
 /** The playground's reply to PROMPT (test/server/ai-routes.ts replyFor). */
@@ -208,6 +210,20 @@ describe('Conversation view in real Chromium: the AI playground, every protocol'
       expect(card.ttft, card.url).toMatch(/\d/);
       expect(card.numbers['Output tokens'] ?? '', `${card.url} output tokens`).toMatch(/\d/);
     }
+  });
+
+  it('the view with every card (errors, warnings, not-SSE tags, tool calls, MCP) is axe-clean, light and dark', async () => {
+    await panel.evaluate(axeSource);
+    for (const theme of ['light', 'dark']) {
+      await panel.evaluate((theme) => (document.documentElement.dataset.theme = theme), theme);
+      const violations = await panel.evaluate(async () => {
+        const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; nodes: { html: string }[] }[] }> } }).axe;
+        const result = await axe.run(document.querySelector('.conversation-mount'), { resultTypes: ['violations'] });
+        return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.html.slice(0, 120)).join(' | ')}`);
+      });
+      expect(violations, theme).toEqual([]);
+    }
+    await panel.evaluate(() => (document.documentElement.dataset.theme = 'light'));
   });
 
   it('complete replies: text, reasoning, tool arguments, no warnings', () => {

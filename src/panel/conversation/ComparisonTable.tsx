@@ -14,7 +14,7 @@ export function ComparisonTable({ rows, selected, onSelect }: Props) {
   if (rows.length === 0) return null;
   return (
     <section class="conv-compare" aria-label={t('convCompareHeading')}>
-      <h3 class="conv-subheading">{t('convCompareHeading')}</h3>
+      <h2 class="conv-subheading">{t('convCompareHeading')}</h2>
       <table class="conv-table">
         <thead>
           <tr>

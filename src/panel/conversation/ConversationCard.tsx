@@ -45,7 +45,7 @@ function UsageView({ usage }: { usage: Usage }) {
   if (shown.length === 0) return null;
   return (
     <div class="conv-numbers-group">
-      <h4 class="conv-subheading">{t('convUsage')}</h4>
+      <h3 class="conv-subheading">{t('convUsage')}</h3>
       <dl class="conv-numbers">
         {shown.map(([label, value]) => (
           <div key={label}>
@@ -62,7 +62,7 @@ function TimingView({ metrics }: { metrics: AiMetrics }) {
   const estimated = metrics.tokensEstimated ? <span class="conv-tag">{t('convEstimated')}</span> : null;
   return (
     <div class="conv-numbers-group">
-      <h4 class="conv-subheading">{t('convNumbers')}</h4>
+      <h3 class="conv-subheading">{t('convNumbers')}</h3>
       <dl class="conv-numbers">
         <div>
           <dt>{t('convTtft')}</dt>
@@ -125,8 +125,8 @@ function mcpOutcome(exchange: McpExchange): string {
 
 function McpView({ conversation }: { conversation: Conversation }) {
   return (
-    <section class="conv-mcp" aria-label={t('convMcpHeading')}>
-      <h4 class="conv-subheading">{t('convMcpHeading')}</h4>
+    <section class="conv-mcp" role="group" aria-label={t('convMcpHeading')}>
+      <h3 class="conv-subheading">{t('convMcpHeading')}</h3>
       {conversation.mcpEndpoint !== undefined && (
         <div class="conv-field">
           <span class="conv-label">{t('convMcpEndpoint')}</span> <code>{conversation.mcpEndpoint}</code>
@@ -212,7 +212,7 @@ export function ConversationCard({ connection, assembler, save, jsonPath, onJson
     return (
       <article class="conv-card" aria-label={heading} data-connection={connection.id}>
         <header class="conv-card-head">
-          <h3 class="conv-title">{heading}</h3>
+          <h2 class="conv-title">{heading}</h2>
           <span class="conv-status">{t('convStatusWaiting')}</span>
         </header>
       </article>
@@ -221,10 +221,10 @@ export function ConversationCard({ connection, assembler, save, jsonPath, onJson
   return (
     <article class="conv-card" aria-label={heading} data-connection={connection.id} data-protocol={c.protocol ?? 'none'}>
       <header class="conv-card-head">
-        <h3 class="conv-title">
+        <h2 class="conv-title">
           {c.model ?? c.prompt.model ?? heading}
           {(c.model ?? c.prompt.model) !== undefined && <span class="conv-dim"> {heading}</span>}
-        </h3>
+        </h2>
         {c.protocol !== null && <span class="conv-chip">{t(PROTOCOL_LABEL[c.protocol])}</span>}
         {c.protocol !== null && !c.sse && (
           <span class="conv-tag conv-tag-warn" title={t('convNotSseTitle')}>
@@ -263,8 +263,8 @@ export function ConversationCard({ connection, assembler, save, jsonPath, onJson
           {c.protocol === 'mcp' && <McpView conversation={c} />}
           {onMock !== undefined && (c.ended || c.terminated) && <MockEditor connection={connection} assembler={assembler} onMock={onMock} />}
           {c.errors.length > 0 && (
-            <section class="conv-errors" aria-label={t('convErrors')}>
-              <h4 class="conv-subheading">{t('convErrors')}</h4>
+            <section class="conv-errors" role="group" aria-label={t('convErrors')}>
+              <h3 class="conv-subheading">{t('convErrors')}</h3>
               <ul>
                 {c.errors.map((error, i) => (
                   <li key={i}>
@@ -281,8 +281,8 @@ export function ConversationCard({ connection, assembler, save, jsonPath, onJson
             <UsageView usage={c.usage} />
           </div>
           {c.warnings.length > 0 && (
-            <section class="conv-warnings" aria-label={t('convWarnings')}>
-              <h4 class="conv-subheading">{t('convWarnings')}</h4>
+            <section class="conv-warnings" role="group" aria-label={t('convWarnings')}>
+              <h3 class="conv-subheading">{t('convWarnings')}</h3>
               <ul>
                 {c.warnings.map((warning, i) => (
                   <li key={i}>

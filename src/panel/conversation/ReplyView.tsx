@@ -69,8 +69,8 @@ function PartView({ part, live }: { part: ReplyPart; live: boolean }) {
 
 export function ReplyView({ reply, heading, live }: { reply: Reply; heading: string; live: boolean }) {
   return (
-    <section class="conv-reply" aria-label={heading}>
-      <h4 class="conv-subheading">{heading}</h4>
+    <section class="conv-reply" role="group" aria-label={heading}>
+      <h3 class="conv-subheading">{heading}</h3>
       {reply.parts.map((part, i) => (
         <PartView key={i} part={part} live={live} />
       ))}
