@@ -1,8 +1,7 @@
 /**
  * The panel's toolbar: Clear, Preserve log, Relative time, Export HAR, the export menu, Import HAR
  * and the summary. It wraps onto a second line when the panel is narrow (nothing is cut off, and
- * nothing overflows sideways); below 640 px "Export HAR" folds into the Export menu, which has it
- * too. Props only.
+ * nothing overflows sideways). Props only.
  */
 import type { ExportFormat } from '../core/export-formats';
 import type { TimeMode } from './EventTable';
