@@ -31,7 +31,10 @@ import { clearDeparted, deleteDeparted, loadDeparted, saveDeparted } from './dep
 
 /** Records per message when sending a log to a panel (keeps each message a few MB at most). */
 const RECORDS_PER_MESSAGE = 20_000;
-/** After a navigation cleared the log, batches of documents we never heard from are the old page's for this long. */
+/**
+ * After a navigation cleared the log, a last batch (pagehide) from an iframe we never heard from is
+ * the old page's for this long (its unload can run after the new page said hello).
+ */
 const LATE_BATCH_WINDOW_MS = 2000;
 
 interface Tab {
@@ -170,8 +173,7 @@ function onRelayConnected(port: Runtime.Port): void {
           }
           saveTab(tab);
         }
-        const late = !tab.log.documents.has(documentId) && !isTop && Date.now() - tab.log.clearedAt < LATE_BATCH_WINDOW_MS;
-        doc = late ? undefined : tab.log.document(frameId, documentId, frameUrl, isTop);
+        doc = tab.log.document(frameId, documentId, frameUrl, isTop);
         if (doc === undefined) return;
         tab.relays.set(documentId, { port, frameId });
         // Tell it whether to go live, and from where to send.
@@ -192,6 +194,12 @@ function onRelayConnected(port: Runtime.Port): void {
         return;
       }
       const batch = decodeWireBatch('json' in message ? message.json : message.batch, doc.decoders);
+      if (batch?.final === true && doc.next === 0 && !doc.isTop && Date.now() - tab.log.clearedAt < LATE_BATCH_WINDOW_MS) {
+        // An iframe of the page we just left, handing over its log as it unloads: not this page's.
+        tab.log.documents.delete(doc.documentId);
+        doc = undefined;
+        return;
+      }
       if (batch === null) {
         tab.log.countInvalid(1);
         toPanels(tab, { type: 'append', records: [], stats: tab.log.stats });

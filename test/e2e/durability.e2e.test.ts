@@ -130,6 +130,31 @@ describe('durability: nothing is lost', () => {
     await page.close();
   });
 
+  it('a navigation without Preserve log starts afresh: the old page’s iframe does not leak in, the new page’s iframe is there', async () => {
+    const page = await browser.context.newPage();
+    const withFrame = async (prefix: string) => {
+      await page.evaluate((p) => {
+        const frame = document.createElement('iframe');
+        frame.src = `/test/blank.html?${p}`;
+        document.body.append(frame);
+        return new Promise((resolve) => frame.addEventListener('load', resolve));
+      }, prefix);
+      const frame = page.frames().find((f) => f.url().includes(`?${prefix}`))!;
+      return frame.evaluate(async (p) => {
+        const response = await fetch(`/test/stream?count=3&prefix=${p}`);
+        return (window as unknown as { readAll(r: Response): Promise<string> }).readAll(response);
+      }, prefix);
+    };
+    await page.goto(`${server.url}/test/blank.html?old-page`);
+    await withFrame('old-frame');
+    await page.goto(`${server.url}/test/blank.html?new-page`);
+    await withFrame('new-frame');
+    const tabId = await tabIdOf(browser, page);
+    const records = (await capturedByTab(browser, [tabId])).get(tabId) ?? [];
+    expect(eventData(records)).toEqual(['new-frame 1', 'new-frame 2', 'new-frame 3']);
+    await page.close();
+  });
+
   it('Preserve log on, the page navigates, the worker stops: the previous page’s events are still there', async () => {
     const page = await browser.context.newPage();
     await page.goto(`${server.url}/test/blank.html?first`);
