@@ -208,6 +208,28 @@ describe('mockRecording', () => {
   });
 });
 
+describe('mockRecording of a stream of lines (NDJSON)', () => {
+  it('an edited recording is written back as lines, not SSE, with its own content type', () => {
+    let seq = 200;
+    const r = (record: Record<string, unknown>) => ({ ...record, stream: 'n', frameId: 0, seq: seq++ }) as unknown as StoredRecord;
+    const store = storeOf([
+      r({ type: 'stream-open', kind: 'fetch', url: 'http://h/api/chat', method: 'POST', requestHeaders: [], frameUrl: 'http://h/', time: T }),
+      r({ type: 'stream-response', status: 200, statusText: 'OK', responseHeaders: [], contentType: 'application/x-ndjson', time: T + 10 }),
+      r({ type: 'stream-chunk', text: '{"a":1}\n{"b":2}\n', bytes: 16, time: T + 20 }),
+      r({ type: 'stream-chunk', text: '{"c":3}\n', bytes: 8, time: T + 30 }),
+      r({ type: 'stream-state', state: 'closed', reason: 'ended-by-server', time: T + 40 }),
+    ]);
+    const connection = store.connections.get('n')!;
+    const items = store.itemsByConnection.get('n')!;
+    const recording = mockRecording(connection, items, { speed: '1', edits: new Map([[items[1]!.id, '{"b":"NEW"}']]) });
+    expect(recording.headers).toEqual([{ name: 'content-type', value: 'application/x-ndjson' }]);
+    expect(recording.chunks).toEqual([
+      { at: 20, text: '{"a":1}\n{"b":"NEW"}\n' },
+      { at: 30, text: '{"c":3}\n' },
+    ]);
+  });
+});
+
 describe('replay targets', () => {
   const store = storeOf(esRecords('a', 'http://h/events?x=1'), esRecords('b', 'http://h/other'), fetchRecords());
   const open = (id: string, url: string): Connection => ({ ...store.connections.get('a')!, id, url, endTime: undefined });

@@ -142,7 +142,8 @@ export function mockRecording(connection: Connection, items: readonly LoggedItem
     let id = '';
     for (const logged of items) {
       const item = logged.item.kind === 'event' ? { ...logged.item, data: dataOf(logged, edits) } : logged.item;
-      const text = serializeItem(item, id);
+      // A stream of lines (NDJSON, Vercel data stream) is written back as lines: one per record.
+      const text = connection.framing === 'lines' ? (item.kind === 'event' ? `${item.data}\n` : '') : serializeItem(item, id);
       if (item.kind === 'event') id = item.lastEventId;
       if (text === '') continue;
       const time = at(item.time);
