@@ -79,6 +79,26 @@ export class ChromiumPanel implements PanelHandle {
     await this.locate(target).first().click({ modifiers: options.modifiers });
   }
 
+  private async point(target: Target, at: { x: number; y: number }): Promise<{ x: number; y: number }> {
+    const box = await this.locate(target).first().boundingBox();
+    if (box === null) throw new Error(`${JSON.stringify(target)} is not visible`);
+    return { x: box.x + box.width * at.x, y: box.y + box.height * at.y };
+  }
+
+  async drag(target: Target, from: { x: number; y: number }, to: { x: number; y: number }, steps = 8): Promise<void> {
+    const start = await this.point(target, from);
+    const end = await this.point(target, to);
+    await this.devtools.mouse.move(start.x, start.y);
+    await this.devtools.mouse.down();
+    await this.devtools.mouse.move(end.x, end.y, { steps });
+    await this.devtools.mouse.up();
+  }
+
+  async hover(target: Target, at: { x: number; y: number }): Promise<void> {
+    const point = await this.point(target, at);
+    await this.devtools.mouse.move(point.x, point.y);
+  }
+
   async fill(target: Target, value: string): Promise<void> {
     await this.locate(target).first().fill(value);
   }

@@ -497,6 +497,38 @@ export class FirefoxPanel implements PanelHandle {
     );
   }
 
+  /** Synthesizes mouse events of the given types at fractions of `target`'s box (panel viewport coordinates). */
+  private async mouse(target: Target, moves: { type: 'mousedown' | 'mousemove' | 'mouseup'; x: number; y: number }[]): Promise<void> {
+    await this.withPanel(
+      `const el = await element(panel.actor, arguments[0]);
+       const box = await panel.actor.executeScript('const r = arguments[0].getBoundingClientRect(); return { x: r.left, y: r.top, width: r.width, height: r.height };', [el], {});
+       let down = false;
+       for (const move of arguments[1]) {
+         if (move.type === 'mousedown') down = true;
+         if (move.type === 'mouseup') down = false;
+         await panel.actor.dispatchEvent('synthesizeMouseAtPoint', {
+           x: box.x + box.width * move.x,
+           y: box.y + box.height * move.y,
+           eventData: { type: move.type, button: 0, buttons: down ? 1 : 0 },
+         });
+       }`,
+      [target, moves],
+    );
+  }
+
+  async drag(target: Target, from: { x: number; y: number }, to: { x: number; y: number }, steps = 8): Promise<void> {
+    const path = Array.from({ length: steps }, (_, i) => ({
+      type: 'mousemove' as const,
+      x: from.x + ((to.x - from.x) * (i + 1)) / steps,
+      y: from.y + ((to.y - from.y) * (i + 1)) / steps,
+    }));
+    await this.mouse(target, [{ type: 'mousemove', ...from }, { type: 'mousedown', ...from }, ...path, { type: 'mouseup', ...to }]);
+  }
+
+  async hover(target: Target, at: { x: number; y: number }): Promise<void> {
+    await this.mouse(target, [{ type: 'mousemove', ...at }]);
+  }
+
   async fill(target: Target, value: string): Promise<void> {
     await this.withPanel(
       `const el = await element(panel.actor, arguments[0]);

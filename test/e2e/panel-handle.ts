@@ -55,6 +55,13 @@ export interface PanelHandle {
   attribute(target: Target, name: string): Promise<string | null>;
   /** A trusted click (real mouse events at the element's centre, scrolled into view first). */
   click(target: Target, options?: { modifiers?: Modifier[] }): Promise<void>;
+  /**
+   * Drags with the mouse (button held) across `target`, from and to points given as fractions of its
+   * box ({x: 0.3, y: 0.5} = 30% across, half way down), through `steps` moves.
+   */
+  drag(target: Target, from: { x: number; y: number }, to: { x: number; y: number }, steps?: number): Promise<void>;
+  /** Moves the mouse (no button) to a point of `target` given as fractions of its box. */
+  hover(target: Target, at: { x: number; y: number }): Promise<void>;
   /** Replaces the value of a text field by typing (trusted key events where the browser allows). */
   fill(target: Target, value: string): Promise<void>;
   /** Focuses `target` (when given) and presses `key`. */
