@@ -380,7 +380,8 @@ describe('Conversation view: real client libraries from npm, bundled for the bro
     const responses = byPath('/ai/openai/v1/responses');
     expect(responses.protocol).toBe('openai-responses');
     expect(responses.text).toBe(runs[1]!.text);
-    if (runs[1]!.reasoning !== '') expect(responses.reasoning).toBe(runs[1]!.reasoning);
+    expect(runs[1]!.reasoning).toContain('I will think briefly');
+    expect(responses.reasoning).toBe(runs[1]!.reasoning);
     const anthropic = byPath('/ai/anthropic');
     expect(anthropic.protocol).toBe('anthropic');
     expect(anthropic.text).toBe(runs[2]!.text);
