@@ -69,6 +69,9 @@ type HeldRecord = MetaRecord | HeldChunk | HeldEvents;
 
 const customEventDetail = getter<unknown>(CustomEvent.prototype, 'detail');
 const uint8Slice = Uint8Array.prototype.slice;
+const uint8Set = Uint8Array.prototype.set;
+/** Chunk copies are made into buffers of this size (see PageLog.copyOf). */
+const SLAB_SIZE = 1024 * 1024;
 const uint8Subarray = Uint8Array.prototype.subarray;
 
 /** JSON.parse's reviver: every object and array it makes loses its prototype. */
@@ -135,6 +138,9 @@ export class PageLog {
   private scheduled = 0;
   private flushes = 0;
   private announced = false;
+  /** Where chunk copies go (see copyOf). */
+  private slab: Uint8Array | undefined;
+  private slabUsed = 0;
 
   constructor(
     private readonly target: EventTarget,
@@ -186,9 +192,26 @@ export class PageLog {
       return;
     }
     if (!this.admit(length + RECORD_OVERHEAD)) return;
-    const copy = call(uint8Slice, chunk) as Uint8Array;
-    this.held[this.held.length] = bare({ type: 'stream-chunk', stream, data: copy, bytes: length, time }) as HeldChunk;
+    this.held[this.held.length] = bare({ type: 'stream-chunk', stream, data: this.copyOf(chunk), bytes: length, time }) as HeldChunk;
     this.counted();
+  }
+
+  /**
+   * A copy of `chunk` in the current slab: one memcpy into a buffer allocated once per SLAB_SIZE,
+   * rather than a buffer of its own per chunk (allocating one per 16 KiB chunk cost more than the
+   * copy, and gave the page's GC one more external buffer each time). Large chunks get their own.
+   */
+  private copyOf(chunk: Uint8Array): Uint8Array {
+    const length = chunk.byteLength;
+    if (length > SLAB_SIZE / 4) return call(uint8Slice, chunk) as Uint8Array;
+    if (this.slab === undefined || this.slabUsed + length > SLAB_SIZE) {
+      this.slab = new natives.Uint8Array(SLAB_SIZE);
+      this.slabUsed = 0;
+    }
+    const start = this.slabUsed;
+    call(uint8Set, this.slab, chunk, start);
+    this.slabUsed = start + length;
+    return call(uint8Subarray, this.slab, start, start + length) as Uint8Array;
   }
 
   /** Text the page read (XHR responseText, Response.text()). */
@@ -345,7 +368,8 @@ function toCloneWire(record: HeldRecord): { record: WireRecord; size: number } {
     const wire =
       typeof data === 'string'
         ? bare({ type: 'stream-chunk', stream: record.stream, data: call(natives.textEncoderEncode, cloneEncoder, data), bytes: record.bytes, time: record.time })
-        : bare({ type: 'stream-chunk', stream: record.stream, data, bytes: record.bytes, time: record.time });
+        : // A view into a slab would be cloned with its whole buffer: send exactly its bytes.
+          bare({ type: 'stream-chunk', stream: record.stream, data: call(uint8Slice, data), bytes: record.bytes, time: record.time });
     return { record: wire as WireRecord, size: typeof data === 'string' ? data.length * 2 : data.byteLength };
   }
   if (record.type === 'sse-events') {
