@@ -27,6 +27,7 @@ import { exportEvents } from './export';
 import { HarDropZone, type ImportedFile } from './ImportButton';
 import { ReplayControls } from './ReplayControls';
 import { RequestView } from './RequestView';
+import { ConnectionFacts } from './ConnectionFacts';
 import { ConversationTab } from './ConversationTab';
 import { Splitter, useSplit } from './Splitter';
 import { TabPanel, Tabs, type TabSpec } from './Tabs';
@@ -172,6 +173,9 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
     switch (tab) {
       case 'events':
         return (
+          <>
+          {/* What the panel must say about the stream (mislabelled, EventSource's visible types, reconnects, retry). */}
+          {singleConnection ? <ConnectionFacts connection={singleConnection} items={singleItems} /> : null}
           <div
             ref={eventsPane}
             class={`events-split ${detailBeside ? 'beside' : 'under'}`}
@@ -197,6 +201,7 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
               </>
             ) : null}
           </div>
+          </>
         );
       case 'timeline':
         return (

@@ -2,14 +2,14 @@
  * The Request tab: what was asked and what came back for one connection, as the Network panel's
  * Headers tab shows it — URL, method, status, request and response headers, the request body
  * (pretty-printed when it is JSON), and timing (start, response headers, first event, duration,
- * state changes) — plus the connection's facts and "Copy as cURL/fetch". Page data is text only.
+ * state changes) — plus "Copy as cURL/fetch". (The stream's facts — mislabelled, listened types,
+ * reconnects — are shown above the Events table.) Page data is text only.
  */
 import type { ComponentChildren } from 'preact';
 import type { Connection, LoggedItem } from '../core/log-store';
 import type { HeaderEntry } from '../protocol';
 import { byteSize, clockTime, duration } from '../core/format';
 import { CopyRequestActions } from './CopyActions';
-import { ConnectionFacts } from './ConnectionFacts';
 import { STATE_KEY } from './ConnectionList';
 import { t, type MessageKey } from './i18n';
 
@@ -68,7 +68,6 @@ export function RequestView({ connection, items, includeSensitive, now }: Props)
       <div class="request-actions">
         <CopyRequestActions connection={connection} includeSensitive={includeSensitive} />
       </div>
-      <ConnectionFacts connection={connection} items={items} />
       <Section title="requestGeneral">
         <dl class="request-facts">
           <dt>{t('requestUrl')}</dt>

@@ -2,11 +2,12 @@
  * Fidelity in real Chromium, through the whole pipeline (tap → relay → background → the panel's
  * model and view): per-event timing, mislabelled streams, the EventSource blind spot, comments,
  * retry, ignored fields and warnings, bad input (a 50 MiB line, a million events, binary garbage,
- * NUL in ids) and safe rendering of hostile page data.
+ * NUL in ids) and safe rendering of hostile page data. The panel is the panel page opened as an
+ * extension tab on the test page's tab (`panel.html?tabId=N`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Frame, Page } from 'playwright-core';
-import { launchWithExtension, openSsePanel, selectConnectionRow, storedRecords, type ExtensionBrowser } from './browser';
+import type { Page } from 'playwright-core';
+import { launchWithExtension, storedRecords, tabIdOf, type ExtensionBrowser } from './browser';
 import { startServer, type StartedServer } from '../server/sse-server';
 import { LogStore, type Connection } from '../../src/core/log-store';
 import type { SseItem } from '../../src/core/sse-types';
@@ -14,7 +15,7 @@ import type { SseItem } from '../../src/core/sse-types';
 let server: StartedServer;
 let browser: ExtensionBrowser;
 let page: Page;
-let panel: Frame;
+let panel: Page;
 
 const b64 = (text: string) => Buffer.from(text, 'latin1').toString('base64url');
 
@@ -51,16 +52,26 @@ async function fetchText(url: string, init?: RequestInit): Promise<string> {
 
 beforeAll(async () => {
   server = await startServer();
-  browser = await launchWithExtension({ devtools: true });
+  browser = await launchWithExtension();
   page = await browser.context.newPage();
   await page.goto(`${server.url}/test/blank.html`);
-  ({ panel } = await openSsePanel(browser, page));
+  const tabId = await tabIdOf(browser, page);
+  panel = await browser.context.newPage();
+  await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/panel.html?tabId=${tabId}`);
+  await panel.waitForSelector('.panel');
 });
 
 afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
+
+/** Selects a connection row and waits until the panel shows it selected. */
+async function selectConnectionRow(selector: string): Promise<void> {
+  const row = panel.locator(selector).first();
+  await row.click();
+  await expect.poll(() => row.getAttribute('aria-selected')).toBe('true');
+}
 
 describe('fidelity, end to end', () => {
   it('stamps each event with the time its last byte reached the page', async () => {
@@ -98,7 +109,7 @@ describe('fidelity, end to end', () => {
     const store = await model();
     expect(store.connectionList.some((c) => c.url.includes('prefix=unasked'))).toBe(false);
 
-    await selectConnectionRow(panel, `tr[data-connection-id=\"${(await connectionFor('prefix=plain')).connection.id}\"]`);
+    await selectConnectionRow(`tr[data-connection-id=\"${(await connectionFor('prefix=plain')).connection.id}\"]`);
     await expect.poll(() => panel.locator('[data-fact=mislabelled]').textContent()).toContain('text/plain');
     expect(await panel.locator('tr[aria-selected=true] .badge.mislabelled').count()).toBe(1);
   });
@@ -117,7 +128,7 @@ describe('fidelity, end to end', () => {
     );
     const { connection } = await connectionFor('/sse/resumable');
     expect(connection.listenedTypes.sort()).toEqual(['done', 'message']);
-    await selectConnectionRow(panel, `tr[data-connection-id=\"${connection.id}\"]`);
+    await selectConnectionRow(`tr[data-connection-id=\"${connection.id}\"]`);
     await expect.poll(() => panel.locator('[data-fact=listened]').textContent()).toMatch(/message.*done|done.*message/);
     const reconnects = await panel.locator('[data-fact^=reconnect-]').allTextContents();
     expect(reconnects).toHaveLength(1);
@@ -133,7 +144,7 @@ describe('fidelity, end to end', () => {
     );
     const warnings = items.flatMap((i) => (i.kind === 'warning' ? [i.code] : []));
     expect(warnings.sort()).toEqual(['id-contains-nul', 'retry-not-digits', 'unknown-field'].sort());
-    await selectConnectionRow(panel, `tr[data-connection-id=\"${connection.id}\"]`);
+    await selectConnectionRow(`tr[data-connection-id=\"${connection.id}\"]`);
     await expect.poll(() => panel.locator('.event-row').count()).toBe(8);
     const types = await panel.locator('.event-row .col-type').allTextContents();
     expect(types).toEqual(['comment', 'retry', 'warning', 'ignored field', 'warning', 'ignored field', 'warning', 'message']);
@@ -143,7 +154,7 @@ describe('fidelity, end to end', () => {
   it('renders hostile page data as inert text', async () => {
     await fetchText('/test/hostile?<img src=x onerror=window.__pwned=4>');
     const { connection } = await connectionFor('/test/hostile');
-    await selectConnectionRow(panel, `tr[data-connection-id=\"${connection.id}\"]`);
+    await selectConnectionRow(`tr[data-connection-id=\"${connection.id}\"]`);
     await panel.click('.event-row.kind-event');
     await panel.waitForSelector('.detail pre.data');
     expect(await panel.locator('.detail pre.data').textContent()).toContain('<script>window.__pwned=2</script>');
@@ -163,7 +174,7 @@ describe('fidelity, end to end', () => {
     expect(events.map((e) => e.data.length)).toEqual([1024 * 1024, 5]);
     expect(events[0]!.truncated).toEqual({ originalLength: 50 * 1024 * 1024 });
     expect(events[1]!.data).toBe('after');
-    await selectConnectionRow(panel, `tr[data-connection-id=\"${connection.id}\"]`);
+    await selectConnectionRow(`tr[data-connection-id=\"${connection.id}\"]`);
     await panel.click('.event-row.kind-event >> nth=0');
     await expect.poll(() => panel.locator('.detail .notice').textContent()).toContain(String(50 * 1024 * 1024));
   });
@@ -178,7 +189,7 @@ describe('fidelity, end to end', () => {
     expect(count).toBe(1_000_000);
     const { connection } = await connectionFor('/test/many');
     expect(connection.eventCount).toBe(1_000_000);
-    await selectConnectionRow(panel, `tr[data-connection-id=\"${connection.id}\"]`);
+    await selectConnectionRow(`tr[data-connection-id=\"${connection.id}\"]`);
     await expect
       .poll(() => panel.locator(`tr[data-connection-id="${connection.id}"] td >> nth=5`).textContent(), { timeout: 20_000 })
       .toBe('1000000');
