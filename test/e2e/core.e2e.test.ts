@@ -79,7 +79,9 @@ async function resetView(panel: PanelHandle): Promise<void> {
     hideComments: (document.querySelector('label.filter-check input') as HTMLInputElement | null)?.checked ?? false,
     chips: document.querySelector('button.chip-all')?.getAttribute('aria-pressed') ?? 'true',
     allRows: document.querySelector('td.all-row')?.parentElement?.getAttribute('aria-selected') ?? 'true',
+    tab: (document.querySelector('[role=tab][data-tab][aria-selected=true]') as HTMLElement | null)?.dataset.tab ?? 'events',
   }));
+  if (state.tab !== 'events') await panel.click('[role=tab][data-tab=events]');
   if (state.imported) await panel.click('.banner.info[role=status] .link-button');
   if (state.menu) await panel.press('Escape');
   if (state.search !== '') await panel.fill('input.filter-input', '');
@@ -296,6 +298,8 @@ for (const name of BROWSERS) {
         .then(async () => (await connectionRows(panel)).find((r) => r.path === path)!);
       await panel.click(`tr[data-connection-id="${row.id}"]`);
       await expect.poll(() => rowCount(panel)).toBe(13);
+      // The timeline is a tab of the selected connection; the table is on the Events tab.
+      await panel.click('[role=tab][data-tab=timeline]');
       const timeline = '[data-testid=timeline]';
       await expect.poll(() => panel.attribute(timeline, 'data-lanes')).toBe('1');
       await panel.drag('[data-testid=timeline-brush-area]', { x: 0.3, y: 0.5 }, { x: 0.7, y: 0.5 });
@@ -305,9 +309,12 @@ for (const name of BROWSERS) {
       );
       expect((from! - windowFrom!) / (windowTo! - windowFrom!)).toBeCloseTo(0.3, 1);
       expect((to! - windowFrom!) / (windowTo! - windowFrom!)).toBeCloseTo(0.7, 1);
+      await panel.click('[role=tab][data-tab=events]');
       await expect.poll(async () => { const shown = await rowCount(panel); return shown > 0 && shown < 13; }).toBe(true);
+      await panel.click('[role=tab][data-tab=timeline]');
       await panel.click('[data-testid=timeline-clear-brush]');
       await expect.poll(() => panel.attribute(timeline, 'data-brush-from')).toBeNull();
+      await panel.click('[role=tab][data-tab=events]');
       await expect.poll(() => rowCount(panel)).toBe(13);
 
     });
@@ -327,6 +334,8 @@ for (const name of BROWSERS) {
         const selector = `tr[data-connection-id="${row.id}"]`;
         await panel.click(selector);
         await expect.poll(() => panel.attribute(selector, 'aria-selected')).toBe('true');
+        // Replay is a tab of the selected connection.
+        await panel.click('[role=tab][data-tab=replay]');
         await expect.poll(() => panel.count('section.replay'), { timeout: 10_000 }).toBe(1);
       }
 
