@@ -42,6 +42,7 @@ export class MemoryPool {
 }
 
 /** Characters outside Latin-1: with none, the engine stores a string at one byte a character. */
+// eslint-disable-next-line no-control-regex -- the range starts at U+0000 on purpose
 const WIDE_CHARACTER = /[^\u0000-\u00ff]/;
 
 /** Bytes a string takes: one a character when it is all Latin-1 (as V8 and SpiderMonkey store it), else two. */

@@ -148,7 +148,6 @@
       restore();
     }
     try {
-      // eslint-disable-next-line no-proto
       fn.__proto__ = Object.create(fn);
       out.protoSetterCycle = 'no error';
     } catch (error) {
