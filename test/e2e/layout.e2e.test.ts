@@ -123,6 +123,26 @@ describe('the layout at the sizes DevTools is used at', () => {
     });
   }
 
+  it('dark theme: axe-core clean in every tab (contrast included)', async () => {
+    await panel.setViewportSize({ width: 500, height: 900 });
+    const url = new URL(panel.url());
+    url.searchParams.set('theme', 'dark');
+    await panel.goto(url.toString());
+    await expect.poll(() => panel.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    const chat = panel.locator('tr[data-connection-id]', { hasText: '/api/chat' });
+    await chat.click();
+    await expect.poll(() => chat.getAttribute('aria-selected')).toBe('true');
+    await panel.locator('.event-row').nth(2).click();
+    for (const tab of ['events', 'timeline', 'request', 'replay'] as const) {
+      await panel.locator(`[role=tab][data-tab=${tab}]`).click();
+      await panel.locator(`[role=tabpanel]#conn-panel-${tab}`).waitFor();
+      expect(await runAxe(panel), tab).toEqual([]);
+    }
+    url.searchParams.delete('theme');
+    await panel.goto(url.toString());
+    await panel.locator('tr[data-connection-id]').first().waitFor();
+  });
+
   it('every tab and control is reachable by keyboard, and the tabs answer the arrows', async () => {
     await panel.setViewportSize({ width: 500, height: 900 });
     await panel.locator('[role=tab][data-tab=events]').click();
