@@ -36,7 +36,8 @@ export function noInnerHtml(): Plugin {
     transform(code, id) {
       if (!PREACT_BUILD.test(id.split('?')[0]!)) return null;
       const { code: rewritten, count } = rewritePreactInnerHtml(code);
-      if (count !== 1) this.error(`expected one innerHTML assignment in ${id}, found ${count}: see scripts/vite-plugin-no-inner-html.ts`);
+      if (count !== 1)
+        this.error(`expected one innerHTML assignment in ${id}, found ${count}: see scripts/vite-plugin-no-inner-html.ts`);
       return { code: rewritten, map: null };
     },
   };

@@ -54,7 +54,14 @@ const streamResponse = {
   url: 'https://api.example.com/s2',
   time: T + 1,
 };
-const streamState = { type: 'stream-state', stream: 'doc-1', state: 'error', reason: 'reconnecting', detail: 'Last-Event-ID: 4', time: T + 2 };
+const streamState = {
+  type: 'stream-state',
+  stream: 'doc-1',
+  state: 'error',
+  reason: 'reconnecting',
+  detail: 'Last-Event-ID: 4',
+  time: T + 2,
+};
 const streamChunk = { type: 'stream-chunk', stream: 'doc-1', text: 'data: x\n\n', bytes: 9, time: T + 3 };
 const streamRequestBody = {
   type: 'stream-request-body',
@@ -66,7 +73,15 @@ const captureIssue = { type: 'capture-issue', message: 'window.fetch was replace
 
 const items = {
   event: { kind: 'event', type: 'message', data: 'x', lastEventId: '', time: T },
-  eventFull: { kind: 'event', type: 'upd', data: 'y', lastEventId: '7', idSet: true, truncated: { originalLength: 9999 }, time: T },
+  eventFull: {
+    kind: 'event',
+    type: 'upd',
+    data: 'y',
+    lastEventId: '7',
+    idSet: true,
+    truncated: { originalLength: 9999 },
+    time: T,
+  },
   eventReplayed: { kind: 'event', type: 'message', data: 'x', lastEventId: '', replayed: true, time: T },
   comment: { kind: 'comment', text: ' ping', time: T },
   retry: { kind: 'retry', milliseconds: 3000, time: T },
@@ -122,7 +137,15 @@ describe('isPageRecord: accepts well-formed records', () => {
     for (const state of ['connecting', 'open', 'closed', 'error']) {
       expect(isPageRecord({ ...streamState, state }), state).toBe(true);
     }
-    for (const reason of ['reconnecting', 'closed-by-page', 'ended-by-server', 'cancelled-by-page', 'aborted', 'network-error', 'http-error']) {
+    for (const reason of [
+      'reconnecting',
+      'closed-by-page',
+      'ended-by-server',
+      'cancelled-by-page',
+      'aborted',
+      'network-error',
+      'http-error',
+    ]) {
       expect(isPageRecord({ ...streamState, reason }), reason).toBe(true);
     }
     for (const code of [
@@ -303,7 +326,21 @@ describe('isPlausibleBatchJson', () => {
   });
 
   it('rejects non-strings, empty strings and other prefixes', () => {
-    for (const v of [undefined, null, 1, {}, { v: 1, records: [] }, ['{"v":1,'], '', ' {"v":1,"records":[]}', '{"v":1,"records":[]}', '{"records":[],"v":2}', '{"v": 2,"records":[]}', '{"v":2}', '{"v":20,"records":[]}']) {
+    for (const v of [
+      undefined,
+      null,
+      1,
+      {},
+      { v: 1, records: [] },
+      ['{"v":1,'],
+      '',
+      ' {"v":1,"records":[]}',
+      '{"v":1,"records":[]}',
+      '{"records":[],"v":2}',
+      '{"v": 2,"records":[]}',
+      '{"v":2}',
+      '{"v":20,"records":[]}',
+    ]) {
       expect(isPlausibleBatchJson(v), JSON.stringify(v)).toBe(false);
     }
   });
@@ -415,7 +452,9 @@ const COMMANDS: Record<'replay' | 'stop' | 'mock', PageCommand> = {
 describe('isPageCommand', () => {
   it('accepts each command, as it arrives (JSON) and without prototypes (as the page world parses it)', () => {
     const bare = (json: string): unknown =>
-      JSON.parse(json, (_key, value: unknown) => (typeof value === 'object' && value !== null ? Object.setPrototypeOf(value, null) : value));
+      JSON.parse(json, (_key, value: unknown) =>
+        typeof value === 'object' && value !== null ? Object.setPrototypeOf(value, null) : value,
+      );
     for (const command of Object.values(COMMANDS)) {
       expect(isPageCommand(command), command.type).toBe(true);
       expect(isPageCommand(JSON.parse(JSON.stringify(command))), command.type).toBe(true);
@@ -491,7 +530,15 @@ describe('isPageCommand', () => {
 });
 
 describe('page statuses', () => {
-  const status = { type: 'command-status', id: 'mock-1', state: 'answered', kind: 'fetch', url: 'http://h/s', stream: 'doc-9', time: T };
+  const status = {
+    type: 'command-status',
+    id: 'mock-1',
+    state: 'answered',
+    kind: 'fetch',
+    url: 'http://h/s',
+    stream: 'doc-9',
+    time: T,
+  };
 
   it('accepts each state and the optional fields', () => {
     for (const state of ['armed', 'answered', 'started', 'done', 'stopped', 'cancelled', 'not-found', 'unreachable']) {
@@ -533,7 +580,14 @@ describe('page statuses', () => {
 describe('isBackgroundToRelay', () => {
   it('accepts a command as JSON, and nothing else', () => {
     expect(isBackgroundToRelay({ type: 'page-command', json: JSON.stringify(COMMANDS.stop) })).toBe(true);
-    for (const v of [null, {}, { type: 'page-command' }, { type: 'page-command', json: '' }, { type: 'page-command', json: COMMANDS.stop }, { type: 'page-batch', json: '{}' }]) {
+    for (const v of [
+      null,
+      {},
+      { type: 'page-command' },
+      { type: 'page-command', json: '' },
+      { type: 'page-command', json: COMMANDS.stop },
+      { type: 'page-batch', json: '{}' },
+    ]) {
       expect(isBackgroundToRelay(v), JSON.stringify(v)).toBe(false);
     }
   });

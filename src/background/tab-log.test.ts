@@ -74,7 +74,9 @@ describe('TabLog', () => {
     expect(recordCharge(open)).toBeGreaterThan(1000 + 500 + 2000 + 100);
     // Strings beyond Latin-1 take two bytes a character.
     expect(recordCharge({ ...open, url: '€'.repeat(1000) }) - recordCharge(open)).toBe(1000);
-    expect(recordCharge({ type: 'sse', stream: 's', items: [{ kind: 'comment', text: 'c'.repeat(100), time: 1 }] })).toBeGreaterThan(200);
+    expect(
+      recordCharge({ type: 'sse', stream: 's', items: [{ kind: 'comment', text: 'c'.repeat(100), time: 1 }] }),
+    ).toBeGreaterThan(200);
   });
 
   it('a flood from an iframe cannot take the top frame’s share', () => {
@@ -82,9 +84,22 @@ describe('TabLog', () => {
     const log = new TabLog(new MemoryPool(1e9), limits);
     const big = 'x'.repeat(400); // ~900 bytes a record
     const floods = [1, 2, 3].map((frameId) => log.document(frameId, `f${frameId}`, '', false)!);
-    for (const flood of floods) log.receive(flood, batchOf(0, Array.from({ length: 40 }, () => big)));
+    for (const flood of floods)
+      log.receive(
+        flood,
+        batchOf(
+          0,
+          Array.from({ length: 40 }, () => big),
+        ),
+      );
     const top = log.document(0, 'top', '', true)!;
-    const { stored } = log.receive(top, batchOf(0, Array.from({ length: 10 }, () => big)));
+    const { stored } = log.receive(
+      top,
+      batchOf(
+        0,
+        Array.from({ length: 10 }, () => big),
+      ),
+    );
     expect(stored).toHaveLength(10);
     const stats = log.stats;
     expect(stats.dropped).toBeGreaterThan(0);

@@ -8,16 +8,24 @@ import { PROTOCOL_VERSION, type PageRecord } from '../protocol';
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 const utf8 = (text: string) => new TextEncoder().encode(text);
-const batch = (records: unknown[], extra: Record<string, unknown> = {}) => JSON.stringify({ v: PROTOCOL_VERSION, at: 0, records, ...extra });
+const batch = (records: unknown[], extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ v: PROTOCOL_VERSION, at: 0, records, ...extra });
 const decode = (json: string, decoders = new StreamDecoders()) => decodeWireBatch(json, decoders);
-const flat = (json: string, decoders = new StreamDecoders()): PageRecord[] => decode(json, decoders)!.records.flatMap((r) => r ?? []);
+const flat = (json: string, decoders = new StreamDecoders()): PageRecord[] =>
+  decode(json, decoders)!.records.flatMap((r) => r ?? []);
 
 describe('decodeWireBatch', () => {
   it('turns chunks back into text, keeping a character split between two chunks (and batches) whole', () => {
     const bytes = utf8('data: é€😀\n\n');
     const decoders = new StreamDecoders();
-    const first = flat(batch([{ type: 'stream-chunk', stream: 's', b64: b64(bytes.subarray(0, 8)), bytes: 8, time: 1 }]), decoders);
-    const second = flat(batch([{ type: 'stream-chunk', stream: 's', b64: b64(bytes.subarray(8)), bytes: bytes.length - 8, time: 2 }], { at: 1 }), decoders);
+    const first = flat(
+      batch([{ type: 'stream-chunk', stream: 's', b64: b64(bytes.subarray(0, 8)), bytes: 8, time: 1 }]),
+      decoders,
+    );
+    const second = flat(
+      batch([{ type: 'stream-chunk', stream: 's', b64: b64(bytes.subarray(8)), bytes: bytes.length - 8, time: 2 }], { at: 1 }),
+      decoders,
+    );
     const text = [...first, ...second].map((r) => (r as { text: string }).text).join('');
     expect(text).toBe('data: é€😀\n\n');
   });
@@ -43,7 +51,13 @@ describe('decodeWireBatch', () => {
       ['message', '', ''],
     ];
     const strings = events.flat();
-    const record = { type: 'sse-events', stream: 's', times: [1, 2, 3, 4], lengths: strings.map((x) => x.length), b64: b64(utf8(strings.join(''))) };
+    const record = {
+      type: 'sse-events',
+      stream: 's',
+      times: [1, 2, 3, 4],
+      lengths: strings.map((x) => x.length),
+      b64: b64(utf8(strings.join(''))),
+    };
     const [sse] = flat(batch([record]));
     expect(sse).toEqual({
       type: 'sse',
@@ -51,7 +65,9 @@ describe('decodeWireBatch', () => {
       items: events.map(([type, lastEventId, data], i) => ({ kind: 'event', type, lastEventId, data, time: i + 1 })),
     });
     const [replayed] = flat(batch([{ ...record, replayed: true }]));
-    expect((replayed as Extract<PageRecord, { type: 'sse' }>).items.every((item) => item.kind === 'event' && item.replayed === true)).toBe(true);
+    expect(
+      (replayed as Extract<PageRecord, { type: 'sse' }>).items.every((item) => item.kind === 'event' && item.replayed === true),
+    ).toBe(true);
   });
 
   it('refuses, record by record, what does not add up, and keeps the indices aligned', () => {
@@ -72,7 +88,16 @@ describe('decodeWireBatch', () => {
   });
 
   it('reads the page world drop totals and the final flag', () => {
-    const decoded = decode(batch([], { drops: [{ reason: 'full', count: 3 }, { reason: 5, count: 1 }, { reason: 'x', count: -1 }], final: true }))!;
+    const decoded = decode(
+      batch([], {
+        drops: [
+          { reason: 'full', count: 3 },
+          { reason: 5, count: 1 },
+          { reason: 'x', count: -1 },
+        ],
+        final: true,
+      }),
+    )!;
     expect(decoded.drops).toEqual([{ reason: 'full', count: 3 }]);
     expect(decoded.final).toBe(true);
   });

@@ -4,13 +4,7 @@
  * between chunks) and events runs back into items, and validates every record. Off the page's
  * thread; never throws on what a page forged.
  */
-import {
-  isPageRecord,
-  PROTOCOL_VERSION,
-  type DropCount,
-  type PageRecord,
-  type WireRecord,
-} from '../protocol';
+import { isPageRecord, PROTOCOL_VERSION, type DropCount, type PageRecord, type WireRecord } from '../protocol';
 import type { SseItem } from '../core/sse-types';
 
 const fromBase64Native = (Uint8Array as { fromBase64?: (text: string) => Uint8Array }).fromBase64;
@@ -92,7 +86,8 @@ function decodeRecord(record: unknown, decoders: StreamDecoders): PageRecord[] |
   try {
     switch (record.type) {
       case 'stream-chunk': {
-        const bytes = record.data instanceof Uint8Array ? record.data : typeof record.b64 === 'string' ? fromBase64(record.b64) : undefined;
+        const bytes =
+          record.data instanceof Uint8Array ? record.data : typeof record.b64 === 'string' ? fromBase64(record.b64) : undefined;
         if (typeof record.stream !== 'string' || bytes === undefined || !isCount(record.bytes) || !isTime(record.time)) {
           return null;
         }
@@ -107,7 +102,8 @@ function decodeRecord(record: unknown, decoders: StreamDecoders): PageRecord[] |
         if (meta.type === 'stream-state' && (meta.state === 'closed' || meta.state === 'error')) {
           // The stream is over: what its decoder held comes first.
           const rest = decoders.finish(meta.stream);
-          if (rest.length > 0) return [{ type: 'stream-chunk', stream: meta.stream, text: rest, bytes: 0, time: meta.time }, meta];
+          if (rest.length > 0)
+            return [{ type: 'stream-chunk', stream: meta.stream, text: rest, bytes: 0, time: meta.time }, meta];
         }
         return [meta];
       }

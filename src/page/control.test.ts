@@ -27,7 +27,9 @@ const pageErrors: unknown[] = [];
 let outbox: PageLog;
 
 beforeAll(() => {
-  window.addEventListener(PAGE_EVENT.status, (event) => statuses.push(JSON.parse((event as CustomEvent<string>).detail) as PageStatus));
+  window.addEventListener(PAGE_EVENT.status, (event) =>
+    statuses.push(JSON.parse((event as CustomEvent<string>).detail) as PageStatus),
+  );
   window.addEventListener(PAGE_EVENT.batch, (event) => batches.push((event as CustomEvent<string>).detail));
   window.addEventListener(PAGE_EVENT.pageHello, () => window.dispatchEvent(new CustomEvent(PAGE_EVENT.relayReady)));
   process.on('uncaughtException', (error) => pageErrors.push(error));
@@ -43,17 +45,29 @@ afterEach(() => {
 const send = (detail: unknown) => window.dispatchEvent(new CustomEvent(PAGE_EVENT.command, { detail }));
 const command = (c: PageCommand) => send(JSON.stringify(c));
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const statesOf = (id: string) => statuses.filter((s) => s.id === id).map((s) => `${s.state} ${s.delivered ?? ''}/${s.total ?? ''}`);
+const statesOf = (id: string) =>
+  statuses.filter((s) => s.id === id).map((s) => `${s.state} ${s.delivered ?? ''}/${s.total ?? ''}`);
 
 /** An EventTarget standing in for a live EventSource, with its tap, recording what it dispatches. */
 function liveSource(url = 'http://h.test:8080/s?x=1') {
   const source = new EventTarget();
-  const tap = new StreamTap(outbox, { kind: 'eventsource', url, method: 'GET', requestHeaders: [], time: Date.now() }, 'http://h.test:8080/');
+  const tap = new StreamTap(
+    outbox,
+    { kind: 'eventsource', url, method: 'GET', requestHeaders: [], time: Date.now() },
+    'http://h.test:8080/',
+  );
   rememberLiveSource(source as EventSource, tap, url);
   const got: { type: string; data: unknown; lastEventId: string; origin: string; trusted: boolean; at: number }[] = [];
   const record = (event: Event) => {
     const e = event as MessageEvent;
-    got.push({ type: e.type, data: e.data, lastEventId: e.lastEventId, origin: e.origin, trusted: e.isTrusted, at: performance.now() });
+    got.push({
+      type: e.type,
+      data: e.data,
+      lastEventId: e.lastEventId,
+      origin: e.origin,
+      trusted: e.isTrusted,
+      at: performance.now(),
+    });
   };
   source.addEventListener('tick', record);
   source.addEventListener('message', record);
@@ -62,7 +76,9 @@ function liveSource(url = 'http://h.test:8080/s?x=1') {
 
 function replayedItems(stream: string) {
   batches.length = 0;
-  window.dispatchEvent(new CustomEvent(PAGE_EVENT.control, { detail: JSON.stringify({ type: 'control', live: false, keep: false, send: 0 }) }));
+  window.dispatchEvent(
+    new CustomEvent(PAGE_EVENT.control, { detail: JSON.stringify({ type: 'control', live: false, keep: false, send: 0 }) }),
+  );
   const decoders = new StreamDecoders();
   return batches
     .flatMap((json) => decodeWireBatch(json, decoders)!.records.flatMap((r) => r ?? []))
@@ -98,7 +114,12 @@ describe('forged or malformed commands', () => {
   });
 
   it('a replay to a stream that is not live here says so', async () => {
-    command({ type: 'replay', id: 'r-missing', stream: 'nope', events: [{ at: 0, type: 'message', data: 'x', lastEventId: '' }] });
+    command({
+      type: 'replay',
+      id: 'r-missing',
+      stream: 'nope',
+      events: [{ at: 0, type: 'message', data: 'x', lastEventId: '' }],
+    });
     await wait(5);
     expect(statesOf('r-missing')).toEqual(['not-found 0/1']);
   });
@@ -121,7 +142,9 @@ describe('replay', () => {
     expect(got[1]!.at - got[0]!.at).toBeGreaterThanOrEqual(35);
     expect(got[2]!.at - got[0]!.at).toBeGreaterThanOrEqual(75);
     expect(statesOf('r-1')).toEqual(['started 0/3', 'done 3/3']);
-    expect(replayedItems(tap.id).map((item) => item.kind === 'event' && [item.type, item.data, item.lastEventId, item.replayed])).toEqual([
+    expect(
+      replayedItems(tap.id).map((item) => item.kind === 'event' && [item.type, item.data, item.lastEventId, item.replayed]),
+    ).toEqual([
       ['tick', 'a', '1', true],
       ['message', 'b', '2', true],
       ['tick', 'c', '2', true],

@@ -145,7 +145,10 @@ function calledByReflect(): boolean {
     // The first frame that is not ours is the built-in that called the trap.
     const caller = withoutOurFrames(stack);
     const firstNewline = call(natives.stringIndexOf, caller, '\n') as number;
-    return firstNewline !== -1 && (call(natives.stringIndexOf, caller, '    at Reflect.setPrototypeOf (') as number) === firstNewline + 1;
+    return (
+      firstNewline !== -1 &&
+      (call(natives.stringIndexOf, caller, '    at Reflect.setPrototypeOf (') as number) === firstNewline + 1
+    );
   } catch {
     return false;
   } finally {

@@ -239,7 +239,10 @@ function headerRecord(headers: readonly HeaderEntry[]): Record<string, string> {
 
 function makeResponse(body: ReadableStream | null, recording: MockRecording, status: number): Response {
   try {
-    return new natives.Response(body, bare({ status, statusText: recording.statusText, headers: headerRecord(recording.headers) }));
+    return new natives.Response(
+      body,
+      bare({ status, statusText: recording.statusText, headers: headerRecord(recording.headers) }),
+    );
   } catch {
     // A status text or header the constructor refuses (e.g. from an edited HAR): keep the essentials.
     const headers = bare({ 'content-type': contentTypeOf(recording.headers) || SSE_MIME });
@@ -281,7 +284,14 @@ export function answerFetch(request: Request, url: string, tap: StreamTap, mock:
         tapResponse(response, tap);
         mockedResponses.set(tap, bare({ url, type: originOf(url) === originOf(globalThis.location.href) ? 'basic' : 'cors' }));
         const contentType = contentTypeOf(recording.headers);
-        tap.response({ status, statusText: recording.statusText, responseHeaders: recording.headers, contentType, redirected: false, url });
+        tap.response({
+          status,
+          statusText: recording.statusText,
+          responseHeaders: recording.headers,
+          contentType,
+          redirected: false,
+          url,
+        });
         tap.setState('open');
         responded = true;
         resolve(response);

@@ -192,7 +192,13 @@ export class PageLog {
       return;
     }
     if (!this.admit(length + RECORD_OVERHEAD)) return;
-    this.held[this.held.length] = bare({ type: 'stream-chunk', stream, data: this.copyOf(chunk), bytes: length, time }) as HeldChunk;
+    this.held[this.held.length] = bare({
+      type: 'stream-chunk',
+      stream,
+      data: this.copyOf(chunk),
+      bytes: length,
+      time,
+    }) as HeldChunk;
     this.counted();
   }
 
@@ -244,7 +250,13 @@ export class PageLog {
     ) {
       record = last;
     } else {
-      record = bare({ type: 'sse-events', stream, replayed, strings: bareArray<string>(), times: bareArray<number>() }) as HeldEvents;
+      record = bare({
+        type: 'sse-events',
+        stream,
+        replayed,
+        strings: bareArray<string>(),
+        times: bareArray<number>(),
+      }) as HeldEvents;
       held[held.length] = record;
     }
     const strings = record.strings;
@@ -367,13 +379,30 @@ function toCloneWire(record: HeldRecord): { record: WireRecord; size: number } {
     const data = record.data;
     const wire =
       typeof data === 'string'
-        ? bare({ type: 'stream-chunk', stream: record.stream, data: call(natives.textEncoderEncode, cloneEncoder, data), bytes: record.bytes, time: record.time })
+        ? bare({
+            type: 'stream-chunk',
+            stream: record.stream,
+            data: call(natives.textEncoderEncode, cloneEncoder, data),
+            bytes: record.bytes,
+            time: record.time,
+          })
         : // A view into a slab would be cloned with its whole buffer: send exactly its bytes.
-          bare({ type: 'stream-chunk', stream: record.stream, data: call(uint8Slice, data), bytes: record.bytes, time: record.time });
+          bare({
+            type: 'stream-chunk',
+            stream: record.stream,
+            data: call(uint8Slice, data),
+            bytes: record.bytes,
+            time: record.time,
+          });
     return { record: wire as WireRecord, size: typeof data === 'string' ? data.length * 2 : data.byteLength };
   }
   if (record.type === 'sse-events') {
-    const wire = bare({ type: 'sse-events', stream: record.stream, times: record.times, strings: record.strings }) as WireRecord & {
+    const wire = bare({
+      type: 'sse-events',
+      stream: record.stream,
+      times: record.times,
+      strings: record.strings,
+    }) as WireRecord & {
       replayed?: boolean;
     };
     if (record.replayed) wire.replayed = true;

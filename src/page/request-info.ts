@@ -126,9 +126,7 @@ export function describeBody(body: unknown, mimeType: string): BodyText | undefi
     const view = body instanceof natives.ArrayBuffer ? new natives.Uint8Array(body) : (body as ArrayBufferView);
     const size = view.byteLength;
     const bytes =
-      view instanceof natives.Uint8Array
-        ? view
-        : new natives.Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+      view instanceof natives.Uint8Array ? view : new natives.Uint8Array(view.buffer, view.byteOffset, view.byteLength);
     const head = size > MAX_BODY_TEXT ? bytes.subarray(0, MAX_BODY_TEXT) : bytes;
     return { mimeType, text: utf8.decode(head), truncated: size > MAX_BODY_TEXT, size };
   }

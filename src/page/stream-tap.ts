@@ -152,7 +152,11 @@ const VERCEL_DATA_STREAM_HEADER = 'x-vercel-ai-data-stream';
  * isCapturedContentType), an NDJSON stream, or a Vercel AI data stream. Other responses are never
  * touched.
  */
-export function isCapturedResponse(headers: readonly HeaderEntry[], contentType: string, requestAcceptsEventStream: boolean): boolean {
+export function isCapturedResponse(
+  headers: readonly HeaderEntry[],
+  contentType: string,
+  requestAcceptsEventStream: boolean,
+): boolean {
   if (isCapturedContentType(contentType, requestAcceptsEventStream)) return true;
   const essence = mimeEssence(contentType);
   for (let i = 0; i < LINE_STREAM_TYPES.length; i++) if (LINE_STREAM_TYPES[i] === essence) return true;

@@ -273,7 +273,11 @@ export function installBodyTaps(): void {
       const result = natives.apply(original, reader, args) as Promise<unknown>;
       const branch = readers.get(reader);
       if (branch === undefined) return result;
-      return observePromise(result, (r) => branch.onResult(r), (e) => branch.onError(e));
+      return observePromise(
+        result,
+        (r) => branch.onResult(r),
+        (e) => branch.onError(e),
+      );
     });
     wrapMethod(proto, 'cancel', (original, reader, args) => {
       const branch = readers.get(reader);
@@ -308,7 +312,10 @@ export function installBodyTaps(): void {
     if (branch === undefined || transformEnqueue === undefined) return natives.apply(original, stream, args);
     const pipe = readPipeThroughArguments(stream, args);
     if (!pipe.valid) return natives.apply(original, stream, pipe.args);
-    const tapped = natives.apply(nativePipeThrough, stream, [tappingTransform(branch), bare({ preventCancel: pipe.preventCancel })]);
+    const tapped = natives.apply(nativePipeThrough, stream, [
+      tappingTransform(branch),
+      bare({ preventCancel: pipe.preventCancel }),
+    ]);
     return natives.apply(original, tapped, pipe.args);
   });
 
@@ -317,7 +324,10 @@ export function installBodyTaps(): void {
     if (branch === undefined || transformEnqueue === undefined) return natives.apply(original, stream, args);
     const pipe = readPipeToArguments(stream, args);
     if (!pipe.valid) return natives.apply(original, stream, pipe.args);
-    const tapped = natives.apply(nativePipeThrough, stream, [tappingTransform(branch), bare({ preventCancel: pipe.preventCancel })]);
+    const tapped = natives.apply(nativePipeThrough, stream, [
+      tappingTransform(branch),
+      bare({ preventCancel: pipe.preventCancel }),
+    ]);
     return natives.apply(original, tapped, pipe.args);
   });
 
@@ -352,7 +362,11 @@ function installIteratorTaps(RS: ReadableStream): void {
     const result = natives.apply(original, iterator, args) as Promise<unknown>;
     const branch = iterators.get(iterator);
     if (branch === undefined) return result;
-    return observePromise(result, (r) => branch.onResult(r), (e) => branch.onError(e));
+    return observePromise(
+      result,
+      (r) => branch.onResult(r),
+      (e) => branch.onError(e),
+    );
   });
   wrapMethod(iteratorProto, 'return', (original, iterator, args) => {
     const branch = iterators.get(iterator);

@@ -76,9 +76,12 @@ describe('StreamTap', () => {
       ['a', 1002],
       ['b', 1004],
     ]);
-    expect(got.filter((r) => r.type === 'stream-chunk').map((r) => (r as { text: string }).text).join('')).toBe(
-      'data: a\n\ndata: b\n\n',
-    );
+    expect(
+      got
+        .filter((r) => r.type === 'stream-chunk')
+        .map((r) => (r as { text: string }).text)
+        .join(''),
+    ).toBe('data: a\n\ndata: b\n\n');
     expect(got.at(-1)).toMatchObject({ type: 'stream-state', state: 'closed', reason: 'ended-by-server', time: 1005 });
     expect(new Set(got.map((r) => ('stream' in r ? r.stream : '')))).toEqual(new Set([tap.id]));
   });
@@ -131,7 +134,9 @@ describe('StreamTap', () => {
     event(b, 'b1');
     event(a, 'a3');
     pull(target);
-    const sse = records(batches).flatMap((r) => (r.type === 'sse' ? [[r.stream, r.items.map((i) => (i as { data: string }).data)]] : []));
+    const sse = records(batches).flatMap((r) =>
+      r.type === 'sse' ? [[r.stream, r.items.map((i) => (i as { data: string }).data)]] : [],
+    );
     expect(sse).toEqual([
       [a.id, ['a1', 'a2']],
       [b.id, ['b1']],
@@ -190,7 +195,9 @@ describe('PageLog', () => {
       expectedAt += batch.records.length;
     }
     expect(expectedAt).toBe(log.length);
-    const text = records(batches).flatMap((r) => (r.type === 'stream-chunk' ? [r.text] : [])).join('');
+    const text = records(batches)
+      .flatMap((r) => (r.type === 'stream-chunk' ? [r.text] : []))
+      .join('');
     expect(text.length).toBe(64 * chunk.length);
   });
 
@@ -259,17 +266,27 @@ describe('PageLog', () => {
     const viaJson = build(false);
     expect(typeof viaJson[0]).toBe('string');
     expect(records(cloned)).toEqual(records(viaJson));
-    expect(records(cloned).filter((r) => r.type === 'stream-chunk').map((r) => (r as { text: string }).text)).toEqual([
-      'data: é€\n\n',
-      'data: x😀\n\n',
-    ]);
+    expect(
+      records(cloned)
+        .filter((r) => r.type === 'stream-chunk')
+        .map((r) => (r as { text: string }).text),
+    ).toEqual(['data: é€\n\n', 'data: x😀\n\n']);
   });
 
   it('ignores forged controls, and throws nothing into the page', () => {
     const { target, batches } = relayedWindow();
     const log = new PageLog(target, true);
     log.add({ type: 'capture-issue', message: 'x', time: 1 });
-    for (const detail of ['', '{', 'null', '{"type":"control"}', '{"type":"control","live":true,"keep":false,"send":-1}', 'x'.repeat(1000), 42, null]) {
+    for (const detail of [
+      '',
+      '{',
+      'null',
+      '{"type":"control"}',
+      '{"type":"control","live":true,"keep":false,"send":-1}',
+      'x'.repeat(1000),
+      42,
+      null,
+    ]) {
       expect(() => target.dispatchEvent(new CustomEvent(PAGE_EVENT.control, { detail }))).not.toThrow();
     }
     expect(batches).toEqual([]);
@@ -283,7 +300,11 @@ describe('PageLog', () => {
       let batches = '';
       target.addEventListener(PAGE_EVENT.batch, (event) => (batches += (event as CustomEvent<string>).detail));
       const log = new PageLog(target, true);
-      const tap = new StreamTap(log, { ...request, kind: 'eventsource', requestHeaders: [{ name: 'a', value: 'b' }] }, 'http://p/');
+      const tap = new StreamTap(
+        log,
+        { ...request, kind: 'eventsource', requestHeaders: [{ name: 'a', value: 'b' }] },
+        'http://p/',
+      );
       tap.event('message', '1', 'a', 2);
       tap.event('message', '2', 'b', 3);
       target.dispatchEvent(new CustomEvent(PAGE_EVENT.control, { detail: pullDetail }));

@@ -102,10 +102,7 @@ export function installEventSourceTap(win: typeof globalThis, outbox: PageLog): 
       if (!state.opened) {
         state.opened = true;
         // EventSource only opens on a 200 text/event-stream response; it exposes no headers.
-        state.tap.response(
-          { status: 200, statusText: 'OK', responseHeaders: [], contentType: 'text/event-stream' },
-          time,
-        );
+        state.tap.response({ status: 200, statusText: 'OK', responseHeaders: [], contentType: 'text/event-stream' }, time);
       }
       state.tap.setState('open', undefined, undefined, time);
       return;

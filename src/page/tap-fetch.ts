@@ -66,7 +66,12 @@ function prepareRequest(args: unknown[]): { request: Request; pending: PendingRe
 }
 
 /** The answer of an armed mock whose pattern matches the request, if there is one. */
-function mockedFetch(win: typeof globalThis, outbox: PageLog, request: Request, pending: PendingRequest): Promise<Response> | undefined {
+function mockedFetch(
+  win: typeof globalThis,
+  outbox: PageLog,
+  request: Request,
+  pending: PendingRequest,
+): Promise<Response> | undefined {
   let mock: ReturnType<typeof takeMock>;
   try {
     mock = takeMock(pending.url);
@@ -110,11 +115,7 @@ export function installFetchTap(win: typeof globalThis, outbox: PageLog): void {
         const contentType = contentTypeOf(headers);
         if (!isCapturedResponse(headers, contentType, acceptsEventStream(pending.requestHeaders))) return;
         const { sink, ...streamRequest } = pending;
-        const tap = new StreamTap(
-          outbox,
-          { ...streamRequest, requestBody: sink.body },
-          win.location.href,
-        );
+        const tap = new StreamTap(outbox, { ...streamRequest, requestBody: sink.body }, win.location.href);
         tap.response({
           status: read(responseStatus, response) ?? 0,
           statusText: read(responseStatusText, response) ?? '',
@@ -133,7 +134,8 @@ export function installFetchTap(win: typeof globalThis, outbox: PageLog): void {
         const { sink, ...streamRequest } = pending;
         const tap = new StreamTap(outbox, { ...streamRequest, requestBody: sink.body }, win.location.href);
         const name = typeof error === 'object' && error !== null ? natives.String((error as Error).name) : '';
-        const message = typeof error === 'object' && error !== null ? natives.String((error as Error).message) : natives.String(error);
+        const message =
+          typeof error === 'object' && error !== null ? natives.String((error as Error).message) : natives.String(error);
         tap.setState('error', name === 'AbortError' ? 'aborted' : 'network-error', message);
       },
     );

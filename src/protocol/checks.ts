@@ -10,5 +10,4 @@ export const isString = (v: unknown): v is string => typeof v === 'string';
 export const isNumber = (v: unknown): v is number => typeof v === 'number' && isFiniteNumber(v);
 /** A time (epoch ms) a Date can hold: anything else makes `new Date(t).toISOString()` throw. */
 export const isTime = (v: unknown): v is number => isNumber(v) && Math.abs(v) <= 8.64e15;
-export const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !isArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !isArray(v);

@@ -91,8 +91,6 @@ export interface PageStatus {
   time: number;
 }
 
-
-
 /** Command ids and stream ids are ours: short strings. */
 const MAX_ID_LENGTH = 200;
 /** URL patterns are typed by hand. */
@@ -161,10 +159,7 @@ export function isPageCommand(v: unknown): v is PageCommand {
       return true;
     case 'mock':
       return (
-        isString(v.pattern) &&
-        v.pattern.length > 0 &&
-        v.pattern.length <= MAX_PATTERN_LENGTH &&
-        isMockRecording(v.recording)
+        isString(v.pattern) && v.pattern.length > 0 && v.pattern.length <= MAX_PATTERN_LENGTH && isMockRecording(v.recording)
       );
     default:
       return false;

@@ -10,13 +10,7 @@ export type StreamKind = 'eventsource' | 'fetch' | 'xhr';
 export type StreamState = 'connecting' | 'open' | 'closed' | 'error';
 /** Why a stream changed state; shown next to the state in the panel. */
 export type StateReason =
-  | 'reconnecting'
-  | 'closed-by-page'
-  | 'ended-by-server'
-  | 'cancelled-by-page'
-  | 'aborted'
-  | 'network-error'
-  | 'http-error';
+  'reconnecting' | 'closed-by-page' | 'ended-by-server' | 'cancelled-by-page' | 'aborted' | 'network-error' | 'http-error';
 
 export interface HeaderEntry {
   name: string;

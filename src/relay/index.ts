@@ -167,7 +167,9 @@ function cloneRecordSize(record: unknown): number {
  */
 function portClonesObjects(): boolean {
   try {
-    const manifest = (globalThis as { chrome?: { runtime?: { getManifest?: () => Record<string, unknown> } } }).chrome?.runtime?.getManifest?.();
+    const manifest = (
+      globalThis as { chrome?: { runtime?: { getManifest?: () => Record<string, unknown> } } }
+    ).chrome?.runtime?.getManifest?.();
     if (manifest?.message_serialization !== 'structured_clone') return false;
     const major = Number(/Chrom(?:e|ium)\/(\d+)/.exec(navigator.userAgent)?.[1] ?? 0);
     return major >= 148;

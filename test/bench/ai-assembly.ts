@@ -10,7 +10,15 @@ import { AiLogFeed } from '../../src/core/ai/log-feed';
 import { rechunk, type RechunkableProtocol } from '../../src/core/ai/rechunk';
 
 const deltas = Number(process.argv[2] ?? 100_000);
-const PROTOCOLS: RechunkableProtocol[] = ['openai-chat', 'openai-responses', 'anthropic', 'gemini', 'vercel-ui', 'vercel-data', 'ndjson'];
+const PROTOCOLS: RechunkableProtocol[] = [
+  'openai-chat',
+  'openai-responses',
+  'anthropic',
+  'gemini',
+  'vercel-ui',
+  'vercel-data',
+  'ndjson',
+];
 
 let seq = 0;
 const stored = (record: PageRecord): StoredRecord => ({ ...record, frameId: 0, seq: seq++ }) as StoredRecord;
@@ -24,11 +32,34 @@ for (const protocol of PROTOCOLS) {
   const store = new LogStore();
   const feed = new AiLogFeed(store);
   store.apply([
-    stored({ type: 'stream-open', stream: 's', kind: 'fetch', url: 'https://bench/', method: 'POST', requestHeaders: [], frameUrl: '', time: 0 }),
-    stored({ type: 'stream-response', stream: 's', status: 200, statusText: 'OK', responseHeaders: wire.headers, contentType: wire.contentType, time: 0 }),
+    stored({
+      type: 'stream-open',
+      stream: 's',
+      kind: 'fetch',
+      url: 'https://bench/',
+      method: 'POST',
+      requestHeaders: [],
+      frameUrl: '',
+      time: 0,
+    }),
+    stored({
+      type: 'stream-response',
+      stream: 's',
+      status: 200,
+      statusText: 'OK',
+      responseHeaders: wire.headers,
+      contentType: wire.contentType,
+      time: 0,
+    }),
   ]);
   const texts: string[] = [];
-  for (let i = 0; i < wire.chunks.length; i += 100) texts.push(wire.chunks.slice(i, i + 100).map((c) => c.text).join(''));
+  for (let i = 0; i < wire.chunks.length; i += 100)
+    texts.push(
+      wire.chunks
+        .slice(i, i + 100)
+        .map((c) => c.text)
+        .join(''),
+    );
   let storeMs = 0;
   let feedMs = 0;
   let worstFeedMs = 0;
@@ -48,7 +79,8 @@ for (const protocol of PROTOCOLS) {
   const summary = assembler.summary();
   const summaryMs = performance.now() - t3;
   const c = assembler.conversation;
-  if (c.replies[0]?.text.length !== deltas * 4 || c.status !== 'done') throw new Error(`${protocol}: assembled ${c.replies[0]?.text.length} chars, ${c.status}`);
+  if (c.replies[0]?.text.length !== deltas * 4 || c.status !== 'done')
+    throw new Error(`${protocol}: assembled ${c.replies[0]?.text.length} chars, ${c.status}`);
   console.log(
     `${protocol.padEnd(17)} ${deltas} deltas, ${(wire.chunks.reduce((n, ch) => n + ch.text.length, 0) / 1e6).toFixed(1)} MB: ` +
       `LogStore ${storeMs.toFixed(0)} ms, assembly ${feedMs.toFixed(0)} ms (${((feedMs * 1000) / deltas).toFixed(2)} µs/delta, worst batch ${worstFeedMs.toFixed(1)} ms), ` +

@@ -45,7 +45,9 @@ export class CpuMeter {
    * and does not slow down the next browser's round. Returns the last sample and whether it got
    * quiet before `timeoutMs`.
    */
-  async quiet(options: { windowMs?: number; thresholdSeconds?: number; timeoutMs?: number } = {}): Promise<{ sample: CpuSample; quiet: boolean }> {
+  async quiet(
+    options: { windowMs?: number; thresholdSeconds?: number; timeoutMs?: number } = {},
+  ): Promise<{ sample: CpuSample; quiet: boolean }> {
     const windowMs = options.windowMs ?? 250;
     const threshold = options.thresholdSeconds ?? 0.02;
     const deadline = Date.now() + (options.timeoutMs ?? 20_000);
@@ -106,10 +108,14 @@ export async function pageHeap(context: BrowserContext, page: Page): Promise<Hea
  * back as `Target.receivedMessageFromTarget` events.
  */
 export async function workerHeap(session: CDPSession, urlPrefix: string): Promise<{ targetId: string; heap: HeapUsage }> {
-  const { targetInfos } = (await session.send('Target.getTargets')) as { targetInfos: { targetId: string; type: string; url: string }[] };
+  const { targetInfos } = (await session.send('Target.getTargets')) as {
+    targetInfos: { targetId: string; type: string; url: string }[];
+  };
   const worker = targetInfos.find((target) => target.type === 'service_worker' && target.url.startsWith(urlPrefix));
   if (worker === undefined) throw new Error(`no running service worker under ${urlPrefix}`);
-  const { sessionId } = (await session.send('Target.attachToTarget', { targetId: worker.targetId, flatten: false })) as { sessionId: string };
+  const { sessionId } = (await session.send('Target.attachToTarget', { targetId: worker.targetId, flatten: false })) as {
+    sessionId: string;
+  };
   let nextId = 0;
   const waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   const onMessage = (event: { sessionId: string; message: string }): void => {
@@ -130,7 +136,9 @@ export async function workerHeap(session: CDPSession, urlPrefix: string): Promis
     new Promise((resolve, reject) => {
       const id = ++nextId;
       waiting.set(id, { resolve, reject });
-      session.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params: {} }) }).catch(reject);
+      session
+        .send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params: {} }) })
+        .catch(reject);
     });
   try {
     await call('HeapProfiler.collectGarbage');

@@ -65,7 +65,10 @@ import { browserSession, CpuMeter, pageHeap, workerHeap, type HeapUsage } from '
 function listOption<T extends string>(name: string, allowed: readonly T[], fallback: readonly T[]): T[] {
   const raw = process.env[name];
   if (raw === undefined || raw.trim() === '') return [...fallback];
-  const values = raw.split(',').map((value) => value.trim()).filter((value) => value !== '');
+  const values = raw
+    .split(',')
+    .map((value) => value.trim())
+    .filter((value) => value !== '');
   for (const value of values) {
     if (!allowed.includes(value as T)) throw new Error(`${name}: unknown "${value}" (one of ${allowed.join(', ')})`);
   }
@@ -203,7 +206,9 @@ async function quiet(contender: Contender): Promise<boolean> {
  * scripts, Blink's own work) since its document started: a new document starts a new count.
  */
 async function mainThreadSeconds(contender: Contender): Promise<number> {
-  const { metrics } = (await contender.pageSession.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+  const { metrics } = (await contender.pageSession.send('Performance.getMetrics')) as {
+    metrics: { name: string; value: number }[];
+  };
   const task = metrics.find((metric) => metric.name === 'TaskDuration');
   if (task === undefined) throw new Error('Performance.getMetrics reported no TaskDuration');
   return task.value;
@@ -213,7 +218,11 @@ async function mainThreadSeconds(contender: Contender): Promise<number> {
 // What the extension captured, as the panel reports it
 
 async function panelEventCount(frame: Frame | Page): Promise<number> {
-  const text = (await frame.locator('.summary').textContent().catch(() => '')) ?? '';
+  const text =
+    (await frame
+      .locator('.summary')
+      .textContent()
+      .catch(() => '')) ?? '';
   const match = /([\d,.\s]+) events/.exec(text);
   return match === null ? 0 : Number(match[1]!.replace(/[^\d]/g, ''));
 }
@@ -315,7 +324,8 @@ function rotate<T>(list: T[], by: number): T[] {
 function checkRound(scenario: Scenario, kind: Kind, mode: Mode, result: RoundResult, events: number): void {
   if (scenario === 'burst' && kind !== 'es') {
     const expectedBytes = burstBody(events).length;
-    if (result.bytes !== expectedBytes) throw new Error(`${scenario} ${kind} ${mode}: the page read ${result.bytes} of ${expectedBytes} bytes`);
+    if (result.bytes !== expectedBytes)
+      throw new Error(`${scenario} ${kind} ${mode}: the page read ${result.bytes} of ${expectedBytes} bytes`);
   } else if (result.events !== events) {
     throw new Error(`${scenario} ${kind} ${mode}: the page saw ${result.events} of ${events} events`);
   }
@@ -372,10 +382,12 @@ interface MemoryProbe {
 async function memoryProbe(contender: Contender): Promise<MemoryProbe> {
   const page = await pageHeap(contender.context, contender.page);
   if (contender.extension === undefined) return { page };
-  const worker = await workerHeap(contender.session, `chrome-extension://${contender.extension.extensionId}/`).catch((error: unknown) => {
-    console.log(`  (extension worker heap not read: ${String(error)})`);
-    return undefined;
-  });
+  const worker = await workerHeap(contender.session, `chrome-extension://${contender.extension.extensionId}/`).catch(
+    (error: unknown) => {
+      console.log(`  (extension worker heap not read: ${String(error)})`);
+      return undefined;
+    },
+  );
   return { page, worker };
 }
 
@@ -400,7 +412,8 @@ async function burstKind(server: StartedServer, contenders: Contender[], kind: K
   let memory: Memory | undefined;
   if (withExtension && memoryBefore) {
     const [plainAfter, extensionAfter] = [await memoryProbe(plain), await memoryProbe(withExtension)];
-    const pageGrowth = extensionAfter.page.total - memoryBefore[1]!.page.total - (plainAfter.page.total - memoryBefore[0]!.page.total);
+    const pageGrowth =
+      extensionAfter.page.total - memoryBefore[1]!.page.total - (plainAfter.page.total - memoryBefore[0]!.page.total);
     const workerBefore = memoryBefore[1]!.worker;
     const workerAfter = extensionAfter.worker;
     const workerNote =
@@ -568,7 +581,9 @@ function microsecondsTable(results: KindResult[], modes: Mode[]): string[] {
   for (const result of results.filter((r) => r.kind === 'es')) {
     for (const [from, pick] of measures) {
       const plain = median(pick(result.cells.plain!));
-      const cells = columns.map((mode) => `${(((median(pick(result.cells[mode]!)) - plain) * 1000) / result.events).toFixed(2)} µs`);
+      const cells = columns.map(
+        (mode) => `${(((median(pick(result.cells[mode]!)) - plain) * 1000) / result.events).toFixed(2)} µs`,
+      );
       lines.push(`| ${result.scenario} | ${from} | ${result.events} | ${cells.join(' | ')} |`);
     }
   }
@@ -603,7 +618,9 @@ function captureTable(results: KindResult[], modes: Mode[]): string[] {
   for (const result of results) {
     const cells = columns.map((mode) => {
       const capture = result.cells[mode]!.captured;
-      return capture === undefined ? '–' : `${capture.got} of ${capture.expected} ${capture.got === capture.expected ? '✓' : '✗'}`;
+      return capture === undefined
+        ? '–'
+        : `${capture.got} of ${capture.expected} ${capture.got === capture.expected ? '✓' : '✗'}`;
     });
     const recorded = result.chromeDevtoolsRecorded === undefined ? '–' : result.chromeDevtoolsRecorded ? 'yes' : 'no ✗';
     lines.push(`| ${result.scenario} | ${KIND_LABEL[result.kind]} | ${cells.join(' | ')} | ${recorded} |`);
@@ -611,7 +628,10 @@ function captureTable(results: KindResult[], modes: Mode[]): string[] {
   return lines;
 }
 
-function report(results: KindResult[], context: { chromium: string; started: Date; loadStart: number[]; parser: string }): string {
+function report(
+  results: KindResult[],
+  context: { chromium: string; started: Date; loadStart: number[]; parser: string },
+): string {
   const notQuiet = results.flatMap((result) =>
     Object.entries(result.cells)
       .filter(([, cell]) => cell.notQuiet > 0)
@@ -623,7 +643,9 @@ function report(results: KindResult[], context: { chromium: string; started: Dat
     '',
     `Extension: \`${EXTENSION_DIR}\`. ${ROUNDS} rounds per browser after one warm-up, alternating between the browsers, ` +
       'all running at once; medians; ratios are ÷ plain Chromium in the same run. ' +
-      `Load average at start ${context.loadStart.map((l) => l.toFixed(2)).join(' ')}, at end ${loadavg().map((l) => l.toFixed(2)).join(' ')} ` +
+      `Load average at start ${context.loadStart.map((l) => l.toFixed(2)).join(' ')}, at end ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} ` +
       '(a shared machine makes single runs noisy: compare ratios, re-run before concluding).',
     '',
     `- **burst**: ${EVENTS} events (${formatBytes(burstBytes)}) per fetch/XHR round, ${ES_EVENTS} per EventSource round, written in 16 KiB ` +
@@ -633,9 +655,9 @@ function report(results: KindResult[], context: { chromium: string; started: Dat
     '',
     "### Page's main thread: CPU per round",
     '',
-    'CPU time of the tab\'s main thread (CDP `Performance.getMetrics` TaskDuration in thread ticks: the page\'s ' +
+    "CPU time of the tab's main thread (CDP `Performance.getMetrics` TaskDuration in thread ticks: the page's " +
       'scripts, our content scripts, Blink) from the start of the read until the browser is quiet again, so work ' +
-      'deferred past the page\'s last event (a batch flushed 50 ms later) is counted.',
+      "deferred past the page's last event (a batch flushed 50 ms later) is counted.",
     '',
     ...timeTable(results, MODE_LIST, (cell) => cell.mainMs, 'ms', true),
     '',
@@ -658,10 +680,10 @@ function report(results: KindResult[], context: { chromium: string; started: Dat
       ? [
           '### Memory per stored event (burst, DevTools closed, after forced GC)',
           '',
-          'Growth over all rounds of the page\'s JS memory (V8 heap + Blink heap + ArrayBuffer/external-string ' +
-            'backing stores; content scripts share the page\'s isolate) with the extension minus without, plus ' +
+          "Growth over all rounds of the page's JS memory (V8 heap + Blink heap + ArrayBuffer/external-string " +
+            "backing stores; content scripts share the page's isolate) with the extension minus without, plus " +
             'the growth of the extension service worker\'s; "data kept" is what any log must keep: the stream\'s ' +
-            'bytes for fetch/XHR (kept as raw text), the data values for EventSource. Not included: the relay\'s ' +
+            "bytes for fetch/XHR (kept as raw text), the data values for EventSource. Not included: the relay's " +
             'port buffers, the browser process, any panel.',
           '',
           ...memoryTable(results),
@@ -711,7 +733,8 @@ async function main(): Promise<void> {
     for (const scenario of SCENARIO_LIST) {
       for (const kind of KIND_LIST) {
         const begun = Date.now();
-        const result = scenario === 'burst' ? await burstKind(server, contenders, kind) : await pacedKind(server, contenders, kind);
+        const result =
+          scenario === 'burst' ? await burstKind(server, contenders, kind) : await pacedKind(server, contenders, kind);
         results.push(result);
         const plain = median(result.cells.plain!.ms);
         const plainMain = median(result.cells.plain!.mainMs);
@@ -751,7 +774,9 @@ async function main(): Promise<void> {
 
 /** The Conversation view's cost: test/bench/ai-assembly.ts (a 100k-delta reply per AI protocol), as a report section. */
 function aiAssemblyReport(): string {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'ai-assembly.ts')], { encoding: 'utf8' });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'ai-assembly.ts')], {
+    encoding: 'utf8',
+  });
   const output = run.status === 0 ? run.stdout.trim() : `ai-assembly.ts failed (${run.status}): ${run.stderr.trim()}`;
   return `\n\n## AI assembly (Conversation view), Node\n\nA 100k-delta reply per protocol through LogStore and AiLogFeed in batches of 100 deltas:\n\n\`\`\`\n${output}\n\`\`\`\n`;
 }

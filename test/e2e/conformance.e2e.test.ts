@@ -11,7 +11,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchWithExtension, storedRecords, type ExtensionBrowser } from './browser';
 import { startServer, type StartedServer } from '../server/sse-server';
 import { LogStore } from '../../src/core/log-store';
-import { chunkBytes, isEventStream, loadCases, streamBytes, type ConformanceCase, type ExpectedEvent } from '../conformance/cases';
+import {
+  chunkBytes,
+  isEventStream,
+  loadCases,
+  streamBytes,
+  type ConformanceCase,
+  type ExpectedEvent,
+} from '../conformance/cases';
 
 interface PageResult {
   id: number;
@@ -109,7 +116,9 @@ beforeAll(async () => {
         ? null
         : store.items
             .filter((logged) => logged.connectionId === connection.id)
-            .flatMap(({ item }) => (item.kind === 'event' ? [{ type: item.type, data: item.data, lastEventId: item.lastEventId }] : []));
+            .flatMap(({ item }) =>
+              item.kind === 'event' ? [{ type: item.type, data: item.data, lastEventId: item.lastEventId }] : [],
+            );
     outcomes.set(result.id, { page: result, tap, tapState: connection?.state ?? null, tapReads: connection?.reads ?? 0 });
   }
 }, 90_000);

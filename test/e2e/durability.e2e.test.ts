@@ -100,7 +100,9 @@ describe('durability: nothing is lost', () => {
     expect(sorted(eventData((await capturedByTab(browser, [tabId])).get(tabId) ?? []))).toEqual(sorted([...first, ...second]));
     await stopServiceWorker(browser, page);
     const third = await streamBoth(page, 'after-stop', 10, 0);
-    expect(sorted(eventData((await capturedByTab(browser, [tabId])).get(tabId) ?? []))).toEqual(sorted([...first, ...second, ...third]));
+    expect(sorted(eventData((await capturedByTab(browser, [tabId])).get(tabId) ?? []))).toEqual(
+      sorted([...first, ...second, ...third]),
+    );
     await page.close();
   });
 
@@ -201,7 +203,10 @@ describe('durability with the real DevTools panel open', () => {
     const tabId = await tabIdOf(browser, page);
     const worker = await currentServiceWorker(browser);
     const records = (await worker.evaluate(
-      (id) => (globalThis as unknown as { sseDevtools: { tabs: Map<number, { log: { records: unknown[] } }> } }).sseDevtools.tabs.get(id)?.log.records ?? [],
+      (id) =>
+        (globalThis as unknown as { sseDevtools: { tabs: Map<number, { log: { records: unknown[] } }> } }).sseDevtools.tabs.get(
+          id,
+        )?.log.records ?? [],
       tabId,
     )) as StoredRecord[];
     expect(sorted(eventData(records))).toEqual(sorted(received));

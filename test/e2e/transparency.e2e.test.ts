@@ -45,12 +45,30 @@ const KNOWN_DIFFERENCES: Record<string, string> = {
  * page): the caller is not ours to fix, or the call cannot be avoided.
  */
 const KNOWN_HOSTILE_CALLS: [RegExp, string][] = [
-  [/^Object\.prototype\.(mode|priority|signal) getter <- (\(anonymous\)|prepareRequest) /, "The browser reads the page's own fetch() init dictionary (once, as without us) while our fetch trap is on the stack, building the Request that fetch() would build (as in stacks.pageCodeCalledBack): not a call of ours."],
-  [/^Promise\.prototype\.constructor <- /, 'Promise.prototype.then (on the fetch() and tapped read() promises we chain) looks up the species constructor: every way to observe a promise does.'],
-  [/^Array\.prototype\[Symbol\.iterator\] <- (describeRequest|contentTypeOf|acceptsEventStream|parseHeaders|onReadyStateChange) /, 'tap-fetch/request-info/tap-xhr destructure and for-of arrays. Reported.'],
-  [/^Array\.prototype\[\d\] setter <- \(anonymous\) /, 'request-info headerList appends with list[list.length] = ... (reaches Array.prototype setters). Reported.'],
-  [/^String\.prototype\.toUpperCase <- (\(anonymous\)|describeRequest) /, 'tap-xhr open() / tap-fetch describeRequest call .toUpperCase(). Reported.'],
-  [/^(String\.prototype\.(split|indexOf|slice|trim)|Array\.prototype\.push) <- (parseHeaders|\(anonymous\)) /, 'tap-xhr parseHeaders and setRequestHeader use page-replaceable String/Array methods. Reported.'],
+  [
+    /^Object\.prototype\.(mode|priority|signal) getter <- (\(anonymous\)|prepareRequest) /,
+    "The browser reads the page's own fetch() init dictionary (once, as without us) while our fetch trap is on the stack, building the Request that fetch() would build (as in stacks.pageCodeCalledBack): not a call of ours.",
+  ],
+  [
+    /^Promise\.prototype\.constructor <- /,
+    'Promise.prototype.then (on the fetch() and tapped read() promises we chain) looks up the species constructor: every way to observe a promise does.',
+  ],
+  [
+    /^Array\.prototype\[Symbol\.iterator\] <- (describeRequest|contentTypeOf|acceptsEventStream|parseHeaders|onReadyStateChange) /,
+    'tap-fetch/request-info/tap-xhr destructure and for-of arrays. Reported.',
+  ],
+  [
+    /^Array\.prototype\[\d\] setter <- \(anonymous\) /,
+    'request-info headerList appends with list[list.length] = ... (reaches Array.prototype setters). Reported.',
+  ],
+  [
+    /^String\.prototype\.toUpperCase <- (\(anonymous\)|describeRequest) /,
+    'tap-xhr open() / tap-fetch describeRequest call .toUpperCase(). Reported.',
+  ],
+  [
+    /^(String\.prototype\.(split|indexOf|slice|trim)|Array\.prototype\.push) <- (parseHeaders|\(anonymous\)) /,
+    'tap-xhr parseHeaders and setRequestHeader use page-replaceable String/Array methods. Reported.',
+  ],
 ];
 
 /** Hostile variants in which fetch or XHR capture is known not to work (the other checks still apply). */
@@ -80,7 +98,14 @@ const hostile: Record<string, { plain: Outcome; extension: Outcome; records: Sto
 
 function launchPlain(): Promise<Browser> {
   // The flags launchWithExtension uses, without the extension.
-  const args = ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-gpu', '--lang=en-US'];
+  const args = [
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-gpu',
+    '--lang=en-US',
+  ];
   if (process.getuid?.() === 0) args.push('--no-sandbox');
   return chromium.launch({ executablePath: CHROME_PATH, headless: true, args });
 }
@@ -92,7 +117,9 @@ async function runPage(page: Page, path: string): Promise<Outcome> {
   });
   page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
   await page.goto(`${server.url}${path}`);
-  const result = (await page.evaluate(() => (window as unknown as { __transparency: Promise<unknown> }).__transparency)) as Outcome;
+  const result = (await page.evaluate(
+    () => (window as unknown as { __transparency: Promise<unknown> }).__transparency,
+  )) as Outcome;
   // Each kind once: how many times a resumable stream's connection was cut may vary.
   return { ...result, consoleErrors: [...new Set(consoleErrors)].sort() };
 }
@@ -180,7 +207,10 @@ describe('the server sees the same connections with and without the extension', 
         ['extension', mainPages.extensionPage],
       ] as const) {
         const before = server.requests.length;
-        const at = await page.evaluate((h) => (window as unknown as { __cancelProbe(h: string): Promise<number> }).__cancelProbe(h), how);
+        const at = await page.evaluate(
+          (h) => (window as unknown as { __cancelProbe(h: string): Promise<number> }).__cancelProbe(h),
+          how,
+        );
         const entry = await until(
           () => server.requests.slice(before).find((r) => r.url.includes(`prefix=server-${how}`) && r.closedAt !== undefined),
           3000,
@@ -196,7 +226,9 @@ describe('the server sees the same connections with and without the extension', 
     for (const page of [mainPages.plainPage, mainPages.extensionPage]) {
       const before = server.requests.length;
       const at = await page.evaluate(() => (window as unknown as { __esCloseProbe(): Promise<number> }).__esCloseProbe());
-      const entry = await until(() => server.requests.slice(before).find((r) => r.url.includes('prefix=server-esclose') && r.closedAt !== undefined));
+      const entry = await until(() =>
+        server.requests.slice(before).find((r) => r.url.includes('prefix=server-esclose') && r.closedAt !== undefined),
+      );
       expect(entry.closedAt! - at).toBeLessThan(1000);
     }
   });
@@ -259,7 +291,9 @@ describe('hostile pages keep working the same, and capture survives them', () =>
       const { records } = hostile[variant]!;
       const urls = openedUrls(records);
       expect.soft(urls, 'captured streams').toContain('/test/stream?count=3&prefix=life&delay=20&type=tick eventsource');
-      expect.soft(itemsOf(records, 'prefix=life'), 'captured EventSource events').toEqual(['tick life 1', 'tick life 2', 'tick life 3']);
+      expect
+        .soft(itemsOf(records, 'prefix=life'), 'captured EventSource events')
+        .toEqual(['tick life 1', 'tick life 2', 'tick life 3']);
       const gaps = KNOWN_CAPTURE_GAPS[variant]?.kinds ?? [];
       if (!gaps.includes('fetch')) {
         expect.soft(urls, 'captured streams').toContain('/test/stream?count=3&prefix=reader fetch');
@@ -282,7 +316,8 @@ describe('known differences', () => {
     const gone: string[] = [];
     for (const [key, reason] of Object.entries(KNOWN_DIFFERENCES)) {
       const [group, name] = key.split('.') as [string, string];
-      const same = JSON.stringify(outcome.extension!.groups[group]?.[name]) === JSON.stringify(outcome.plain!.groups[group]?.[name]);
+      const same =
+        JSON.stringify(outcome.extension!.groups[group]?.[name]) === JSON.stringify(outcome.plain!.groups[group]?.[name]);
       (same ? gone : still).push(`${key}: ${reason}`);
     }
     const calls = new Set(Object.values(hostile).flatMap((run) => run.extension.hostileLog));

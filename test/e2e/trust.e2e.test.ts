@@ -66,7 +66,9 @@ describe('trust boundary', () => {
     await capturedByTab(browser, [flooderTab]);
     const worker = await currentServiceWorker(browser);
     const stats = (await worker.evaluate(
-      (id) => (globalThis as unknown as { sseDevtools: { tabs: Map<number, { log: { stats: LogStats } }> } }).sseDevtools.tabs.get(id)?.log.stats,
+      (id) =>
+        (globalThis as unknown as { sseDevtools: { tabs: Map<number, { log: { stats: LogStats } }> } }).sseDevtools.tabs.get(id)
+          ?.log.stats,
       flooderTab,
     )) as LogStats;
     const reasons = stats.droppedReasons.join('\n');
@@ -80,7 +82,9 @@ describe('trust boundary', () => {
     // …and the panel says so.
     const panel = await browser.context.newPage();
     await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/panel.html?tabId=${flooderTab}`);
-    await panel.waitForFunction(() => /a malformed batch was refused by the relay/.test(document.body.innerText), null, { timeout: 15_000 });
+    await panel.waitForFunction(() => /a malformed batch was refused by the relay/.test(document.body.innerText), null, {
+      timeout: 15_000,
+    });
     await panel.close();
   });
 
@@ -94,7 +98,9 @@ describe('trust boundary', () => {
     session.on('Runtime.executionContextCreated', (event) => contexts.push(event.context));
     await page.reload();
     await page.waitForLoadState('load');
-    const isolated = contexts.find((c) => c.auxData?.type === 'isolated' && c.origin.startsWith(`chrome-extension://${browser.extensionId}`));
+    const isolated = contexts.find(
+      (c) => c.auxData?.type === 'isolated' && c.origin.startsWith(`chrome-extension://${browser.extensionId}`),
+    );
     expect(isolated, 'the relay’s isolated world').toBeDefined();
     const answer = await session.send('Runtime.evaluate', {
       contextId: isolated!.id,

@@ -24,7 +24,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { rechunk, type EditedReply, type RechunkableProtocol } from '../../src/core/ai/rechunk.ts';
 
-export const AI_PROTOCOLS = ['openai-chat', 'openai-responses', 'anthropic', 'gemini', 'vercel-ui', 'vercel-data', 'ollama', 'mcp'] as const;
+export const AI_PROTOCOLS = [
+  'openai-chat',
+  'openai-responses',
+  'anthropic',
+  'gemini',
+  'vercel-ui',
+  'vercel-data',
+  'ollama',
+  'mcp',
+] as const;
 export const AI_SCENARIOS = ['text', 'reasoning', 'tools', 'error', 'cut', 'stall'] as const;
 type Scenario = (typeof AI_SCENARIOS)[number];
 
@@ -169,11 +178,18 @@ function streamModel(route: string, res: ServerResponse, query: URLSearchParams,
       protocol,
       model: MODELS[protocol],
       responseId: `demo_${Date.now().toString(36)}`,
-      usage: { input: 20 + Math.round(promptText(body).length / 4), output: Math.round((reply.text.length + (reply.reasoning?.length ?? 0)) / 4) },
+      usage: {
+        input: 20 + Math.round(promptText(body).length / 4),
+        output: Math.round((reply.text.length + (reply.reasoning?.length ?? 0)) / 4),
+      },
       stalls: stallAt >= 0 ? [{ afterDelta: stallAt, ms: 2500 }] : [],
     },
   );
-  const headers: Record<string, string> = { 'Content-Type': result.contentType, 'Cache-Control': 'no-cache', Connection: 'keep-alive' };
+  const headers: Record<string, string> = {
+    'Content-Type': result.contentType,
+    'Cache-Control': 'no-cache',
+    Connection: 'keep-alive',
+  };
   for (const header of result.headers) headers[header.name] = header.value;
   res.writeHead(200, headers);
   res.flushHeaders();
@@ -189,25 +205,44 @@ function mcpStreamable(req: IncomingMessage, res: ServerResponse, query: URLSear
   try {
     message = JSON.parse(body) as typeof message;
   } catch {
-    res.writeHead(400, { 'Content-Type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error' } }));
+    res
+      .writeHead(400, { 'Content-Type': 'application/json' })
+      .end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error' } }));
     return;
   }
   const scenario = scenarioOf(query);
   const delay = Math.max(100, delayOf(query) * 5);
   const id = message.id ?? null;
-  const session = typeof req.headers['mcp-session-id'] === 'string' ? req.headers['mcp-session-id'] : `demo-session-${Date.now().toString(36)}`;
+  const session =
+    typeof req.headers['mcp-session-id'] === 'string' ? req.headers['mcp-session-id'] : `demo-session-${Date.now().toString(36)}`;
   res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', 'Mcp-Session-Id': session });
   res.flushHeaders();
   const event = (n: number, value: unknown) => `id: ${n}\nevent: message\ndata: ${JSON.stringify(value)}\n\n`;
-  const progressToken = (message.params as { _meta?: { progressToken?: unknown } } | undefined)?._meta?.progressToken ?? 'demo-progress';
+  const progressToken =
+    (message.params as { _meta?: { progressToken?: unknown } } | undefined)?._meta?.progressToken ?? 'demo-progress';
   const chunks = [1, 2, 3].map((step, i) => ({
     at: delay * (i + 1),
-    text: event(step, { jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken, progress: step, total: 4, message: `Step ${step} of 4` } }),
+    text: event(step, {
+      jsonrpc: '2.0',
+      method: 'notifications/progress',
+      params: { progressToken, progress: step, total: 4, message: `Step ${step} of 4` },
+    }),
   }));
   const result =
     scenario === 'error'
-      ? { jsonrpc: '2.0', id, error: { code: -32602, message: `Unknown tool: ${String((message.params as { name?: unknown } | undefined)?.name ?? '?')}` } }
-      : { jsonrpc: '2.0', id, result: { content: [{ type: 'text', text: `Demo result of ${String(message.method)}.` }], isError: false } };
+      ? {
+          jsonrpc: '2.0',
+          id,
+          error: {
+            code: -32602,
+            message: `Unknown tool: ${String((message.params as { name?: unknown } | undefined)?.name ?? '?')}`,
+          },
+        }
+      : {
+          jsonrpc: '2.0',
+          id,
+          result: { content: [{ type: 'text', text: `Demo result of ${String(message.method)}.` }], isError: false },
+        };
   chunks.push({ at: delay * 4, text: event(4, result) });
   if (scenario === 'cut') play(res, chunks, 2, () => res.destroy());
   else play(res, chunks, chunks.length, () => res.end());
@@ -221,8 +256,22 @@ function mcpSse(res: ServerResponse, query: URLSearchParams): void {
   const message = (value: unknown) => `event: message\ndata: ${JSON.stringify(value)}\n\n`;
   const chunks = [
     { at: 0, text: `event: endpoint\ndata: /ai/mcp-messages?sessionId=demo-${Date.now().toString(36)}\n\n` },
-    { at: delay, text: message({ jsonrpc: '2.0', id: 0, result: { protocolVersion: '2024-11-05', capabilities: { tools: {} }, serverInfo: { name: 'demo-mcp', version: '1.0.0' } } }) },
-    { at: delay * 2, text: message({ jsonrpc: '2.0', id: 1, result: { tools: [{ name: 'get_weather', inputSchema: { type: 'object' } }] } }) },
+    {
+      at: delay,
+      text: message({
+        jsonrpc: '2.0',
+        id: 0,
+        result: {
+          protocolVersion: '2024-11-05',
+          capabilities: { tools: {} },
+          serverInfo: { name: 'demo-mcp', version: '1.0.0' },
+        },
+      }),
+    },
+    {
+      at: delay * 2,
+      text: message({ jsonrpc: '2.0', id: 1, result: { tools: [{ name: 'get_weather', inputSchema: { type: 'object' } }] } }),
+    },
     { at: delay * 3, text: message({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' }) },
     { at: delay * 4, text: message({ jsonrpc: '2.0', id: 2, error: { code: -32602, message: 'Unknown tool: frobnicate' } }) },
   ];
@@ -239,7 +288,13 @@ const SDK_PATHS: Record<string, string> = {
  * Answers `/ai/...` requests; false for any other path (the caller goes on with its own routes).
  * `body` is the request body already read.
  */
-export function handleAiRoute(req: IncomingMessage, res: ServerResponse, pathname: string, query: URLSearchParams, body: string): boolean {
+export function handleAiRoute(
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+  query: URLSearchParams,
+  body: string,
+): boolean {
   if (!pathname.startsWith('/ai/')) return false;
   const rest = pathname.slice('/ai/'.length);
   const route = pathname.startsWith('/ai/gemini/') ? 'gemini' : (SDK_PATHS[rest] ?? rest);

@@ -192,10 +192,18 @@ function notifications(req: IncomingMessage, res: ServerResponse, query: URLSear
     const user = users[n % users.length];
     switch (n % 3) {
       case 1:
-        sse.event({ id: n, event: 'notification', data: JSON.stringify({ id: n, from: user, text: `New comment #${n} from ${user}` }) });
+        sse.event({
+          id: n,
+          event: 'notification',
+          data: JSON.stringify({ id: n, from: user, text: `New comment #${n} from ${user}` }),
+        });
         break;
       case 2:
-        sse.event({ id: n, event: 'alert', data: JSON.stringify({ id: n, level: n % 2 ? 'warning' : 'error', text: `Disk usage at ${70 + (n % 30)}%` }) });
+        sse.event({
+          id: n,
+          event: 'alert',
+          data: JSON.stringify({ id: n, level: n % 2 ? 'warning' : 'error', text: `Disk usage at ${70 + (n % 30)}%` }),
+        });
         break;
       default:
         sse.event({ id: n, event: 'presence', data: JSON.stringify({ id: n, user, status: n % 2 ? 'online' : 'away' }) });
@@ -500,7 +508,14 @@ export async function startServer(options: { port?: number; host?: string } = {}
       return;
     }
 
-    const entry: RequestLogEntry = { id: nextId++, method, url: req.url ?? '/', headers: headerRecord(req), body: '', time: Date.now() };
+    const entry: RequestLogEntry = {
+      id: nextId++,
+      method,
+      url: req.url ?? '/',
+      headers: headerRecord(req),
+      body: '',
+      time: Date.now(),
+    };
     requests.push(entry);
     res.on('close', () => {
       entry.closedAt = Date.now();

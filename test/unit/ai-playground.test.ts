@@ -16,22 +16,52 @@ afterAll(async () => {
 });
 
 const BODIES: Record<string, { path: string; body: unknown }> = {
-  'openai-chat': { path: '/ai/openai-chat', body: { model: 'demo', messages: [{ role: 'user', content: 'Hello?' }], stream: true } },
+  'openai-chat': {
+    path: '/ai/openai-chat',
+    body: { model: 'demo', messages: [{ role: 'user', content: 'Hello?' }], stream: true },
+  },
   'openai-responses': { path: '/ai/openai-responses', body: { model: 'demo', input: 'Hello?', stream: true } },
-  anthropic: { path: '/ai/anthropic', body: { model: 'demo', max_tokens: 100, messages: [{ role: 'user', content: 'Hello?' }], stream: true } },
-  gemini: { path: '/ai/gemini/models/demo-gemini:streamGenerateContent?alt=sse', body: { contents: [{ role: 'user', parts: [{ text: 'Hello?' }] }] } },
-  'vercel-ui': { path: '/ai/vercel-ui', body: { messages: [{ id: '1', role: 'user', parts: [{ type: 'text', text: 'Hello?' }] }] } },
+  anthropic: {
+    path: '/ai/anthropic',
+    body: { model: 'demo', max_tokens: 100, messages: [{ role: 'user', content: 'Hello?' }], stream: true },
+  },
+  gemini: {
+    path: '/ai/gemini/models/demo-gemini:streamGenerateContent?alt=sse',
+    body: { contents: [{ role: 'user', parts: [{ text: 'Hello?' }] }] },
+  },
+  'vercel-ui': {
+    path: '/ai/vercel-ui',
+    body: { messages: [{ id: '1', role: 'user', parts: [{ type: 'text', text: 'Hello?' }] }] },
+  },
   'vercel-data': { path: '/ai/vercel-data', body: { messages: [{ role: 'user', content: 'Hello?' }] } },
   ollama: { path: '/ai/ollama', body: { model: 'demo', messages: [{ role: 'user', content: 'Hello?' }] } },
-  mcp: { path: '/ai/mcp', body: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'get_weather', arguments: { city: 'Oslo' } } } },
+  mcp: {
+    path: '/ai/mcp',
+    body: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'get_weather', arguments: { city: 'Oslo' } } },
+  },
 };
 const PROTOCOL: Record<string, string> = { ollama: 'ndjson' };
 
-async function assembled(name: string, scenario: string, method = 'POST', path = BODIES[name]!.path, body: unknown = BODIES[name]!.body) {
+async function assembled(
+  name: string,
+  scenario: string,
+  method = 'POST',
+  path = BODIES[name]!.path,
+  body: unknown = BODIES[name]!.body,
+) {
   const url = `${server.url}${path}${path.includes('?') ? '&' : '?'}scenario=${scenario}&delay=1`;
   const text = body === null ? undefined : JSON.stringify(body);
-  const a = new AiStreamAssembler({ method, url, headers: [{ name: 'content-type', value: 'application/json' }], ...(text === undefined ? {} : { body: text }), time: Date.now() });
-  const response = await fetch(url, { method, ...(text === undefined ? {} : { body: text, headers: { 'content-type': 'application/json' } }) });
+  const a = new AiStreamAssembler({
+    method,
+    url,
+    headers: [{ name: 'content-type', value: 'application/json' }],
+    ...(text === undefined ? {} : { body: text }),
+    time: Date.now(),
+  });
+  const response = await fetch(url, {
+    method,
+    ...(text === undefined ? {} : { body: text, headers: { 'content-type': 'application/json' } }),
+  });
   const headers: HeaderEntry[] = [...response.headers].map(([n, v]) => ({ name: n, value: v }));
   a.response({ status: response.status, headers, contentType: response.headers.get('content-type') ?? '', time: Date.now() });
   const decoder = new TextDecoder();
