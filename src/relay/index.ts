@@ -212,9 +212,9 @@ function toPage(message: BackgroundToRelay): void {
 
 runtime?.onMessage?.addListener((message) => {
   if (!isBackgroundToRelay(message)) return;
-  // The worker (re)started and speaks to every frame of the tab: open our port, so that what the
-  // tap sends and the statuses of commands get back to it.
-  openPort();
+  // The background speaks to every frame of the tab at once (a panel opened, the worker restarted).
+  // No port is opened for that: one is opened when the tap has something to send (a frame that
+  // captured nothing stays silent).
   toPage(message);
 });
 
