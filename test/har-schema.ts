@@ -24,7 +24,8 @@ function createValidator() {
   });
   ajv.addKeyword({ keyword: 'optional', schemaType: 'boolean' });
   ajv.addKeyword({ keyword: 'unique', schemaType: 'boolean' });
-  for (const [name, schema] of Object.entries(schemas)) if (name !== 'har') ajv.addSchema(name === 'postData' ? fixPostData(schema) : schema);
+  for (const [name, schema] of Object.entries(schemas))
+    if (name !== 'har') ajv.addSchema(name === 'postData' ? fixPostData(schema) : schema);
   return ajv.compile(schemas.har);
 }
 

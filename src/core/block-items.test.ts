@@ -9,7 +9,16 @@ const stored = (record: PageRecord): StoredRecord => ({ ...record, frameId: 0, s
 function storeOf(...chunks: string[]): LogStore {
   const store = new LogStore();
   store.apply([
-    stored({ type: 'stream-open', stream: 's', kind: 'fetch', url: 'u', method: 'GET', requestHeaders: [], frameUrl: '', time: 0 }),
+    stored({
+      type: 'stream-open',
+      stream: 's',
+      kind: 'fetch',
+      url: 'u',
+      method: 'GET',
+      requestHeaders: [],
+      frameUrl: '',
+      time: 0,
+    }),
     ...chunks.map((text, i) => stored({ type: 'stream-chunk', stream: 's', text, bytes: text.length, time: i + 1 })),
   ]);
   return store;
@@ -21,7 +30,12 @@ describe('itemsWithin', () => {
     const store = storeOf(': before\n\n', ': in\nretry: x\nEvent: y\ndata: 1\n', '\n: after\n');
     const list = store.itemsByConnection.get('s')!;
     const event = list.find((l) => l.item.kind === 'event')!;
-    expect(itemsWithin(list, event).map(describeItem)).toEqual(['comment', 'warning:retry-not-digits', 'field', 'warning:unknown-field']);
+    expect(itemsWithin(list, event).map(describeItem)).toEqual([
+      'comment',
+      'warning:retry-not-digits',
+      'field',
+      'warning:unknown-field',
+    ]);
   });
 
   it('a line: the warnings about it; a lone event: nothing', () => {
@@ -33,7 +47,9 @@ describe('itemsWithin', () => {
 
   it('an item without a span (EventSource): nothing', () => {
     const store = new LogStore();
-    store.apply([stored({ type: 'sse', stream: 'e', items: [{ kind: 'event', type: 'message', data: 'x', lastEventId: '', time: 1 }] })]);
+    store.apply([
+      stored({ type: 'sse', stream: 'e', items: [{ kind: 'event', type: 'message', data: 'x', lastEventId: '', time: 1 }] }),
+    ]);
     const list = store.itemsByConnection.get('e')!;
     expect(itemsWithin(list, list[0]!)).toEqual([]);
   });

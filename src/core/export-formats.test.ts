@@ -249,7 +249,12 @@ describe('copy as cURL', () => {
       '--data-raw',
       `{"q":"it's 你好"}`,
     ]);
-    expect(shellArgs(toCurl({ ...post, method: 'PUT' })).slice(0, 4)).toEqual(['https://api.example.com/stream?x=1', '-N', '-X', 'PUT']);
+    expect(shellArgs(toCurl({ ...post, method: 'PUT' })).slice(0, 4)).toEqual([
+      'https://api.example.com/stream?x=1',
+      '-N',
+      '-X',
+      'PUT',
+    ]);
     expect(shellArgs(toCurl({ ...post, requestBody: undefined, method: 'DELETE' })).slice(2, 4)).toEqual(['-X', 'DELETE']);
   });
 
@@ -339,7 +344,11 @@ describe('copy as fetch', () => {
       ],
     });
     const { call } = await run(toFetch(c, { includeSensitive: true }));
-    expect(call.init).toEqual({ method: 'GET', headers: { accept: 'text/event-stream', 'x-ok': '1, 2' }, credentials: 'include' });
+    expect(call.init).toEqual({
+      method: 'GET',
+      headers: { accept: 'text/event-stream', 'x-ok': '1, 2' },
+      credentials: 'include',
+    });
   });
 
   it('redacts by default', async () => {
@@ -350,7 +359,9 @@ describe('copy as fetch', () => {
   });
 
   it('an EventSource without credentials sends none', async () => {
-    const { call } = await run(toFetch(connection({ kind: 'eventsource', requestHeaders: [{ name: 'Accept', value: 'text/event-stream' }] })));
+    const { call } = await run(
+      toFetch(connection({ kind: 'eventsource', requestHeaders: [{ name: 'Accept', value: 'text/event-stream' }] })),
+    );
     expect(call.init).toEqual({ method: 'GET', headers: { accept: 'text/event-stream' } });
   });
 });
@@ -362,7 +373,10 @@ describe('redaction applies to every export form', () => {
   const secretPattern = /SECRET-00|AUTHZ-0001|UFJPWFkt/;
 
   function everyFile(includeSensitive: boolean): [string, string][] {
-    const files: [string, string][] = EXPORT_FORMATS.map((format) => [format, buildExportText(format, inputOf(store, includeSensitive))]);
+    const files: [string, string][] = EXPORT_FORMATS.map((format) => [
+      format,
+      buildExportText(format, inputOf(store, includeSensitive)),
+    ]);
     for (const c of store.connectionList) {
       files.push([`curl ${c.id}`, toCurl(c, { includeSensitive })]);
       files.push([`fetch ${c.id}`, toFetch(c, { includeSensitive })]);
@@ -378,7 +392,9 @@ describe('redaction applies to every export form', () => {
   });
 
   it('with "include sensitive data", they are there', () => {
-    const all = everyFile(true).map(([, text]) => text).join('\n');
+    const all = everyFile(true)
+      .map(([, text]) => text)
+      .join('\n');
     for (const secret of Object.values(SECRETS)) expect(all).toContain(secret);
   });
 });
@@ -412,7 +428,9 @@ describe('chunked builds: 100k events without freezing the panel', () => {
   it('HAR: the chunked serializer writes exactly JSON.stringify(har, null, 2)', async () => {
     const input = inputOf(store);
     const { parts } = await yieldsOf('har', input);
-    expect(parts.join('')).toBe(JSON.stringify(buildHar(store.connectionList, store.items, { creatorVersion: '0.1.0' }), null, 2));
+    expect(parts.join('')).toBe(
+      JSON.stringify(buildHar(store.connectionList, store.items, { creatorVersion: '0.1.0' }), null, 2),
+    );
     const rich = richStore();
     for (const includeSensitive of [false, true]) {
       expect(buildExportText('har', inputOf(rich, includeSensitive))).toBe(

@@ -73,7 +73,6 @@ export interface ExportedItem {
   truncatedFrom?: number;
 }
 
-
 /** The text "Copy data" copies: an event's data, a comment's text, a retry's ms, a field's value, a warning's message. */
 export function copyDataOf(item: SseItem): string {
   switch (item.kind) {
@@ -259,7 +258,9 @@ function* jsonChunks(value: unknown, indent: string, work: Work, inArray: boolea
     yield `\n${indent}]`;
     return;
   }
-  const entries = Object.entries(value as object).filter(([, v]) => v !== undefined && typeof v !== 'function' && typeof v !== 'symbol');
+  const entries = Object.entries(value as object).filter(
+    ([, v]) => v !== undefined && typeof v !== 'function' && typeof v !== 'symbol',
+  );
   if (entries.length === 0) {
     yield '{}';
     return;
@@ -447,5 +448,8 @@ export function toFetch(connection: Connection, options: RequestCopyOptions = {}
 /** Whether a copy of this connection's request has redacted values in it. */
 export function requestHasRedactions(connection: Connection, includeSensitive = false): boolean {
   if (includeSensitive) return false;
-  return redactUrl(connection.url) !== connection.url || redactHeaders(connection.requestHeaders, false).some((h) => h.value === REDACTED);
+  return (
+    redactUrl(connection.url) !== connection.url ||
+    redactHeaders(connection.requestHeaders, false).some((h) => h.value === REDACTED)
+  );
 }

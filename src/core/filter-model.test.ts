@@ -9,7 +9,13 @@ const search = (text: string, regex = false, caseSensitive = false): SearchQuery
 
 describe('filter values and helpers', () => {
   it('DEFAULT_FILTER filters nothing', () => {
-    expect(DEFAULT_FILTER).toEqual({ connectionIds: null, hiddenTypes: new Set(), hideComments: false, search: null, timeRange: null });
+    expect(DEFAULT_FILTER).toEqual({
+      connectionIds: null,
+      hiddenTypes: new Set(),
+      hideComments: false,
+      search: null,
+      timeRange: null,
+    });
     expect(isFilterActive(DEFAULT_FILTER)).toBe(false);
     expect(isFilterActive(filter({ search: search('') }))).toBe(false);
     expect(isFilterActive(filter({ search: search('x') }))).toBe(true);

@@ -13,7 +13,13 @@ let seq = 0;
 function sse(stream: string, items: SseItem[]): StoredRecord {
   return { type: 'sse', stream, items, frameId: 0, seq: seq++ } as StoredRecord;
 }
-const ev = (type: string, data: string, time: number, lastEventId = ''): SseItem => ({ kind: 'event', type, data, lastEventId, time });
+const ev = (type: string, data: string, time: number, lastEventId = ''): SseItem => ({
+  kind: 'event',
+  type,
+  data,
+  lastEventId,
+  time,
+});
 const comment = (text: string, time: number): SseItem => ({ kind: 'comment', text, time });
 const warning = (message: string, time: number): SseItem => ({ kind: 'warning', code: 'unknown-field', message, time });
 const retry = (milliseconds: number, time: number): SseItem => ({ kind: 'retry', milliseconds, time });
@@ -23,7 +29,6 @@ function filter(overrides: Partial<EventFilter> = {}): EventFilter {
   return { ...DEFAULT_FILTER, ...overrides };
 }
 const search = (text: string, regex = false, caseSensitive = false): SearchQuery => ({ text, regex, caseSensitive });
-
 
 /** A small log: two connections, several types, comments, a warning, a retry and a field. */
 function sampleStore(): LogStore {
@@ -87,7 +92,10 @@ describe('FilteredItems on a LogStore', () => {
       [filter({ connectionIds: new Set(['b']), search: search('e') }), [3, 4, 8]],
     ];
     for (const [f, expected] of cases) {
-      expect(ids(new FilteredItems().update(store, f)), JSON.stringify({ ...f, connectionIds: [...(f.connectionIds ?? [])], hiddenTypes: [...f.hiddenTypes] })).toEqual(expected);
+      expect(
+        ids(new FilteredItems().update(store, f)),
+        JSON.stringify({ ...f, connectionIds: [...(f.connectionIds ?? [])], hiddenTypes: [...f.hiddenTypes] }),
+      ).toEqual(expected);
       expect(reference(store, f)).toEqual(expected);
     }
   });
@@ -112,7 +120,9 @@ describe('FilteredItems on a LogStore', () => {
       ['tick', 1],
       ['update', 1],
     ]);
-    expect(sorted(view.typeCounts(store, filter({ connectionIds: new Set(['a']), timeRange: { from: 1001, to: 2000 } })))).toEqual([
+    expect(
+      sorted(view.typeCounts(store, filter({ connectionIds: new Set(['a']), timeRange: { from: 1001, to: 2000 } }))),
+    ).toEqual([
       ['message', 0],
       ['tick', 1],
     ]);
@@ -178,7 +188,8 @@ function randomItem(next: () => number, time: number): SseItem {
   const r = next();
   const words = ['alpha', 'Beta', 'gamma', 'delta', 'ALPHA beta', '{"n":42}', 'ping', 'x'];
   const word = words[Math.floor(next() * words.length)]!;
-  if (r < 0.7) return ev(['message', 'tick', 'update', 'ping'][Math.floor(next() * 4)]!, word, time, String(Math.floor(next() * 5)));
+  if (r < 0.7)
+    return ev(['message', 'tick', 'update', 'ping'][Math.floor(next() * 4)]!, word, time, String(Math.floor(next() * 5)));
   if (r < 0.85) return comment(word, time);
   if (r < 0.95) return warning(`warn ${word}`, time);
   return retry(Math.floor(next() * 5000), time);
@@ -228,7 +239,8 @@ describe('FilteredItems: incremental = one full pass', () => {
     for (let step = 0; step < 200; step++) {
       if (next() < 0.5) {
         const records: StoredRecord[] = [];
-        for (let i = Math.floor(next() * 10); i > 0; i--) records.push(sse(`c${1 + Math.floor(next() * 3)}`, [randomItem(next, time++)]));
+        for (let i = Math.floor(next() * 10); i > 0; i--)
+          records.push(sse(`c${1 + Math.floor(next() * 3)}`, [randomItem(next, time++)]));
         store.apply(records);
       }
       if (next() < 0.03) store.reset();
@@ -273,7 +285,9 @@ describe('FilteredItems: incremental = one full pass', () => {
     }
     // Widening rescans the log, with the right answer.
     const before = view.scanned;
-    expect(ids(view.update(store, filter({ search: search('alp') })))).toEqual(reference(store, filter({ search: search('alp') })));
+    expect(ids(view.update(store, filter({ search: search('alp') })))).toEqual(
+      reference(store, filter({ search: search('alp') })),
+    );
     expect(view.scanned - before).toBe(store.items.length);
   });
 
@@ -284,7 +298,12 @@ describe('FilteredItems: incremental = one full pass', () => {
     const first = view.update(store, f);
     view.typeCounts(store, f);
     const before = view.scanned;
-    const again = view.update(store, { ...f, hiddenTypes: new Set(['tick']), connectionIds: new Set(['b', 'a']), search: search('o') });
+    const again = view.update(store, {
+      ...f,
+      hiddenTypes: new Set(['tick']),
+      connectionIds: new Set(['b', 'a']),
+      search: search('o'),
+    });
     expect(again).toBe(first);
     view.typeCounts(store, { ...f });
     expect(view.scanned).toBe(before);
@@ -317,7 +336,12 @@ describe('FilteredItems at 1,000,000 items', () => {
   it('appending 1000 items to a filtered 1M view looks at the new items only', () => {
     const source = bigSource(1_000_000);
     const view = new FilteredItems();
-    const f = filter({ search: search('needle'), hideComments: true, hiddenTypes: new Set(['tick']), connectionIds: new Set(['c0', 'c1']) });
+    const f = filter({
+      search: search('needle'),
+      hideComments: true,
+      hiddenTypes: new Set(['tick']),
+      connectionIds: new Set(['c0', 'c1']),
+    });
     const fullStart = performance.now();
     const first = view.update(source, f);
     const counts = view.typeCounts(source, f);

@@ -73,7 +73,10 @@ function sameBase(
 function narrows(old: BaseFilter, next: BaseFilter): boolean {
   if (!sameSet(old.connectionIds, next.connectionIds)) return false;
   if (old.hideComments && !next.hideComments) return false;
-  if (old.timeRange !== null && (next.timeRange === null || next.timeRange.from < old.timeRange.from || next.timeRange.to > old.timeRange.to)) {
+  if (
+    old.timeRange !== null &&
+    (next.timeRange === null || next.timeRange.from < old.timeRange.from || next.timeRange.to > old.timeRange.to)
+  ) {
     return false;
   }
   if (old.search === null || sameSearch(old.search, next.search)) return true;
@@ -125,9 +128,7 @@ class BaseView {
 
   sync(store: ItemSource, base: BaseFilter): void {
     const single = base.connectionIds !== null && base.connectionIds.size === 1 && store.itemsByConnection !== undefined;
-    const source = single
-      ? (store.itemsByConnection!.get(base.connectionIds!.values().next().value!) ?? EMPTY)
-      : store.items;
+    const source = single ? (store.itemsByConnection!.get(base.connectionIds!.values().next().value!) ?? EMPTY) : store.items;
     const sourceChanged = store.items !== this.storeItems || source !== this.source || source.length < this.processed;
     const previous = this.filter;
     if (previous === null || sourceChanged || !sameBase(previous, base)) {
@@ -285,4 +286,3 @@ export class FilteredItems {
     return this.lastBase;
   }
 }
-

@@ -15,7 +15,8 @@ function storeWith(...fixtures: [id: string, name: string][]) {
   return store;
 }
 
-const harOf = (store: LogStore) => buildHar(store.connectionList, store.items, { creatorVersion: '0.1.0', includeSensitive: false });
+const harOf = (store: LogStore) =>
+  buildHar(store.connectionList, store.items, { creatorVersion: '0.1.0', includeSensitive: false });
 
 describe('HAR: AI streams', () => {
   it('an entry whose protocol was detected carries the conversation under _sseDevtools.aiConversation', () => {
@@ -60,7 +61,10 @@ describe('HAR: AI streams', () => {
     expect(result.summary.streams).toBe(2);
     const back = { store: new LogStore() };
     back.store.apply(result.records);
-    const lines = (s: LogStore, id: string) => (s.itemsByConnection.get(id) ?? []).map(({ item }) => (item.kind === 'event' ? [item.type, item.data, item.time] : item.kind));
+    const lines = (s: LogStore, id: string) =>
+      (s.itemsByConnection.get(id) ?? []).map(({ item }) =>
+        item.kind === 'event' ? [item.type, item.data, item.time] : item.kind,
+      );
     for (const id of ['o', 'v']) {
       const connection = [...back.store.connections.values()].find((c) => c.id.endsWith(id) || c.id === id)!;
       expect(connection.framing).toBe('lines');

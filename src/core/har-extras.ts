@@ -9,7 +9,21 @@ import { STATE_REASONS, STREAM_KINDS, STREAM_STATES, WARNING_CODES } from '../pr
 import type { Connection, StateTransition } from './log-store';
 import type { SseItem, SseWarningCode } from './sse-types';
 import type { conversationJson } from './ai/export';
-import { array, BadField, list, numbers, object, oneOf, optBoolean, optNumber, optString, number, string, time, type Json } from './har-fields';
+import {
+  array,
+  BadField,
+  list,
+  numbers,
+  object,
+  oneOf,
+  optBoolean,
+  optNumber,
+  optString,
+  number,
+  string,
+  time,
+  type Json,
+} from './har-fields';
 
 export interface EventSourceMessage {
   /** Epoch seconds (float). */
@@ -88,10 +102,19 @@ export interface SseDevtoolsExtras {
  * The letter of each item kind in `itemOrder`: lower case for items written in the extras (or in
  * `_eventSourceMessages`), upper case for items re-derived from the chunks.
  */
-export const ITEM_ORDER_LETTER: Record<SseItem['kind'], string> = { event: 'e', comment: 'c', retry: 'r', field: 'f', warning: 'w' };
+export const ITEM_ORDER_LETTER: Record<SseItem['kind'], string> = {
+  event: 'e',
+  comment: 'c',
+  retry: 'r',
+  field: 'f',
+  warning: 'w',
+};
 
 /** What the reader takes from `_sseDevtools` (the state and flags it derives itself are left out). */
-export type ReadExtras = Omit<SseDevtoolsExtras, 'state' | 'stateReason' | 'mislabelled' | 'rawStream' | 'warnings' | 'listenedTypes'> & {
+export type ReadExtras = Omit<
+  SseDevtoolsExtras,
+  'state' | 'stateReason' | 'mislabelled' | 'rawStream' | 'warnings' | 'listenedTypes'
+> & {
   listenedTypes: string[];
   warnings: { time: number; code: SseWarningCode; message: string }[];
 };
@@ -112,7 +135,11 @@ export function readSseDevtoolsExtras(value: unknown, path: string): ReadExtras 
     const rp = `${path}.response`;
     const redirected = optBoolean(r, 'redirected', rp);
     const url = optString(r, 'url', rp);
-    response = { time: time(r, 'time', rp), ...(redirected !== undefined ? { redirected } : {}), ...(url !== undefined ? { url } : {}) };
+    response = {
+      time: time(r, 'time', rp),
+      ...(redirected !== undefined ? { redirected } : {}),
+      ...(url !== undefined ? { url } : {}),
+    };
   }
   const optional = <T>(key: string, read: () => T): { [k: string]: T } => (x[key] === undefined ? {} : { [key]: read() });
   return {
@@ -135,13 +162,28 @@ export function readSseDevtoolsExtras(value: unknown, path: string): ReadExtras 
     ...optional('requestBodyTruncated', () => optBoolean(x, 'requestBodyTruncated', path)!),
     ...optional('requestBodySize', () => optNumber(x, 'requestBodySize', path)!),
     ...optional('chunks', () =>
-      list(x, 'chunks', path, (c, p) => ({ time: time(c, 'time', p), length: number(c, 'length', p), bytes: number(c, 'bytes', p) })),
+      list(x, 'chunks', path, (c, p) => ({
+        time: time(c, 'time', p),
+        length: number(c, 'length', p),
+        bytes: number(c, 'bytes', p),
+      })),
     ),
     comments: list(x, 'comments', path, (c, p) => ({ time: time(c, 'time', p), text: string(c, 'text', p) })),
     retries: list(x, 'retries', path, (r, p) => ({ time: time(r, 'time', p), milliseconds: number(r, 'milliseconds', p) })),
-    ignoredFields: list(x, 'ignoredFields', path, (f, p) => ({ time: time(f, 'time', p), name: string(f, 'name', p), value: string(f, 'value', p) })),
-    warnings: list(x, 'warnings', path, (w, p) => ({ time: time(w, 'time', p), code: oneOf(w, 'code', p, WARNING_CODES), message: string(w, 'message', p) })),
-    truncatedEvents: list(x, 'truncatedEvents', path, (t, p) => ({ index: number(t, 'index', p), originalLength: number(t, 'originalLength', p) })),
+    ignoredFields: list(x, 'ignoredFields', path, (f, p) => ({
+      time: time(f, 'time', p),
+      name: string(f, 'name', p),
+      value: string(f, 'value', p),
+    })),
+    warnings: list(x, 'warnings', path, (w, p) => ({
+      time: time(w, 'time', p),
+      code: oneOf(w, 'code', p, WARNING_CODES),
+      message: string(w, 'message', p),
+    })),
+    truncatedEvents: list(x, 'truncatedEvents', path, (t, p) => ({
+      index: number(t, 'index', p),
+      originalLength: number(t, 'originalLength', p),
+    })),
     ...optional('itemOrder', () => string(x, 'itemOrder', path)),
     ...optional('eventTimes', () => numbers(x.eventTimes, `${path}.eventTimes`)),
     ...optional('idSetEvents', () => numbers(x.idSetEvents, `${path}.idSetEvents`)),

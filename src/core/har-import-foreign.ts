@@ -51,7 +51,10 @@ export function readForeignEntry(entry: Json, path: string, streamId: string, ki
   const timings = entry.timings === undefined ? undefined : object(entry.timings, `${path}.timings`);
   const tp = `${path}.timings`;
   // Time before the first byte: blocked, dns, connect (which includes ssl), send, wait.
-  const beforeResponse = ['blocked', 'dns', 'connect', 'send', 'wait'].reduce((sum, key) => sum + nonNegative(timings, key, tp), 0);
+  const beforeResponse = ['blocked', 'dns', 'connect', 'send', 'wait'].reduce(
+    (sum, key) => sum + nonNegative(timings, key, tp),
+    0,
+  );
   const end = start + duration;
   const responseStart = Math.min(end, start + beforeResponse);
   const status = number(response, 'status', `${path}.response`);
@@ -61,7 +64,10 @@ export function readForeignEntry(entry: Json, path: string, streamId: string, ki
   let body: BodyText | undefined;
   if (request.postData !== undefined) {
     const postData = object(request.postData, `${path}.request.postData`);
-    body = { mimeType: optString(postData, 'mimeType', `${path}.request.postData`) ?? '', text: optString(postData, 'text', `${path}.request.postData`) ?? '' };
+    body = {
+      mimeType: optString(postData, 'mimeType', `${path}.request.postData`) ?? '',
+      text: optString(postData, 'text', `${path}.request.postData`) ?? '',
+    };
   }
   const records: Timed[] = [
     {
@@ -94,7 +100,11 @@ export function readForeignEntry(entry: Json, path: string, streamId: string, ki
         time: responseStart,
       },
     });
-    records.push({ time: responseStart, rank: RANK.opened, record: { type: 'stream-state', stream: streamId, state: 'open', time: responseStart } });
+    records.push({
+      time: responseStart,
+      rank: RANK.opened,
+      record: { type: 'stream-state', stream: streamId, state: 'open', time: responseStart },
+    });
   }
 
   const messages = readMessages(entry, path);
@@ -111,7 +121,13 @@ export function readForeignEntry(entry: Json, path: string, streamId: string, ki
     messages.forEach((m, index) => {
       const at = m.time * 1000 + shift;
       if (!isTime(at)) throw new BadField(`${path}._eventSourceMessages[${index}].time`, 'a time');
-      const item: SseEvent = { kind: 'event', type: m.eventName === '' ? 'message' : m.eventName, data: m.data, lastEventId: m.eventId, time: at };
+      const item: SseEvent = {
+        kind: 'event',
+        type: m.eventName === '' ? 'message' : m.eventName,
+        data: m.data,
+        lastEventId: m.eventId,
+        time: at,
+      };
       records.push({ time: at, rank: RANK.data, record: { type: 'sse', stream: streamId, items: [item] } });
     });
     events = messages.length;
@@ -124,7 +140,10 @@ export function readForeignEntry(entry: Json, path: string, streamId: string, ki
   records.push({
     time: end,
     rank: RANK.end,
-    record: status > 0 ? { type: 'stream-state', stream: streamId, state: 'closed', time: end } : { type: 'stream-state', stream: streamId, state: 'error', reason: 'network-error', time: end },
+    record:
+      status > 0
+        ? { type: 'stream-state', stream: streamId, state: 'closed', time: end }
+        : { type: 'stream-state', stream: streamId, state: 'error', reason: 'network-error', time: end },
   });
   // Sorting by time is safe here (every time was computed in order); the opening stays first.
   const [open, ...rest] = records;
@@ -138,7 +157,8 @@ export function foreignKind(entry: Json, path: string): StreamKind | null {
   const response = object(entry.response, `${path}.response`);
   const content = object(response.content, `${path}.response.content`);
   const mimeType = optString(content, 'mimeType', `${path}.response.content`) ?? '';
-  const messages = entry._eventSourceMessages === undefined ? [] : array(entry._eventSourceMessages, `${path}._eventSourceMessages`);
+  const messages =
+    entry._eventSourceMessages === undefined ? [] : array(entry._eventSourceMessages, `${path}._eventSourceMessages`);
   if (resourceType === 'eventsource' || messages.length > 0) return 'eventsource';
   if (mimeEssence(mimeType) !== 'text/event-stream') return null;
   return resourceType === 'xhr' ? 'xhr' : 'fetch';

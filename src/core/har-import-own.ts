@@ -10,7 +10,16 @@ import type { BodyText } from '../protocol';
 import type { SseEvent, SseItem } from './sse-types';
 import { BadField, headers, isTime, number, object, optString, string, type Json } from './har-fields';
 import type { ReadExtras } from './har-extras';
-import { mergeLists, RANK, readMessages, spreadChunks, stateRank, type Message, type StreamRecords, type Timed } from './har-import-records';
+import {
+  mergeLists,
+  RANK,
+  readMessages,
+  spreadChunks,
+  stateRank,
+  type Message,
+  type StreamRecords,
+  type Timed,
+} from './har-import-records';
 
 /** The records of one entry SSE DevTools wrote; `x` is its `_sseDevtools`, already read and checked. */
 export function readOwnEntry(entry: Json, path: string, streamId: string, x: ReadExtras): StreamRecords {
@@ -41,7 +50,12 @@ export function readOwnEntry(entry: Json, path: string, streamId: string, x: Rea
   let responseTime: number | undefined;
   const head: Timed[] = [];
   // A stream whose opening was seen starts with the 'connecting' its stream-open made.
-  const opened = first !== undefined && first.state === 'connecting' && first.reason === undefined && first.detail === undefined && first.time === startTime;
+  const opened =
+    first !== undefined &&
+    first.state === 'connecting' &&
+    first.reason === undefined &&
+    first.detail === undefined &&
+    first.time === startTime;
   if (opened) {
     head.push({
       time: startTime,
@@ -61,10 +75,18 @@ export function readOwnEntry(entry: Json, path: string, streamId: string, x: Rea
       },
     });
   } else if (body) {
-    head.push({ time: startTime, rank: RANK.open, record: { type: 'stream-request-body', stream: streamId, body, time: startTime } });
+    head.push({
+      time: startTime,
+      rank: RANK.open,
+      record: { type: 'stream-request-body', stream: streamId, body, time: startTime },
+    });
   }
   for (const eventType of listenedTypes) {
-    head.push({ time: startTime, rank: RANK.listen, record: { type: 'stream-listen', stream: streamId, eventType, time: startTime } });
+    head.push({
+      time: startTime,
+      rank: RANK.listen,
+      record: { type: 'stream-listen', stream: streamId, eventType, time: startTime },
+    });
   }
   if (x.response !== undefined) {
     const { time: at, redirected, url: finalUrl } = x.response;
@@ -116,7 +138,11 @@ export function readOwnEntry(entry: Json, path: string, streamId: string, x: Rea
       }
       const piece = raw.slice(offset, offset + chunk.length);
       offset += chunk.length;
-      timed.push({ time: chunk.time, rank: RANK.data, record: { type: 'stream-chunk', stream: streamId, text: piece, bytes: chunk.bytes, time: chunk.time } });
+      timed.push({
+        time: chunk.time,
+        rank: RANK.data,
+        record: { type: 'stream-chunk', stream: streamId, text: piece, bytes: chunk.bytes, time: chunk.time },
+      });
     }
     if (offset !== raw.length) throw new BadField(`${xp}.chunks`, 'lengths that add up to response.content.text');
     lists.push(timed);
@@ -198,7 +224,11 @@ export function readOwnEntry(entry: Json, path: string, streamId: string, x: Rea
     lists.push(timed);
   }
   // The opening goes first whatever the clocks say (a record before it would open a placeholder).
-  return { records: [...head, ...mergeLists(lists)], events: messages.length, hasContent: text !== undefined || messages.length > 0 };
+  return {
+    records: [...head, ...mergeLists(lists)],
+    events: messages.length,
+    hasContent: text !== undefined || messages.length > 0,
+  };
 }
 
 /** Every item by time (stable: events, then comments, retries, fields, warnings at equal times). */

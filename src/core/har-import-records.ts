@@ -88,7 +88,11 @@ export function spreadChunks(text: string, streamId: string, from: number, to: n
   for (const end of blockEnds(text)) {
     const piece = text.slice(start, end);
     const at = from + ((to - from) * end) / text.length;
-    timed.push({ time: at, rank: RANK.data, record: { type: 'stream-chunk', stream: streamId, text: piece, bytes: encoder.encode(piece).byteLength, time: at } });
+    timed.push({
+      time: at,
+      rank: RANK.data,
+      record: { type: 'stream-chunk', stream: streamId, text: piece, bytes: encoder.encode(piece).byteLength, time: at },
+    });
     start = end;
   }
   return timed;

@@ -58,7 +58,13 @@ describe('importHar: our own HAR round-trips exactly', () => {
     expect(comparable(restored)).toEqual(comparable(original));
     // spot checks of what the comparison covers
     const es = restored.connections.get('es-1')!;
-    expect(es).toMatchObject({ kind: 'eventsource', frameId: 3, listenedTypes: ['tick', 'news'], state: 'closed', stateReason: 'closed-by-page' });
+    expect(es).toMatchObject({
+      kind: 'eventsource',
+      frameId: 3,
+      listenedTypes: ['tick', 'news'],
+      state: 'closed',
+      stateReason: 'closed-by-page',
+    });
     expect(es.transitions.map((t) => [t.state, t.reason, t.detail])).toEqual([
       ['connecting', undefined, undefined],
       ['open', undefined, undefined],
@@ -71,7 +77,12 @@ describe('importHar: our own HAR round-trips exactly', () => {
     const m1 = restored.connections.get('m-1')!;
     expect(m1.mislabelled).toBe(true);
     expect(m1.response).toMatchObject({ redirected: true, contentType: 'text/plain' });
-    expect(m1.requestBody).toEqual({ mimeType: 'application/octet-stream', text: '[Blob 4096 bytes]', truncated: true, size: 4096 });
+    expect(m1.requestBody).toEqual({
+      mimeType: 'application/octet-stream',
+      text: '[Blob 4096 bytes]',
+      truncated: true,
+      size: 4096,
+    });
     const f1 = restored.connections.get('f-1')!;
     expect(f1.chunks).toEqual(original.connections.get('f-1')!.chunks);
     expect(f1.chunkTimes).toEqual(original.connections.get('f-1')!.chunkTimes);
@@ -92,9 +103,18 @@ describe('importHar: our own HAR round-trips exactly', () => {
 
   it('replayed events and mocked streams keep their marks', () => {
     let seq = 0;
-    const r = (stream: string, record: Record<string, unknown>) => ({ ...record, stream, frameId: 0, seq: seq++ }) as unknown as StoredRecord;
+    const r = (stream: string, record: Record<string, unknown>) =>
+      ({ ...record, stream, frameId: 0, seq: seq++ }) as unknown as StoredRecord;
     const original = storeFrom([
-      r('es', { type: 'stream-open', kind: 'eventsource', url: 'http://h/e', method: 'GET', requestHeaders: [], frameUrl: 'http://h/', time: T0 }),
+      r('es', {
+        type: 'stream-open',
+        kind: 'eventsource',
+        url: 'http://h/e',
+        method: 'GET',
+        requestHeaders: [],
+        frameUrl: 'http://h/',
+        time: T0,
+      }),
       r('es', { type: 'stream-state', state: 'open', time: T0 + 1 }),
       r('es', {
         type: 'sse',
@@ -103,8 +123,24 @@ describe('importHar: our own HAR round-trips exactly', () => {
           { kind: 'event', type: 'message', data: 'again', lastEventId: '', replayed: true, time: T0 + 3 },
         ],
       }),
-      r('mock', { type: 'stream-open', kind: 'fetch', url: 'http://h/s', method: 'GET', requestHeaders: [], frameUrl: 'http://h/', time: T0 + 10, mocked: true }),
-      r('mock', { type: 'stream-response', status: 200, statusText: 'OK', responseHeaders: [], contentType: 'text/event-stream', time: T0 + 11 }),
+      r('mock', {
+        type: 'stream-open',
+        kind: 'fetch',
+        url: 'http://h/s',
+        method: 'GET',
+        requestHeaders: [],
+        frameUrl: 'http://h/',
+        time: T0 + 10,
+        mocked: true,
+      }),
+      r('mock', {
+        type: 'stream-response',
+        status: 200,
+        statusText: 'OK',
+        responseHeaders: [],
+        contentType: 'text/event-stream',
+        time: T0 + 11,
+      }),
       r('mock', { type: 'stream-chunk', text: 'data: x\n\n', bytes: 9, time: T0 + 12 }),
     ]);
     const text = exportText(original, true);
@@ -143,12 +179,24 @@ describe('importHar: our own HAR round-trips exactly', () => {
     for (let i = 1; i < times.length; i++) expect(times[i]!).toBeGreaterThanOrEqual(times[i - 1]!);
     // a chunk and the close at the same time: the chunk first
     const ofX1 = records.filter((r) => 'stream' in r && r.stream === 'x-1').map((r) => r.type);
-    expect(ofX1).toEqual(['stream-open', 'stream-response', 'stream-state', 'stream-chunk', 'stream-chunk', 'stream-chunk', 'stream-state']);
+    expect(ofX1).toEqual([
+      'stream-open',
+      'stream-response',
+      'stream-state',
+      'stream-chunk',
+      'stream-chunk',
+      'stream-chunk',
+      'stream-state',
+    ]);
   });
 
   it('a big log (20k events, EventSource and fetch) round-trips too', () => {
     const big = bigStore(20_000);
-    const text = JSON.stringify(buildHar(big.connectionList, big.items, { creatorVersion: '0.1.0', includeSensitive: true }), null, 2);
+    const text = JSON.stringify(
+      buildHar(big.connectionList, big.items, { creatorVersion: '0.1.0', includeSensitive: true }),
+      null,
+      2,
+    );
     const restored = new LogStore();
     restored.apply(imported(text).records);
     expect(restored.items).toHaveLength(big.items.length);
@@ -168,7 +216,12 @@ describe('importHar: our own HAR round-trips exactly', () => {
     const x1 = har.log.entries.find((e) => e._sseDevtools.streamId === 'x-1')!;
     delete x1._sseDevtools.chunks;
     const restored = storeFrom(imported(JSON.stringify(har)).records);
-    expect(restored.itemsByConnection.get('x-1')!.filter((l) => l.item.kind === 'event').map((l) => l.item.kind === 'event' && l.item.data)).toEqual(['x1', 'x2']);
+    expect(
+      restored.itemsByConnection
+        .get('x-1')!
+        .filter((l) => l.item.kind === 'event')
+        .map((l) => l.item.kind === 'event' && l.item.data),
+    ).toEqual(['x1', 'x2']);
   });
 });
 
@@ -322,24 +375,114 @@ describe('importHar: bad files give a clear message and nothing else', () => {
     const result = failure(CHROME_HAR, 1024);
     expect(result.code).toBe('too-large');
     expect(result.error).toBe('The file is too large to import (1 MB; the limit is 1 MB).');
-    expect(failure(' '.repeat(3 * 1024 * 1024), 2 * 1024 * 1024).error).toBe('The file is too large to import (3 MB; the limit is 2 MB).');
+    expect(failure(' '.repeat(3 * 1024 * 1024), 2 * 1024 * 1024).error).toBe(
+      'The file is too large to import (3 MB; the limit is 2 MB).',
+    );
   });
 
   const own = () => JSON.parse(exportText(richStore(), true)) as { log: { entries: Record<string, any>[] } };
   const chrome = () => JSON.parse(CHROME_HAR) as { log: { entries: Record<string, any>[] } };
   const cases: [string, () => unknown, string][] = [
     ['an entry that is not an object', () => ({ log: { entries: ['x'] } }), 'log.entries[0] should be an object'],
-    ['a request URL that is a number', () => { const h = chrome(); h.log.entries[1]!.request.url = 42; return h; }, 'log.entries[1].request.url should be a string'],
-    ['a header value that is null', () => { const h = chrome(); h.log.entries[1]!.request.headers[4].value = null; return h; }, 'log.entries[1].request.headers[4].value should be a string'],
-    ['a message whose data is a number', () => { const h = chrome(); h.log.entries[2]!._eventSourceMessages[1].data = 7; return h; }, 'log.entries[2]._eventSourceMessages[1].data should be a string'],
-    ['a start that is not a date', () => { const h = chrome(); h.log.entries[1]!.startedDateTime = 'yesterday'; return h; }, 'log.entries[1].startedDateTime should be a date and time'],
-    ['content text that is not base64', () => { const h = chrome(); h.log.entries[3]!.response.content.text = '*** not base64 ***'; return h; }, 'log.entries[3].response.content.text should be base64 text'],
-    ['a chunk time that is a string', () => { const h = own(); h.log.entries[1]!._sseDevtools.chunks[0].time = '12:00'; return h; }, '._sseDevtools.chunks[0].time should be a number'],
-    ['chunks that do not add up', () => { const h = own(); h.log.entries[1]!._sseDevtools.chunks[0].length += 1; return h; }, '._sseDevtools.chunks should be lengths that add up to response.content.text'],
-    ['an unknown state', () => { const h = own(); h.log.entries[0]!._sseDevtools.transitions[1].state = 'paused'; return h; }, '._sseDevtools.transitions[1].state should be one of connecting, open, closed, error'],
-    ['an item order that does not match the lists', () => { const h = own(); h.log.entries[0]!._sseDevtools.itemOrder += 'c'; return h; }, '._sseDevtools.itemOrder should be as many "c" as comments has entries'],
-    ['a time beyond what a date holds', () => { const h = own(); h.log.entries[0]!._sseDevtools.comments[0].time = 1e300; return h; }, '._sseDevtools.comments[0].time should be a time'],
-    ['_sseDevtools that is an array', () => { const h = own(); h.log.entries[0]!._sseDevtools = []; return h; }, 'log.entries[0]._sseDevtools should be an object'],
+    [
+      'a request URL that is a number',
+      () => {
+        const h = chrome();
+        h.log.entries[1]!.request.url = 42;
+        return h;
+      },
+      'log.entries[1].request.url should be a string',
+    ],
+    [
+      'a header value that is null',
+      () => {
+        const h = chrome();
+        h.log.entries[1]!.request.headers[4].value = null;
+        return h;
+      },
+      'log.entries[1].request.headers[4].value should be a string',
+    ],
+    [
+      'a message whose data is a number',
+      () => {
+        const h = chrome();
+        h.log.entries[2]!._eventSourceMessages[1].data = 7;
+        return h;
+      },
+      'log.entries[2]._eventSourceMessages[1].data should be a string',
+    ],
+    [
+      'a start that is not a date',
+      () => {
+        const h = chrome();
+        h.log.entries[1]!.startedDateTime = 'yesterday';
+        return h;
+      },
+      'log.entries[1].startedDateTime should be a date and time',
+    ],
+    [
+      'content text that is not base64',
+      () => {
+        const h = chrome();
+        h.log.entries[3]!.response.content.text = '*** not base64 ***';
+        return h;
+      },
+      'log.entries[3].response.content.text should be base64 text',
+    ],
+    [
+      'a chunk time that is a string',
+      () => {
+        const h = own();
+        h.log.entries[1]!._sseDevtools.chunks[0].time = '12:00';
+        return h;
+      },
+      '._sseDevtools.chunks[0].time should be a number',
+    ],
+    [
+      'chunks that do not add up',
+      () => {
+        const h = own();
+        h.log.entries[1]!._sseDevtools.chunks[0].length += 1;
+        return h;
+      },
+      '._sseDevtools.chunks should be lengths that add up to response.content.text',
+    ],
+    [
+      'an unknown state',
+      () => {
+        const h = own();
+        h.log.entries[0]!._sseDevtools.transitions[1].state = 'paused';
+        return h;
+      },
+      '._sseDevtools.transitions[1].state should be one of connecting, open, closed, error',
+    ],
+    [
+      'an item order that does not match the lists',
+      () => {
+        const h = own();
+        h.log.entries[0]!._sseDevtools.itemOrder += 'c';
+        return h;
+      },
+      '._sseDevtools.itemOrder should be as many "c" as comments has entries',
+    ],
+    [
+      'a time beyond what a date holds',
+      () => {
+        const h = own();
+        h.log.entries[0]!._sseDevtools.comments[0].time = 1e300;
+        return h;
+      },
+      '._sseDevtools.comments[0].time should be a time',
+    ],
+    [
+      '_sseDevtools that is an array',
+      () => {
+        const h = own();
+        h.log.entries[0]!._sseDevtools = [];
+        return h;
+      },
+      'log.entries[0]._sseDevtools should be an object',
+    ],
   ];
   it.each(cases)('a field of the wrong type: %s', (_name, make, message) => {
     const result = failure(JSON.stringify(make()));

@@ -64,7 +64,11 @@ const megabytes = (n: number) => `${Math.ceil(n / (1024 * 1024))} MB`;
 export function importHar(text: string, options: ImportOptions = {}): ImportResult {
   const maxLength = options.maxLength ?? MAX_IMPORT_BYTES;
   if (text.length > maxLength) {
-    return fail('too-large', `The file is too large to import (${megabytes(text.length)}; the limit is ${megabytes(maxLength)}).`, megabytes(maxLength));
+    return fail(
+      'too-large',
+      `The file is too large to import (${megabytes(text.length)}; the limit is ${megabytes(maxLength)}).`,
+      megabytes(maxLength),
+    );
   }
   let root: unknown;
   try {
@@ -120,7 +124,11 @@ export function importHar(text: string, options: ImportOptions = {}): ImportResu
     });
   } catch (error) {
     if (error instanceof BadField) {
-      return fail('bad-field', `The HAR file has a field of the wrong type: ${error.path} should be ${error.expected}.`, `${error.path}: ${error.expected}`);
+      return fail(
+        'bad-field',
+        `The HAR file has a field of the wrong type: ${error.path} should be ${error.expected}.`,
+        `${error.path}: ${error.expected}`,
+      );
     }
     throw error;
   }
@@ -148,7 +156,11 @@ export function importHar(text: string, options: ImportOptions = {}): ImportResu
   let last = -Infinity;
   for (const { stream, record } of keyed) {
     if (!isPageRecord(record)) {
-      return fail('bad-field', `The HAR file has a value SSE DevTools cannot show in stream ${stream + 1}.`, `stream ${stream + 1}`);
+      return fail(
+        'bad-field',
+        `The HAR file has a value SSE DevTools cannot show in stream ${stream + 1}.`,
+        `stream ${stream + 1}`,
+      );
     }
     const times = record.type === 'sse' ? record.items.map((i) => i.time) : [record.time];
     for (const t of times) {
@@ -178,4 +190,3 @@ export function importHar(text: string, options: ImportOptions = {}): ImportResu
     },
   };
 }
-

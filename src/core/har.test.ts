@@ -110,7 +110,15 @@ function mainFixture(): LogStore {
       frameUrl: 'https://app.example.com/frame',
       time: T0 - 500,
     },
-    { type: 'stream-response', stream: 'e1', status: 200, statusText: 'OK', responseHeaders: [], contentType: 'text/event-stream', time: T0 - 450 },
+    {
+      type: 'stream-response',
+      stream: 'e1',
+      status: 200,
+      statusText: 'OK',
+      responseHeaders: [],
+      contentType: 'text/event-stream',
+      time: T0 - 450,
+    },
     { type: 'stream-state', stream: 'e1', state: 'open', time: T0 - 450 },
     sse('e1', { kind: 'event', type: 'message', data: 'hello', lastEventId: '', time: T0 - 300 }),
     sse('e1', { kind: 'comment', text: 'hb', time: T0 - 200 }),
@@ -175,7 +183,9 @@ describe('buildHar: HAR 1.2 shape', () => {
         expect(e.timings[key] === -1 || e.timings[key] >= 0).toBe(true);
       }
       // HAR 1.2: entry.time is the sum of the timings that are not -1
-      const sum = Object.values(e.timings).filter((t) => t !== -1).reduce((a, b) => a + b, 0);
+      const sum = Object.values(e.timings)
+        .filter((t) => t !== -1)
+        .reduce((a, b) => a + b, 0);
       expect(sum).toBeCloseTo(e.time, 6);
     }
   });
@@ -220,7 +230,16 @@ describe('buildHar: request', () => {
 
   it('takes postData from a request body that arrived after the stream opened', () => {
     const store = storeOf([
-      { type: 'stream-open', stream: 'r', kind: 'fetch', url: 'https://h/r', method: 'POST', requestHeaders: [], frameUrl: '', time: T0 },
+      {
+        type: 'stream-open',
+        stream: 'r',
+        kind: 'fetch',
+        url: 'https://h/r',
+        method: 'POST',
+        requestHeaders: [],
+        frameUrl: '',
+        time: T0,
+      },
       { type: 'stream-request-body', stream: 'r', body: { mimeType: 'text/plain', text: 'ça' }, time: T0 + 2 },
     ]);
     const e = harOf(store).log.entries[0]!;
@@ -279,7 +298,16 @@ describe('buildHar: response and content', () => {
 
   it('xhr keeps the raw text too', () => {
     const store = storeOf([
-      { type: 'stream-open', stream: 'x', kind: 'xhr', url: 'https://h/x', method: 'GET', requestHeaders: [], frameUrl: '', time: T0 },
+      {
+        type: 'stream-open',
+        stream: 'x',
+        kind: 'xhr',
+        url: 'https://h/x',
+        method: 'GET',
+        requestHeaders: [],
+        frameUrl: '',
+        time: T0,
+      },
       { type: 'stream-chunk', stream: 'x', text: 'data: 1\n', bytes: 8, time: T0 + 1 },
       { type: 'stream-chunk', stream: 'x', text: '\n', bytes: 1, time: T0 + 2 },
     ]);
@@ -290,7 +318,16 @@ describe('buildHar: response and content', () => {
 
   it('a stream without a response has status 0 and the default mime type', () => {
     const store = storeOf([
-      { type: 'stream-open', stream: 'n', kind: 'fetch', url: 'https://h/n', method: 'GET', requestHeaders: [], frameUrl: '', time: T0 },
+      {
+        type: 'stream-open',
+        stream: 'n',
+        kind: 'fetch',
+        url: 'https://h/n',
+        method: 'GET',
+        requestHeaders: [],
+        frameUrl: '',
+        time: T0,
+      },
       { type: 'stream-state', stream: 'n', state: 'error', reason: 'network-error', time: T0 + 30 },
     ]);
     const e = harOf(store).log.entries[0]!;
@@ -368,7 +405,12 @@ describe('buildHar: messages and extras', () => {
       ['closed', 1000],
     ]);
     const e1 = entry(har, 'e1')._sseDevtools;
-    expect(e1).toMatchObject({ kind: 'eventsource', state: 'open', withCredentials: false, frameUrl: 'https://app.example.com/frame' });
+    expect(e1).toMatchObject({
+      kind: 'eventsource',
+      state: 'open',
+      withCredentials: false,
+      frameUrl: 'https://app.example.com/frame',
+    });
   });
 
   it('items of other streams do not leak into an entry', () => {
@@ -452,7 +494,16 @@ describe('buildHar: redaction', () => {
     ]) {
       expect(isSensitiveHeader(name), name).toBe(true);
     }
-    for (const name of ['Accept', 'Content-Type', 'X-Request-Id', 'Last-Event-ID', 'X-Token-Count', 'Tokens', 'Cache-Control', 'x-secretary']) {
+    for (const name of [
+      'Accept',
+      'Content-Type',
+      'X-Request-Id',
+      'Last-Event-ID',
+      'X-Token-Count',
+      'Tokens',
+      'Cache-Control',
+      'x-secretary',
+    ]) {
       expect(isSensitiveHeader(name), name).toBe(false);
     }
   });
@@ -505,7 +556,10 @@ function exportsToValidate(): [string, unknown][] {
     ['main fixture, redacted', asJson(harOf(main))],
     ['main fixture, with secrets', asJson(harOf(main, true))],
     ['rich fixture, redacted', asJson(buildHar(rich.connectionList, rich.items, { creatorVersion: '1.2.3' }))],
-    ['rich fixture, with secrets', asJson(buildHar(rich.connectionList, rich.items, { creatorVersion: '1.2.3', includeSensitive: true }))],
+    [
+      'rich fixture, with secrets',
+      asJson(buildHar(rich.connectionList, rich.items, { creatorVersion: '1.2.3', includeSensitive: true })),
+    ],
     ['empty log', asJson(buildHar([], [], { creatorVersion: '1' }))],
   ];
 }
@@ -539,12 +593,18 @@ describe('buildHar: valid HAR 1.2', () => {
     for (const includeSensitive of [false, true]) {
       const har = buildHar(rich.connectionList, rich.items, { creatorVersion: '1', includeSensitive });
       for (const e of har.log.entries) {
-        const sum = Object.values(e.timings).filter((t) => t !== -1).reduce((a, b) => a + b, 0);
+        const sum = Object.values(e.timings)
+          .filter((t) => t !== -1)
+          .reduce((a, b) => a + b, 0);
         expect(sum).toBeCloseTo(e.time, 9);
         expect(new URL(e.request.url).href).toBe(e.request.url);
         expect(e.request.url).not.toContain('#');
         expect(e.request.queryString).toEqual([...new URL(e.request.url).searchParams].map(([name, value]) => ({ name, value })));
-        expect(Number.isInteger(e.request.bodySize) && Number.isInteger(e.response.bodySize) && Number.isInteger(e.response.content.size)).toBe(true);
+        expect(
+          Number.isInteger(e.request.bodySize) &&
+            Number.isInteger(e.response.bodySize) &&
+            Number.isInteger(e.response.content.size),
+        ).toBe(true);
       }
     }
   });
@@ -582,7 +642,13 @@ describe('buildHar: valid HAR 1.2', () => {
     const rich = richStore();
     const es = entry(buildHar(rich.connectionList, rich.items, { creatorVersion: '1' }), 'es-1');
     expect(es._sseDevtools.itemOrder).toBe('eecee' + 'e');
-    expect(es._sseDevtools.eventTimes).toEqual([RICH_T0 + 41.125, RICH_T0 + 41.125, RICH_T0 + 1300, RICH_T0 + 2600.001, RICH_T0 + 2600.001]);
+    expect(es._sseDevtools.eventTimes).toEqual([
+      RICH_T0 + 41.125,
+      RICH_T0 + 41.125,
+      RICH_T0 + 1300,
+      RICH_T0 + 2600.001,
+      RICH_T0 + 2600.001,
+    ]);
     expect(es._sseDevtools.idSetEvents).toEqual([0, 1, 2]);
     expect(es._sseDevtools.truncatedEvents).toEqual([{ index: 4, originalLength: 5000 }]);
     expect(es._sseDevtools.listenedTypes).toEqual(['tick', 'news']);
@@ -597,7 +663,9 @@ describe('buildHar: valid HAR 1.2', () => {
       { name: 'sid', value: 'COOKIE-SECRET-0003' },
       { name: 'theme', value: 'dark' },
     ]);
-    expect(f1.response.cookies).toEqual([{ name: 'sid', value: 'SETCOOKIE-SECRET-0004', path: '/', httpOnly: true, secure: true }]);
+    expect(f1.response.cookies).toEqual([
+      { name: 'sid', value: 'SETCOOKIE-SECRET-0004', path: '/', httpOnly: true, secure: true },
+    ]);
     const redacted = entry(buildHar(rich.connectionList, rich.items, { creatorVersion: '1' }), 'f-1');
     expect(redacted.request.cookies).toEqual([]);
     expect(redacted.response.cookies).toEqual([]);
@@ -606,7 +674,26 @@ describe('buildHar: valid HAR 1.2', () => {
 
 describe('redaction of URL parameters', () => {
   it('isSensitiveParam: the usual secret names, any case, and *_token / *-secret / *signature suffixes', () => {
-    for (const name of ['token', 'access_token', 'ACCESS_TOKEN', 'api_key', 'apikey', 'api-key', 'key', 'secret', 'password', 'auth', 'sig', 'signature', 'X-Amz-Signature', 'X-Amz-Credential', 'X-Amz-Security-Token', 'refresh_token', 'client_secret', 'jwt']) {
+    for (const name of [
+      'token',
+      'access_token',
+      'ACCESS_TOKEN',
+      'api_key',
+      'apikey',
+      'api-key',
+      'key',
+      'secret',
+      'password',
+      'auth',
+      'sig',
+      'signature',
+      'X-Amz-Signature',
+      'X-Amz-Credential',
+      'X-Amz-Security-Token',
+      'refresh_token',
+      'client_secret',
+      'jwt',
+    ]) {
       expect(isSensitiveParam(name), name).toBe(true);
     }
     for (const name of ['model', 'q', 'page', 'keyword', 'tokens', 'monkey', 'author', 'signed', 'lang', 'channel']) {
@@ -615,7 +702,9 @@ describe('redaction of URL parameters', () => {
   });
 
   it('redactUrl replaces values in the query, a parameter-like fragment and the user info, and leaves the rest byte for byte', () => {
-    expect(redactUrl('https://h/p?a=1&token=abc&b=%20x+y&api_key=k#frag')).toBe(`https://h/p?a=1&token=${REDACTED_IN_URL}&b=%20x+y&api_key=${REDACTED_IN_URL}#frag`);
+    expect(redactUrl('https://h/p?a=1&token=abc&b=%20x+y&api_key=k#frag')).toBe(
+      `https://h/p?a=1&token=${REDACTED_IN_URL}&b=%20x+y&api_key=${REDACTED_IN_URL}#frag`,
+    );
     expect(redactUrl('https://h/cb#access_token=xyz&state=s')).toBe(`https://h/cb#access_token=${REDACTED_IN_URL}&state=s`);
     expect(redactUrl('https://h/#/route?sig=abc&x=1')).toBe(`https://h/#/route?sig=${REDACTED_IN_URL}&x=1`);
     expect(redactUrl('https://bob:hunter2@h/p')).toBe(`https://bob:${REDACTED_IN_URL}@h/p`);
@@ -638,11 +727,15 @@ describe('redaction of URL parameters', () => {
     const f1 = entry(har, 'f-1');
     expect(f1.request.url).toBe(`https://api.example.com/v1/chat?model=gpt&token=${REDACTED_IN_URL}&q=a%20b`);
     expect(f1.request.queryString).toContainEqual({ name: 'token', value: REDACTED });
-    expect(entry(har, 'es-1')._sseDevtools.frameUrl).toBe(`https://widgets.example.com/embed?access_token=${REDACTED_IN_URL}&lang=zh`);
+    expect(entry(har, 'es-1')._sseDevtools.frameUrl).toBe(
+      `https://widgets.example.com/embed?access_token=${REDACTED_IN_URL}&lang=zh`,
+    );
     expect(entry(har, 'm-1')._sseDevtools.response?.url).toBe(
       `https://cdn.example.com/legacy-stream?key=${REDACTED_IN_URL}&sig=${REDACTED_IN_URL}#token=${REDACTED_IN_URL}`,
     );
-    expect(entry(har, 'x-1').request.url).toBe(`https://user:${REDACTED_IN_URL}@legacy.example.com/stream?api_key=${REDACTED_IN_URL}`);
+    expect(entry(har, 'x-1').request.url).toBe(
+      `https://user:${REDACTED_IN_URL}@legacy.example.com/stream?api_key=${REDACTED_IN_URL}`,
+    );
     const json = JSON.stringify(har);
     for (const secret of Object.values(RICH_SECRETS)) expect(json).not.toContain(secret);
     expect(json).not.toMatch(/SECRET-00|AUTHZ-0001|UFJPWFkt/);

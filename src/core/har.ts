@@ -106,7 +106,10 @@ function redactParams(params: string): string {
  */
 export function redactUrl(url: string, includeSensitive = false): string {
   if (includeSensitive) return url;
-  let out = url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*:)([^/?#@]+)@/i, (_m, before: string) => `${before}${REDACTED_IN_URL}@`);
+  let out = url.replace(
+    /^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*:)([^/?#@]+)@/i,
+    (_m, before: string) => `${before}${REDACTED_IN_URL}@`,
+  );
   const hash = out.indexOf('#');
   let fragment = hash === -1 ? null : out.slice(hash + 1);
   out = hash === -1 ? out : out.slice(0, hash);
@@ -210,7 +213,6 @@ export function harRequestUrl(url: string): string {
   }
 }
 
-
 function headerValues(list: readonly HeaderEntry[], name: string): string[] {
   return list.filter((h) => h.name.toLowerCase() === name).map((h) => h.value);
 }
@@ -258,7 +260,6 @@ function responseCookies(list: readonly HeaderEntry[], includeSensitive: boolean
   }
   return cookies;
 }
-
 
 /** One stream's HAR entry; `items` are the stream's items (in order). */
 export function buildHarEntry(connection: Connection, items: readonly LoggedItem[], options: HarOptions): HarEntry {
@@ -325,7 +326,8 @@ export function harEntryBuilder(connection: Connection, options: HarOptions): Ha
     ...(connection.requestBody === undefined ? {} : { body: connection.requestBody.text }),
     time: connection.startTime,
   });
-  if (response !== undefined) ai.response({ status: response.status, headers: response.headers, contentType: response.contentType, time: response.time });
+  if (response !== undefined)
+    ai.response({ status: response.status, headers: response.headers, contentType: response.contentType, time: response.time });
   // Items the LogStore parsed from the chunks carry a span; those re-derive from content.text.
   let order = '';
   let explicit = false;
@@ -340,7 +342,8 @@ export function harEntryBuilder(connection: Connection, options: HarOptions): Ha
       case 'event':
         if (lines) break; // re-derived from the chunks, and not an EventSource message
         if (!ai.undetectable) ai.event(item);
-        if (item.truncated) extras.truncatedEvents.push({ index: messages.length, originalLength: item.truncated.originalLength });
+        if (item.truncated)
+          extras.truncatedEvents.push({ index: messages.length, originalLength: item.truncated.originalLength });
         if (!derived) {
           eventTimes.push(item.time);
           if (item.idSet === true) idSetEvents.push(messages.length);
@@ -371,7 +374,11 @@ export function harEntryBuilder(connection: Connection, options: HarOptions): Ha
     }
     if (rawStream) {
       const times = connection.chunkTimes ?? [];
-      extras.chunks = connection.chunks.map((text, i) => ({ time: times[i] ?? connection.lastTime, length: text.length, bytes: utf8Length(text) }));
+      extras.chunks = connection.chunks.map((text, i) => ({
+        time: times[i] ?? connection.lastTime,
+        length: text.length,
+        bytes: utf8Length(text),
+      }));
       // The bytes the capture counted (XHR: code units) are kept in total; per chunk they are the
       // UTF-8 length, give or take the difference, which goes to the last chunk.
       const last = extras.chunks[extras.chunks.length - 1];
@@ -379,7 +386,8 @@ export function harEntryBuilder(connection: Connection, options: HarOptions): Ha
     }
     if (lines) {
       const times = connection.chunkTimes ?? [];
-      for (let i = 0; i < connection.chunks.length && !ai.undetectable; i++) ai.body(connection.chunks[i]!, times[i] ?? connection.lastTime);
+      for (let i = 0; i < connection.chunks.length && !ai.undetectable; i++)
+        ai.body(connection.chunks[i]!, times[i] ?? connection.lastTime);
     }
     if (connection.endTime !== undefined) ai.end(connection.endTime);
     if (ai.conversation.protocol !== null) {
@@ -415,9 +423,7 @@ export function harEntryBuilder(connection: Connection, options: HarOptions): Ha
         content: {
           size: rawStream ? Math.round(connection.bytes) : -1,
           mimeType: response?.contentType ?? 'text/event-stream',
-          ...(raw !== undefined
-            ? { text: raw }
-            : { comment: 'EventSource exposes events, not bytes: see _eventSourceMessages' }),
+          ...(raw !== undefined ? { text: raw } : { comment: 'EventSource exposes events, not bytes: see _eventSourceMessages' }),
         },
         redirectURL: '',
         headersSize: -1,
@@ -470,7 +476,9 @@ export function buildHar(connections: readonly Connection[], items: readonly Log
   return {
     log: {
       ...harLogHeader(options),
-      entries: harConnectionOrder(connections).map((connection) => buildHarEntry(connection, byConnection.get(connection.id) ?? [], options)),
+      entries: harConnectionOrder(connections).map((connection) =>
+        buildHarEntry(connection, byConnection.get(connection.id) ?? [], options),
+      ),
     },
   };
 }

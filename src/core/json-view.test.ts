@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { formatValue, isJsonContainer, jsonEntries, JsonNumber, jsonPath, jsonSize, jsonType, parseJsonData, scalarPreview } from './json-view';
+import {
+  formatValue,
+  isJsonContainer,
+  jsonEntries,
+  JsonNumber,
+  jsonPath,
+  jsonSize,
+  jsonType,
+  parseJsonData,
+  scalarPreview,
+} from './json-view';
 
 describe('parseJsonData', () => {
   it('parses JSON values', () => {
@@ -20,7 +30,9 @@ describe('parseJsonData', () => {
   });
 
   it('keeps numbers exactly as sent when a JS number would print differently', () => {
-    const result = parseJsonData('{"id":12345678901234567890,"n":1.0,"e":1e3,"z":-0,"ok":1.5,"big":-1.2E+400,"s":"12345678901234567890"}');
+    const result = parseJsonData(
+      '{"id":12345678901234567890,"n":1.0,"e":1e3,"z":-0,"ok":1.5,"big":-1.2E+400,"s":"12345678901234567890"}',
+    );
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     const value = result.value as Record<string, unknown>;
@@ -76,7 +88,9 @@ describe('formatValue', () => {
     expect(formatValue(3)).toBe('3');
     expect(formatValue(true)).toBe('true');
     expect(formatValue(null)).toBe('null');
-    expect(formatValue({ a: [1, { b: 'x' }], c: {} })).toBe('{\n  "a": [\n    1,\n    {\n      "b": "x"\n    }\n  ],\n  "c": {}\n}');
+    expect(formatValue({ a: [1, { b: 'x' }], c: {} })).toBe(
+      '{\n  "a": [\n    1,\n    {\n      "b": "x"\n    }\n  ],\n  "c": {}\n}',
+    );
     expect(formatValue([])).toBe('[]');
   });
 });

@@ -53,7 +53,7 @@ export function parseJsonData(text: string, maxLength = DEFAULT_MAX_JSON_LENGTH)
 function inexactNumbers(text: string): [number, number][] {
   const found: [number, number][] = [];
   const n = text.length;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     const c = text.charCodeAt(i);
     if (c === 0x22 /* " */) {
       // Skip the string (the text is valid JSON: it ends).

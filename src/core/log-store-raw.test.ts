@@ -6,8 +6,18 @@ import { LogStore, rawLengthOf, rawSliceOf, rawTextOf, type Connection } from '.
 let seq = 0;
 const stored = (record: PageRecord): StoredRecord => ({ ...record, frameId: 0, seq: seq++ }) as StoredRecord;
 const open = (stream: string, kind: 'fetch' | 'xhr' | 'eventsource' = 'fetch') =>
-  stored({ type: 'stream-open', stream, kind, url: `https://x.test/${stream}`, method: 'GET', requestHeaders: [], frameUrl: '', time: 0 });
-const chunk = (stream: string, text: string, time = 1) => stored({ type: 'stream-chunk', stream, text, bytes: text.length, time });
+  stored({
+    type: 'stream-open',
+    stream,
+    kind,
+    url: `https://x.test/${stream}`,
+    method: 'GET',
+    requestHeaders: [],
+    frameUrl: '',
+    time: 0,
+  });
+const chunk = (stream: string, text: string, time = 1) =>
+  stored({ type: 'stream-chunk', stream, text, bytes: text.length, time });
 const closed = (stream: string) => stored({ type: 'stream-state', stream, state: 'closed', time: 9 });
 
 const connectionOf = (chunks: string[]): Connection => ({ chunks }) as unknown as Connection;
@@ -75,13 +85,22 @@ describe('LogStore: spans of parsed items', () => {
 describe('LogStore: framing (SSE or lines)', () => {
   const response = (stream: string, contentType: string, responseHeaders: { name: string; value: string }[] = []) =>
     stored({ type: 'stream-response', stream, status: 200, statusText: 'OK', responseHeaders, contentType, time: 0.5 });
-  const records = (stream: string) => (store(stream).itemsByConnection.get(stream) ?? []).map(({ item }) => (item.kind === 'event' ? `${item.type}:${item.data}` : item.kind));
+  const records = (stream: string) =>
+    (store(stream).itemsByConnection.get(stream) ?? []).map(({ item }) =>
+      item.kind === 'event' ? `${item.type}:${item.data}` : item.kind,
+    );
   let current: LogStore;
   const store = (_stream: string) => current;
 
   it('NDJSON: one record per line, not SSE, not mislabelled; spans and times as for SSE', () => {
     current = new LogStore();
-    current.apply([open('n'), response('n', 'application/x-ndjson'), chunk('n', '{"a":1}\n{"b"', 1), chunk('n', ':2}\n', 2), closed('n')]);
+    current.apply([
+      open('n'),
+      response('n', 'application/x-ndjson'),
+      chunk('n', '{"a":1}\n{"b"', 1),
+      chunk('n', ':2}\n', 2),
+      closed('n'),
+    ]);
     const connection = current.connections.get('n')!;
     expect(connection.framing).toBe('lines');
     expect(connection.mislabelled).toBe(false);
@@ -94,7 +113,11 @@ describe('LogStore: framing (SSE or lines)', () => {
 
   it('the Vercel AI data stream header makes text/plain lines', () => {
     current = new LogStore();
-    current.apply([open('v'), response('v', 'text/plain; charset=utf-8', [{ name: 'X-Vercel-AI-Data-Stream', value: 'v1' }]), chunk('v', '0:"Hi"\n0:" there"\nd:{"finishReason":"stop"}\n')]);
+    current.apply([
+      open('v'),
+      response('v', 'text/plain; charset=utf-8', [{ name: 'X-Vercel-AI-Data-Stream', value: 'v1' }]),
+      chunk('v', '0:"Hi"\n0:" there"\nd:{"finishReason":"stop"}\n'),
+    ]);
     expect(current.connections.get('v')!.framing).toBe('lines');
     expect(current.connections.get('v')!.mislabelled).toBe(false);
     expect(records('v')).toEqual(['line:0:"Hi"', 'line:0:" there"', 'line:d:{"finishReason":"stop"}']);
@@ -110,7 +133,12 @@ describe('LogStore: framing (SSE or lines)', () => {
 
   it('headers that do not say: the first whole line decides; chunks wait for it, keeping their times and spans', () => {
     current = new LogStore();
-    current.apply([open('p'), response('p', 'text/plain'), chunk('p', '\n{"done"', 1), chunk('p', ':false}\n{"done":true}\n', 2)]);
+    current.apply([
+      open('p'),
+      response('p', 'text/plain'),
+      chunk('p', '\n{"done"', 1),
+      chunk('p', ':false}\n{"done":true}\n', 2),
+    ]);
     expect(current.connections.get('p')!.framing).toBe('lines');
     expect(current.connections.get('p')!.mislabelled).toBe(false);
     expect(records('p')).toEqual(['line:{"done":false}', 'line:{"done":true}']);

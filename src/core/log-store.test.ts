@@ -233,7 +233,13 @@ describe('LogStore: chunks, items, events', () => {
 
   it('logs items across streams in arrival order with their seq and connection', () => {
     const store = new LogStore();
-    const records = [open('a', 0), open('b', 0), event('a', 'message', '1', 1), event('b', 'tick', '2', 2), comment('a', 'hb', 3)];
+    const records = [
+      open('a', 0),
+      open('b', 0),
+      event('a', 'message', '1', 1),
+      event('b', 'tick', '2', 2),
+      comment('a', 'hb', 3),
+    ];
     store.apply(records);
     expect(store.items.map((i) => [i.seq, i.connectionId, i.item.kind])).toEqual([
       [records[2]!.seq, 'a', 'event'],
@@ -247,11 +253,16 @@ describe('LogStore: chunks, items, events', () => {
 });
 
 describe('LogStore: a request body read after the stream opened', () => {
-  it('sets the connection\'s requestBody', () => {
+  it("sets the connection's requestBody", () => {
     const store = new LogStore();
     store.apply([
       open('s', 100),
-      stored({ type: 'stream-request-body', stream: 's', body: { mimeType: 'application/json', text: '{"a":1}', size: 7 }, time: 105 }),
+      stored({
+        type: 'stream-request-body',
+        stream: 's',
+        body: { mimeType: 'application/json', text: '{"a":1}', size: 7 },
+        time: 105,
+      }),
     ]);
     const c = store.connections.get('s')!;
     expect(c.requestBody).toEqual({ mimeType: 'application/json', text: '{"a":1}', size: 7 });
@@ -262,7 +273,11 @@ describe('LogStore: a request body read after the stream opened', () => {
   it('for an unknown stream, creates a placeholder holding the body', () => {
     const store = new LogStore();
     store.apply([stored({ type: 'stream-request-body', stream: 'g', body: { mimeType: 'text/plain', text: 'b' }, time: 9 })]);
-    expect(store.connections.get('g')).toMatchObject({ url: '(unknown stream)', startTime: 9, requestBody: { mimeType: 'text/plain', text: 'b' } });
+    expect(store.connections.get('g')).toMatchObject({
+      url: '(unknown stream)',
+      startTime: 9,
+      requestBody: { mimeType: 'text/plain', text: 'b' },
+    });
   });
 });
 
@@ -313,7 +328,9 @@ describe('LogStore: capture issues, stats, version, reset', () => {
     const store = new LogStore();
     const issue = stored({ type: 'capture-issue', message: 'fetch was replaced', time: 5 }, 2);
     store.apply([issue]);
-    expect(store.captureIssues).toEqual([{ type: 'capture-issue', message: 'fetch was replaced', time: 5, frameId: 2, seq: issue.seq }]);
+    expect(store.captureIssues).toEqual([
+      { type: 'capture-issue', message: 'fetch was replaced', time: 5, frameId: 2, seq: issue.seq },
+    ]);
     expect(store.connectionList).toEqual([]);
     expect(store.items).toEqual([]);
   });
@@ -344,10 +361,11 @@ describe('LogStore: capture issues, stats, version, reset', () => {
 
   it('reset() forgets connections, items, capture issues and stats', () => {
     const store = new LogStore();
-    store.apply(
-      [open('s', 1), event('s', 'message', 'x', 2), stored({ type: 'capture-issue', message: 'm', time: 3 })],
-      { invalid: 1, dropped: 2, droppedReasons: ['r'] },
-    );
+    store.apply([open('s', 1), event('s', 'message', 'x', 2), stored({ type: 'capture-issue', message: 'm', time: 3 })], {
+      invalid: 1,
+      dropped: 2,
+      droppedReasons: ['r'],
+    });
     store.reset();
     expect(store.connectionList).toEqual([]);
     expect(store.connections.size).toBe(0);

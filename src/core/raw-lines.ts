@@ -67,7 +67,16 @@ export function splitRawLines(raw: string, maxLineLength = 10_000, maxLines = 5_
 function classify(raw: string, start: number, end: number, ending: LineEnding, max: number): RawLine {
   const length = end - start;
   const keptEnd = length > max ? start + max : end;
-  const line: RawLine = { kind: 'blank', name: '', separator: '', value: '', ending, endingLabel: ENDING_LABELS[ending], start, cut: end - keptEnd };
+  const line: RawLine = {
+    kind: 'blank',
+    name: '',
+    separator: '',
+    value: '',
+    ending,
+    endingLabel: ENDING_LABELS[ending],
+    start,
+    cut: end - keptEnd,
+  };
   if (length === 0) return line;
   let colon = start;
   while (colon < end && raw.charCodeAt(colon) !== 0x3a) colon++;
@@ -116,7 +125,14 @@ function specialLabel(c: number): string | null {
   if (c < 0x20) return String.fromCharCode(0x2400 + c);
   if (c === 0x7f) return '␡';
   if (c === 0xfeff) return 'BOM';
-  if (c === 0xa0 || (c >= 0x200b && c <= 0x200f) || c === 0x2028 || c === 0x2029 || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) {
+  if (
+    c === 0xa0 ||
+    (c >= 0x200b && c <= 0x200f) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    (c >= 0x202a && c <= 0x202e) ||
+    (c >= 0x2066 && c <= 0x2069)
+  ) {
     return `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
   }
   return null;

@@ -21,11 +21,24 @@ function esRecords(stream = 'es-1', url = 'http://h/events?x=1'): StoredRecord[]
   const r = (record: Record<string, unknown>) => ({ ...record, stream, frameId: 2, seq: seq++ }) as unknown as StoredRecord;
   return [
     r({ type: 'stream-open', kind: 'eventsource', url, method: 'GET', requestHeaders: [], frameUrl: 'http://h/', time: T }),
-    r({ type: 'stream-response', status: 200, statusText: 'OK', responseHeaders: [], contentType: 'text/event-stream', time: T + 50 }),
+    r({
+      type: 'stream-response',
+      status: 200,
+      statusText: 'OK',
+      responseHeaders: [],
+      contentType: 'text/event-stream',
+      time: T + 50,
+    }),
     r({ type: 'stream-state', state: 'open', time: T + 50 }),
     r({
       type: 'sse',
-      items: [1, 2, 3, 4].map((i) => ({ kind: 'event', type: i === 3 ? 'tick' : 'message', data: `d${i}`, lastEventId: `${i}`, time: T + 100 + (i - 1) * 200 })),
+      items: [1, 2, 3, 4].map((i) => ({
+        kind: 'event',
+        type: i === 3 ? 'tick' : 'message',
+        data: `d${i}`,
+        lastEventId: `${i}`,
+        time: T + 100 + (i - 1) * 200,
+      })),
     }),
     r({ type: 'stream-state', state: 'connecting', reason: 'reconnecting', time: T + 1000 }),
     r({ type: 'stream-state', state: 'closed', reason: 'closed-by-page', time: T + 1500 }),
@@ -38,12 +51,23 @@ function fetchRecords(stream = 'f-1'): StoredRecord[] {
   let seq = 100;
   const r = (record: Record<string, unknown>) => ({ ...record, stream, frameId: 0, seq: seq++ }) as unknown as StoredRecord;
   return [
-    r({ type: 'stream-open', kind: 'fetch', url: 'http://h/chat', method: 'POST', requestHeaders: [], frameUrl: 'http://h/', time: T }),
+    r({
+      type: 'stream-open',
+      kind: 'fetch',
+      url: 'http://h/chat',
+      method: 'POST',
+      requestHeaders: [],
+      frameUrl: 'http://h/',
+      time: T,
+    }),
     r({
       type: 'stream-response',
       status: 201,
       statusText: 'Created',
-      responseHeaders: [{ name: 'content-type', value: 'text/event-stream' }, { name: 'x-a', value: '1' }],
+      responseHeaders: [
+        { name: 'content-type', value: 'text/event-stream' },
+        { name: 'x-a', value: '1' },
+      ],
       contentType: 'text/event-stream',
       time: T + 300,
     }),
@@ -100,8 +124,18 @@ describe('replaySchedule', () => {
   it('skips items that are not events and never goes back in time', () => {
     const logged = [
       { id: 0, seq: 0, connectionId: 'c', item: { kind: 'comment', text: 'x', time: T } as SseItem },
-      { id: 1, seq: 0, connectionId: 'c', item: { kind: 'event', type: 'message', data: 'a', lastEventId: '', time: T + 100 } as SseItem },
-      { id: 2, seq: 0, connectionId: 'c', item: { kind: 'event', type: 'message', data: 'b', lastEventId: '', time: T + 50 } as SseItem },
+      {
+        id: 1,
+        seq: 0,
+        connectionId: 'c',
+        item: { kind: 'event', type: 'message', data: 'a', lastEventId: '', time: T + 100 } as SseItem,
+      },
+      {
+        id: 2,
+        seq: 0,
+        connectionId: 'c',
+        item: { kind: 'event', type: 'message', data: 'b', lastEventId: '', time: T + 50 } as SseItem,
+      },
     ];
     expect(replaySchedule(logged, '1').map((e) => [e.at, e.data])).toEqual([
       [0, 'a'],
@@ -152,7 +186,10 @@ describe('mockRecording', () => {
       source: 'http://h/chat',
       status: 201,
       statusText: 'Created',
-      headers: [{ name: 'content-type', value: 'text/event-stream' }, { name: 'x-a', value: '1' }],
+      headers: [
+        { name: 'content-type', value: 'text/event-stream' },
+        { name: 'x-a', value: '1' },
+      ],
       responseAt: 300,
       endAt: 900,
     });
@@ -211,10 +248,26 @@ describe('mockRecording', () => {
 describe('mockRecording of a stream of lines (NDJSON)', () => {
   it('an edited recording is written back as lines, not SSE, with its own content type', () => {
     let seq = 200;
-    const r = (record: Record<string, unknown>) => ({ ...record, stream: 'n', frameId: 0, seq: seq++ }) as unknown as StoredRecord;
+    const r = (record: Record<string, unknown>) =>
+      ({ ...record, stream: 'n', frameId: 0, seq: seq++ }) as unknown as StoredRecord;
     const store = storeOf([
-      r({ type: 'stream-open', kind: 'fetch', url: 'http://h/api/chat', method: 'POST', requestHeaders: [], frameUrl: 'http://h/', time: T }),
-      r({ type: 'stream-response', status: 200, statusText: 'OK', responseHeaders: [], contentType: 'application/x-ndjson', time: T + 10 }),
+      r({
+        type: 'stream-open',
+        kind: 'fetch',
+        url: 'http://h/api/chat',
+        method: 'POST',
+        requestHeaders: [],
+        frameUrl: 'http://h/',
+        time: T,
+      }),
+      r({
+        type: 'stream-response',
+        status: 200,
+        statusText: 'OK',
+        responseHeaders: [],
+        contentType: 'application/x-ndjson',
+        time: T + 10,
+      }),
       r({ type: 'stream-chunk', text: '{"a":1}\n{"b":2}\n', bytes: 16, time: T + 20 }),
       r({ type: 'stream-chunk', text: '{"c":3}\n', bytes: 8, time: T + 30 }),
       r({ type: 'stream-state', state: 'closed', reason: 'ended-by-server', time: T + 40 }),
@@ -235,7 +288,12 @@ describe('replay targets', () => {
   const open = (id: string, url: string): Connection => ({ ...store.connections.get('a')!, id, url, endTime: undefined });
 
   it('lists the EventSources still open, newest first', () => {
-    const live = liveEventSources([store.connections.get('a')!, open('c', 'http://h/events'), store.connections.get('f-1')!, open('d', 'http://h/x')]);
+    const live = liveEventSources([
+      store.connections.get('a')!,
+      open('c', 'http://h/events'),
+      store.connections.get('f-1')!,
+      open('d', 'http://h/x'),
+    ]);
     expect(live.map((c) => c.id)).toEqual(['d', 'c']);
   });
 

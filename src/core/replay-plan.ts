@@ -130,7 +130,8 @@ export function mockRecording(connection: Connection, items: readonly LoggedItem
   const events: PlaybackEvent[] = [];
   for (const logged of items) {
     const item = logged.item;
-    if (item.kind === 'event') events.push({ at: at(item.time), type: item.type, data: dataOf(logged, edits), lastEventId: item.lastEventId });
+    if (item.kind === 'event')
+      events.push({ at: at(item.time), type: item.type, data: dataOf(logged, edits), lastEventId: item.lastEventId });
   }
 
   last = responseAt;

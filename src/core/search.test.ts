@@ -1,8 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import type { SseItem } from './sse-types';
-import { activeMatcher, compileSearch, isSearchError, itemMatches, MAX_RANGES, searchableTexts, type Matcher, type SearchQuery } from './search';
+import {
+  activeMatcher,
+  compileSearch,
+  isSearchError,
+  itemMatches,
+  MAX_RANGES,
+  searchableTexts,
+  type Matcher,
+  type SearchQuery,
+} from './search';
 
-const ev = (type: string, data: string, time: number, lastEventId = ''): SseItem => ({ kind: 'event', type, data, lastEventId, time });
+const ev = (type: string, data: string, time: number, lastEventId = ''): SseItem => ({
+  kind: 'event',
+  type,
+  data,
+  lastEventId,
+  time,
+});
 const comment = (text: string, time: number): SseItem => ({ kind: 'comment', text, time });
 const warning = (message: string, time: number): SseItem => ({ kind: 'warning', code: 'unknown-field', message, time });
 const retry = (milliseconds: number, time: number): SseItem => ({ kind: 'retry', milliseconds, time });
@@ -157,4 +172,3 @@ describe('activeMatcher', () => {
     expect(activeMatcher(search('(a+)+', true))!.ranges('baab')).toEqual([[1, 3]]);
   });
 });
-

@@ -43,7 +43,7 @@ describe('itemSize', () => {
 });
 
 describe('SortedItems: appends are incremental', () => {
-  const random = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const random = (seed: number) => () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const texts = ['', 'a', 'bb', 'ccc', 'é', '😀', 'zz', 'a a', '{"x":1}'];
 
   it('gives what a full sort gives after every append, for every column and direction', () => {

@@ -11,7 +11,14 @@
 import { describe, expect, it } from 'vitest';
 import { SseByteParser } from './sse-parser';
 import type { SseItem } from './sse-types';
-import { chunkBytes, isEventStream, loadCases, streamBytes, type ConformanceCase, type ExpectedEvent } from '../../test/conformance/cases';
+import {
+  chunkBytes,
+  isEventStream,
+  loadCases,
+  streamBytes,
+  type ConformanceCase,
+  type ExpectedEvent,
+} from '../../test/conformance/cases';
 
 interface Outcome {
   events: ExpectedEvent[];
@@ -60,7 +67,14 @@ describe(`SSE conformance: ${parsed.length} cases × every split position (${tot
         check(c, `split at byte ${at} of ${bytes.length}`, parse(c, [bytes.subarray(0, at), bytes.subarray(at)]));
       }
       check(c, 'as its own chunks', parse(c, c.chunks.map(chunkBytes)));
-      check(c, 'byte by byte', parse(c, Array.from(bytes, (b) => Uint8Array.of(b))));
+      check(
+        c,
+        'byte by byte',
+        parse(
+          c,
+          Array.from(bytes, (b) => Uint8Array.of(b)),
+        ),
+      );
     });
   }
 

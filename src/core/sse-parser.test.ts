@@ -77,7 +77,9 @@ function runBytesEverySplit(bytes: Uint8Array, options?: SseParserOptions): Run 
     const chunks: Uint8Array[] = [];
     for (let i = 0; i < bytes.length; i++) chunks.push(bytes.subarray(i, i + 1));
     const single = runBytes(chunks, options);
-    expect({ items: untimed(single.items), lastEventId: single.lastEventId, text: single.text }, 'one byte at a time').toEqual(expected);
+    expect({ items: untimed(single.items), lastEventId: single.lastEventId, text: single.text }, 'one byte at a time').toEqual(
+      expected,
+    );
   }
   return whole;
 }
@@ -724,7 +726,7 @@ describe('volume and robustness', () => {
     for (let i = 0; i < garbage.length; i++) garbage[i] = (random() * 256) | 0;
     const whole = runBytes([garbage]);
     const chunks: Uint8Array[] = [];
-    for (let at = 0; at < garbage.length; ) {
+    for (let at = 0; at < garbage.length;) {
       const size = 1 + ((random() * 3000) | 0);
       chunks.push(garbage.subarray(at, at + size));
       at += size;
@@ -743,14 +745,34 @@ describe('volume and robustness', () => {
 
   it('agrees with a literal transcription of the spec on random streams, however chunked', () => {
     const random = prng(7);
-    const tokens = ['data', 'event', 'id', 'retry', 'Data', ':', ': ', ' ', 'x', 'yz', '12', '\0', '\r', '\n', '\r\n', '\n\n', 'é', '😀', '\t'];
+    const tokens = [
+      'data',
+      'event',
+      'id',
+      'retry',
+      'Data',
+      ':',
+      ': ',
+      ' ',
+      'x',
+      'yz',
+      '12',
+      '\0',
+      '\r',
+      '\n',
+      '\r\n',
+      '\n\n',
+      'é',
+      '😀',
+      '\t',
+    ];
     for (let round = 0; round < 400; round++) {
       let input = '';
       const count = (random() * 60) | 0;
       for (let i = 0; i < count; i++) input += tokens[(random() * tokens.length) | 0];
       const expected = referenceParse(input);
       const chunks: string[] = [];
-      for (let at = 0; at < input.length; ) {
+      for (let at = 0; at < input.length;) {
         const size = 1 + ((random() * 8) | 0);
         chunks.push(input.slice(at, at + size));
         at += size;
@@ -837,7 +859,11 @@ describe('nearMissMessage', () => {
 // ---------------------------------------------------------------------------------------------
 
 /** The spec's algorithm, transcribed as literally as possible (whole input at once). */
-function referenceParse(input: string): { events: { type: string; data: string; lastEventId: string }[]; retries: number[]; lastEventId: string } {
+function referenceParse(input: string): {
+  events: { type: string; data: string; lastEventId: string }[];
+  retries: number[];
+  lastEventId: string;
+} {
   const lines = input.split(/\r\n|\r|\n/);
   lines.pop(); // the incomplete last line (or "" after the last line ending): discarded at end of stream
   let data = '';
@@ -929,7 +955,7 @@ describe('spans (option `spans: true`)', () => {
     const random = prng(text.length);
     for (let r = 0; r < 20; r++) {
       const pieces: string[] = [];
-      for (let at = 0; at < text.length; ) {
+      for (let at = 0; at < text.length;) {
         const size = 1 + Math.floor(random() * 7);
         pieces.push(text.slice(at, at + size));
         at += size;
@@ -947,7 +973,9 @@ describe('spans (option `spans: true`)', () => {
       const { start, end } = item.span!;
       const raw = text.slice(start, end);
       expect(start).toBeLessThanOrEqual(end);
-      const block = item.kind === 'event' || (item.kind === 'warning' && (item.code === 'event-truncated' || item.code === 'event-without-data'));
+      const block =
+        item.kind === 'event' ||
+        (item.kind === 'warning' && (item.code === 'event-truncated' || item.code === 'event-without-data'));
       expect(atLineStart(text, start), `start ${start}`).toBe(true);
       expect(end === text.length || atLineStart(text, end), `end ${end}`).toBe(true);
       const lines = linesOf(raw);
@@ -964,7 +992,9 @@ describe('spans (option `spans: true`)', () => {
         if (item.kind === 'event') {
           // (An id-only block before it may have set the ID it inherits.)
           const inherited = item.idSet === true ? '' : item.lastEventId;
-          const again = parseChunks([raw], { ...options, lastEventId: inherited, spans: false }).filter((i) => i.kind === 'event');
+          const again = parseChunks([raw], { ...options, lastEventId: inherited, spans: false }).filter(
+            (i) => i.kind === 'event',
+          );
           expect(untimed(again)).toEqual(withoutSpan([item]));
         }
       } else {
@@ -1022,9 +1052,15 @@ describe('spans (option `spans: true`)', () => {
     ['CRLF', 'data: 1\r\n\r\n: c\r\nid: 7\r\nevent: up\r\ndata: 2\r\n\r\n\r\n\r\nretry: 10\r\n'],
     ['CR', 'data: 1\r\r: c\rid: 7\revent: up\rdata: 2\r\r\r\rretry: 10\r'],
     ['mixed line endings', 'data: a\r\n: x\rdata: b\n\r\n\n\rdata: c\r\r\ndata: d\n\r'],
-    ['comments and ignored lines inside a block', ': one\ndata: 1\n: two\nfoo: bar\nEvent: x\nretry: 1\nretry: nope\nid\n: three\n\n'],
+    [
+      'comments and ignored lines inside a block',
+      ': one\ndata: 1\n: two\nfoo: bar\nEvent: x\nretry: 1\nretry: nope\nid\n: three\n\n',
+    ],
     ['a leading BOM (text parser: part of the first field name)', '\uFEFFdata: x\r\n\r\n\uFEFF: c\r\ndata: y\r\n\r\n'],
-    ['an event without data, an id with NUL, an unterminated last event', 'event: x\r\n\r\nid: a\0b\ndata: 1\n\ndata: 2\r\nevent: e'],
+    [
+      'an event without data, an id with NUL, an unterminated last event',
+      'event: x\r\n\r\nid: a\0b\ndata: 1\n\ndata: 2\r\nevent: e',
+    ],
     ['an unterminated comment at the end', 'data: 1\n\n: tail'],
     ['a blank line at the very end after CR', 'data: 1\r'],
     ['astral and non-ASCII text', 'data: 😀é\r\n: ü\n\ndata: 𝄞\r\r'],

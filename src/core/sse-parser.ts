@@ -317,9 +317,12 @@ export class SseTextParser {
    */
   end(time: number, out: SseItem[]): void {
     const pending: string[] = [];
-    if (this.dataLines > 0) pending[pending.length] = `${plural(this.dataLines, 'data line')} (${plural(this.dataLength, 'code unit')})`;
+    if (this.dataLines > 0)
+      pending[pending.length] = `${plural(this.dataLines, 'data line')} (${plural(this.dataLength, 'code unit')})`;
     if (this.eventType !== '') pending[pending.length] = `event type \`${quote(this.eventType)}\``;
-    if (this.idInBlock) pending[pending.length] = `id \`${quote(this.lastId)}\` (not dispatched: a reconnecting EventSource would not send it as Last-Event-ID)`;
+    if (this.idInBlock)
+      pending[pending.length] =
+        `id \`${quote(this.lastId)}\` (not dispatched: a reconnecting EventSource would not send it as Last-Event-ID)`;
     if (this.partialLength > 0 && charCodeAt(this.partial, 0) !== COLON) {
       pending[pending.length] = `an unterminated line of ${plural(this.partialLength, 'code unit')}`;
     }

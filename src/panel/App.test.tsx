@@ -16,8 +16,27 @@ vi.mock('webextension-polyfill', () => ({ default: {} }));
 function harOf(url: string, events: number): string {
   const store = new LogStore();
   const records: StoredRecord[] = [
-    { type: 'stream-open', stream: url, kind: 'fetch', url, method: 'GET', requestHeaders: [], frameUrl: 'https://x.test/', time: T0, frameId: 0, seq: 0 },
-    { type: 'stream-chunk', stream: url, text: 'data: x\n\n'.repeat(events), bytes: 9 * events, time: T0 + 5, frameId: 0, seq: 1 },
+    {
+      type: 'stream-open',
+      stream: url,
+      kind: 'fetch',
+      url,
+      method: 'GET',
+      requestHeaders: [],
+      frameUrl: 'https://x.test/',
+      time: T0,
+      frameId: 0,
+      seq: 0,
+    },
+    {
+      type: 'stream-chunk',
+      stream: url,
+      text: 'data: x\n\n'.repeat(events),
+      bytes: 9 * events,
+      time: T0 + 5,
+      frameId: 0,
+      seq: 1,
+    },
   ];
   store.apply(records);
   return JSON.stringify(buildHar(store.connectionList, store.items, { creatorVersion: '0.1.0' }));
@@ -25,7 +44,13 @@ function harOf(url: string, events: number): string {
 
 /** A viewer panel (no live tab): what App reads of its link. */
 function viewerLink(): LogConnection {
-  return { store: new LogStore(), live: false, preserve: false, statuses: new Map(), answers: new Map() } as unknown as LogConnection;
+  return {
+    store: new LogStore(),
+    live: false,
+    preserve: false,
+    statuses: new Map(),
+    answers: new Map(),
+  } as unknown as LogConnection;
 }
 
 let container: HTMLElement;
@@ -65,10 +90,15 @@ describe('App', () => {
     await importFile(harOf('https://one.test/kept-stream', 2), 'kept.har');
     const input = container.querySelector<HTMLInputElement>('.import-har input[type="file"]')!;
     await act(() => {
-      Object.defineProperty(input, 'files', { value: [new File(['{"log":{"entries":[{"request":1}]}}'], 'bad.har')], configurable: true });
+      Object.defineProperty(input, 'files', {
+        value: [new File(['{"log":{"entries":[{"request":1}]}}'], 'bad.har')],
+        configurable: true,
+      });
       input.dispatchEvent(new Event('change', { bubbles: true }));
     });
-    await vi.waitFor(() => expect(container.querySelector('[role="alert"]')?.textContent).toContain('importErrorBadField(bad.har|'));
+    await vi.waitFor(() =>
+      expect(container.querySelector('[role="alert"]')?.textContent).toContain('importErrorBadField(bad.har|'),
+    );
     expect(container.textContent).toContain('kept-stream');
     expect(container.querySelector('[role="status"].banner')!.textContent).toContain('kept.har');
     expect(container.querySelector<HTMLButtonElement>('.import-har button')!.disabled).toBe(false);
@@ -83,7 +113,12 @@ describe('App', () => {
     expect(container.querySelector('[role=tabpanel] .events')).not.toBeNull();
     // Replay is out of the main flow: only in its tab.
     expect(container.querySelector('.replay')).toBeNull();
-    const open = (id: string) => act(() => tabs().find((tab) => tab.dataset.tab === id)!.click());
+    const open = (id: string) =>
+      act(() =>
+        tabs()
+          .find((tab) => tab.dataset.tab === id)!
+          .click(),
+      );
     await open('request');
     expect(container.querySelector('[role=tabpanel]')!.textContent).toBe('requestSelectOne');
     await open('replay');

@@ -157,7 +157,12 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
         includeSensitive: sensitive,
       });
     } else {
-      await exportEvents(format, { items: sortedItems, connections: store.connections, pageUrl: url, includeSensitive: sensitive });
+      await exportEvents(format, {
+        items: sortedItems,
+        connections: store.connections,
+        pageUrl: url,
+        includeSensitive: sensitive,
+      });
     }
   };
 
@@ -174,33 +179,40 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
       case 'events':
         return (
           <>
-          {/* What the panel must say about the stream (mislabelled, EventSource's visible types, reconnects, retry). */}
-          {singleConnection ? <ConnectionFacts connection={singleConnection} items={singleItems} /> : null}
-          <div
-            ref={eventsPane}
-            class={`events-split ${detailBeside ? 'beside' : 'under'}`}
-            style={selected ? { '--first': `${tableShare * 100}%` } : undefined}
-          >
-            <div class="events-pane">
-              <EventTable
-                items={sortedItems}
-                connections={store.connections}
-                showConnection={singleConnection === undefined}
-                selectedId={selectedId}
-                onSelect={setSelectedId}
-                sort={sort}
-                onSort={setSort}
-                timeMode={timeMode}
-                renderText={renderText}
-              />
+            {/* What the panel must say about the stream (mislabelled, EventSource's visible types, reconnects, retry). */}
+            {singleConnection ? <ConnectionFacts connection={singleConnection} items={singleItems} /> : null}
+            <div
+              ref={eventsPane}
+              class={`events-split ${detailBeside ? 'beside' : 'under'}`}
+              style={selected ? { '--first': `${tableShare * 100}%` } : undefined}
+            >
+              <div class="events-pane">
+                <EventTable
+                  items={sortedItems}
+                  connections={store.connections}
+                  showConnection={singleConnection === undefined}
+                  selectedId={selectedId}
+                  onSelect={setSelectedId}
+                  sort={sort}
+                  onSort={setSort}
+                  timeMode={timeMode}
+                  renderText={renderText}
+                />
+              </div>
+              {selected ? (
+                <>
+                  <Splitter
+                    orientation={detailBeside ? 'vertical' : 'horizontal'}
+                    value={tableShare}
+                    onChange={setTableShare}
+                    label={t('splitterDetail')}
+                    min={0.2}
+                    max={0.85}
+                  />
+                  <EventDetail logged={selected} connection={store.connections.get(selected.connectionId)} store={store} />
+                </>
+              ) : null}
             </div>
-            {selected ? (
-              <>
-                <Splitter orientation={detailBeside ? 'vertical' : 'horizontal'} value={tableShare} onChange={setTableShare} label={t('splitterDetail')} min={0.2} max={0.85} />
-                <EventDetail logged={selected} connection={store.connections.get(selected.connectionId)} store={store} />
-              </>
-            ) : null}
-          </div>
           </>
         );
       case 'timeline':
@@ -256,98 +268,119 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
   return (
     <HarDropZone onImport={onImport} class="panel">
       <header class="panel-head">
-      <h1 class="visually-hidden">{t('extensionName')}</h1>
-      <Toolbar
-        canClear={imported === null && link.live}
-        onClear={() => link.clear()}
-        preserve={link.preserve}
-        onPreserveChange={(preserve) => link.setPreserve(preserve)}
-        timeMode={timeMode}
-        onTimeModeChange={setTimeMode}
-        onExport={onExport}
-        includeSensitive={includeSensitive}
-        onIncludeSensitiveChange={setIncludeSensitive}
-        onImport={onImport}
-        connections={connections.length}
-        events={eventCount}
-      />
-      <div class="filters-row">
-        <FilterBar
-          search={filterBase.search}
-          onSearchChange={(search) => setFilter((f) => ({ ...f, search }))}
-          hideComments={filterBase.hideComments}
-          onHideCommentsChange={(hideComments) => setFilter((f) => ({ ...f, hideComments }))}
-          matchCount={matcher === null ? null : items.length}
+        <h1 class="visually-hidden">{t('extensionName')}</h1>
+        <Toolbar
+          canClear={imported === null && link.live}
+          onClear={() => link.clear()}
+          preserve={link.preserve}
+          onPreserveChange={(preserve) => link.setPreserve(preserve)}
+          timeMode={timeMode}
+          onTimeModeChange={setTimeMode}
+          onExport={onExport}
+          includeSensitive={includeSensitive}
+          onIncludeSensitiveChange={setIncludeSensitive}
+          onImport={onImport}
+          connections={connections.length}
+          events={eventCount}
         />
-        {timeRange !== null ? (
-          <span class="time-range-chip">
-            {t('timelineRangeReadout', [clockTime(timeRange.from), clockTime(timeRange.to), duration(timeRange.to - timeRange.from)])}
-            <button type="button" class="link-button" onClick={() => setTimeRange(null)}>
-              {t('timelineClearBrush')}
+        <div class="filters-row">
+          <FilterBar
+            search={filterBase.search}
+            onSearchChange={(search) => setFilter((f) => ({ ...f, search }))}
+            hideComments={filterBase.hideComments}
+            onHideCommentsChange={(hideComments) => setFilter((f) => ({ ...f, hideComments }))}
+            matchCount={matcher === null ? null : items.length}
+          />
+          {timeRange !== null ? (
+            <span class="time-range-chip">
+              {t('timelineRangeReadout', [
+                clockTime(timeRange.from),
+                clockTime(timeRange.to),
+                duration(timeRange.to - timeRange.from),
+              ])}
+              <button type="button" class="link-button" onClick={() => setTimeRange(null)}>
+                {t('timelineClearBrush')}
+              </button>
+            </span>
+          ) : null}
+          <TypeChips
+            counts={typeCounts}
+            hiddenTypes={filterBase.hiddenTypes}
+            onToggle={(type) => setFilter((f) => toggleType(f, type))}
+            onOnly={(type) => setFilter((f) => onlyType(f, type, typeCounts.keys()))}
+            onAll={() => setFilter(allTypes)}
+          />
+        </div>
+        {imported !== null ? (
+          <div class="banner info" role="status">
+            {t('importedBanner', [imported.name, imported.streams, imported.events])}
+            {imported.skipped > 0 ? ` ${t('importedSkipped', [imported.skipped])}` : ''}{' '}
+            <button type="button" class="link-button" onClick={backToLive}>
+              {t('importedBackToLive')}
             </button>
-          </span>
+          </div>
         ) : null}
-        <TypeChips
-          counts={typeCounts}
-          hiddenTypes={filterBase.hiddenTypes}
-          onToggle={(type) => setFilter((f) => toggleType(f, type))}
-          onOnly={(type) => setFilter((f) => onlyType(f, type, typeCounts.keys()))}
-          onAll={() => setFilter(allTypes)}
-        />
-      </div>
-      {imported !== null ? (
-        <div class="banner info" role="status">
-          {t('importedBanner', [imported.name, imported.streams, imported.events])}
-          {imported.skipped > 0 ? ` ${t('importedSkipped', [imported.skipped])}` : ''}{' '}
-          <button type="button" class="link-button" onClick={backToLive}>
-            {t('importedBackToLive')}
-          </button>
-        </div>
-      ) : null}
-      {store.stats.dropped > 0 ? (
-        <div class="banner warn" role="status">
-          {t('droppedNotice', [store.stats.dropped, store.stats.droppedReasons.join('; ')])}
-        </div>
-      ) : null}
-      {store.stats.invalid > 0 ? (
-        <div class="banner warn" role="status">
-          {t('invalidNotice', [store.stats.invalid])}
-        </div>
-      ) : null}
-      {store.captureIssues.slice(-3).map((issue) => (
-        <div class="banner error" role="status" key={issue.time}>
-          {t('captureIssue', [issue.message])}
-        </div>
-      ))}
+        {store.stats.dropped > 0 ? (
+          <div class="banner warn" role="status">
+            {t('droppedNotice', [store.stats.dropped, store.stats.droppedReasons.join('; ')])}
+          </div>
+        ) : null}
+        {store.stats.invalid > 0 ? (
+          <div class="banner warn" role="status">
+            {t('invalidNotice', [store.stats.invalid])}
+          </div>
+        ) : null}
+        {store.captureIssues.slice(-3).map((issue) => (
+          <div class="banner error" role="status" key={issue.time}>
+            {t('captureIssue', [issue.message])}
+          </div>
+        ))}
       </header>
       <main class="panel-body">
-      {connections.length === 0 ? (
-        <div class="empty-state">
-          <h2>{link.live ? t('emptyTitle') : t('viewerTitle')}</h2>
-          <p>{link.live ? t('emptyHint') : t('viewerHint')}</p>
-        </div>
-      ) : (
-        <div ref={workspace} class={`workspace ${sideBySide ? 'beside' : 'above'}`} style={{ '--first': `${listShare * 100}%` }}>
-          <div class="connections-pane">
-            <ConnectionList
-              connections={connections}
-              selected={selectedConnections}
-              now={now}
-              onSelect={(next) => {
-                setSelectedConnections(next);
-                setSelectedId(null);
-              }}
+        {connections.length === 0 ? (
+          <div class="empty-state">
+            <h2>{link.live ? t('emptyTitle') : t('viewerTitle')}</h2>
+            <p>{link.live ? t('emptyHint') : t('viewerHint')}</p>
+          </div>
+        ) : (
+          <div
+            ref={workspace}
+            class={`workspace ${sideBySide ? 'beside' : 'above'}`}
+            style={{ '--first': `${listShare * 100}%` }}
+          >
+            <div class="connections-pane">
+              <ConnectionList
+                connections={connections}
+                selected={selectedConnections}
+                now={now}
+                onSelect={(next) => {
+                  setSelectedConnections(next);
+                  setSelectedId(null);
+                }}
+              />
+            </div>
+            <Splitter
+              orientation={sideBySide ? 'vertical' : 'horizontal'}
+              value={listShare}
+              onChange={setListShare}
+              label={t('splitterConnections')}
+              min={0.12}
+              max={0.8}
             />
+            <div class="connection-pane">
+              <Tabs<ConnectionTab>
+                idPrefix="conn"
+                label={t('connectionTabsLabel')}
+                tabs={tabs}
+                selected={tab}
+                onSelect={setTab}
+              />
+              <TabPanel idPrefix="conn" id={tab} class={`tab-${tab}`}>
+                {tabContent()}
+              </TabPanel>
+            </div>
           </div>
-          <Splitter orientation={sideBySide ? 'vertical' : 'horizontal'} value={listShare} onChange={setListShare} label={t('splitterConnections')} min={0.12} max={0.8} />
-          <div class="connection-pane">
-            <Tabs<ConnectionTab> idPrefix="conn" label={t('connectionTabsLabel')} tabs={tabs} selected={tab} onSelect={setTab} />
-            <TabPanel idPrefix="conn" id={tab} class={`tab-${tab}`}>
-              {tabContent()}
-            </TabPanel>
-          </div>
-        </div>
-      )}
+        )}
       </main>
     </HarDropZone>
   );

@@ -62,15 +62,33 @@ export function ConnectionList({ connections, selected, onSelect, now }: Props) 
       <table class="grid" role="grid" aria-label={t('connectionsTableLabel')} aria-multiselectable="true">
         <thead>
           <tr>
-            <th scope="col" class="col-kind">{t('colKind')}</th>
-            <th scope="col" class="col-method">{t('colMethod')}</th>
-            <th scope="col" class="col-url wide">{t('colUrl')}</th>
-            <th scope="col" class="col-status">{t('colStatus')}</th>
-            <th scope="col" class="col-state">{t('colState')}</th>
-            <th scope="col" class="col-events num">{t('colEvents')}</th>
-            <th scope="col" class="col-bytes num">{t('colBytes')}</th>
-            <th scope="col" class="col-duration num">{t('colDuration')}</th>
-            <th scope="col" class="col-frame">{t('colFrame')}</th>
+            <th scope="col" class="col-kind">
+              {t('colKind')}
+            </th>
+            <th scope="col" class="col-method">
+              {t('colMethod')}
+            </th>
+            <th scope="col" class="col-url wide">
+              {t('colUrl')}
+            </th>
+            <th scope="col" class="col-status">
+              {t('colStatus')}
+            </th>
+            <th scope="col" class="col-state">
+              {t('colState')}
+            </th>
+            <th scope="col" class="col-events num">
+              {t('colEvents')}
+            </th>
+            <th scope="col" class="col-bytes num">
+              {t('colBytes')}
+            </th>
+            <th scope="col" class="col-duration num">
+              {t('colDuration')}
+            </th>
+            <th scope="col" class="col-frame">
+              {t('colFrame')}
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -109,7 +127,10 @@ export function ConnectionList({ connections, selected, onSelect, now }: Props) 
                     </span>
                   ) : null}
                   {connection.framing === 'lines' ? (
-                    <span class="badge lines" title={t('linesBadgeTitle', [connection.response?.contentType || t('noContentType')])}>
+                    <span
+                      class="badge lines"
+                      title={t('linesBadgeTitle', [connection.response?.contentType || t('noContentType')])}
+                    >
                       {t('linesBadge')}
                     </span>
                   ) : null}
@@ -123,20 +144,20 @@ export function ConnectionList({ connections, selected, onSelect, now }: Props) 
                 <td class="col-url wide url">
                   {/* Path first: in a narrow panel it is the part worth keeping; its middle gives way first. */}
                   <div class="url-cell">
-                  <span class="url-path">
-                    <span class="url-head">{url.head}</span>
-                    <span class="url-tail">{url.tail}</span>
-                  </span>
-                  <span class="url-origin">{url.origin}</span>
-                  {connection.frameId !== 0 ? <span class="frame-tag">{t('iframeTag')}</span> : null}
-                  {chain.length > 0 ? (
-                    <span
-                      class="reconnects"
-                      title={t('reconnectsTitle', [chain.length, chain.map((r) => r.lastEventId || '∅').join(', ')])}
-                    >
-                      {t('reconnectsTag', [chain.length])}
+                    <span class="url-path">
+                      <span class="url-head">{url.head}</span>
+                      <span class="url-tail">{url.tail}</span>
                     </span>
-                  ) : null}
+                    <span class="url-origin">{url.origin}</span>
+                    {connection.frameId !== 0 ? <span class="frame-tag">{t('iframeTag')}</span> : null}
+                    {chain.length > 0 ? (
+                      <span
+                        class="reconnects"
+                        title={t('reconnectsTitle', [chain.length, chain.map((r) => r.lastEventId || '∅').join(', ')])}
+                      >
+                        {t('reconnectsTag', [chain.length])}
+                      </span>
+                    ) : null}
                   </div>
                 </td>
                 <td class={`col-status${status !== undefined && status >= 400 ? ' status-bad' : ''}`}>{status ?? '—'}</td>

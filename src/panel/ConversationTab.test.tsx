@@ -93,7 +93,13 @@ describe('ConversationTab', () => {
     expect(status().getAttribute('data-state')).toBe('armed');
     expect(status().textContent).toBe('mockArmed(/v1/messages)');
 
-    const answered = { id: command.id, state: 'answered', kind: 'fetch', url: 'http://x.test/v1/messages', time: 2 } as PageStatus;
+    const answered = {
+      id: command.id,
+      state: 'answered',
+      kind: 'fetch',
+      url: 'http://x.test/v1/messages',
+      time: 2,
+    } as PageStatus;
     link.statuses.set(command.id, answered);
     link.answers.set(command.id, answered);
     show(props);
@@ -109,7 +115,10 @@ describe('ConversationTab', () => {
   });
 
   it('NDJSON (Ollama) and the Vercel data stream: lines in the store, assembled in the view', () => {
-    for (const [id, name] of [['o', 'ollama-chat'], ['v', 'vercel-data']] as const) {
+    for (const [id, name] of [
+      ['o', 'ollama-chat'],
+      ['v', 'vercel-data'],
+    ] as const) {
       const store = storeWith(id, name);
       expect(store.connections.get(id)!.framing).toBe('lines');
       show({ connection: undefined, items: [], store, selectedIds: new Set([id]) });

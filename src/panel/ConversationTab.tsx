@@ -54,7 +54,13 @@ export function ConversationTab({ connection, store, selectedIds, link, fromLive
   const pending = sent !== null && link !== undefined && isPending(link, sent.id);
   return (
     <div class="conversation-mount" data-mount="conversation">
-      <ConversationView store={store} version={store.version} connectionIds={ids} onSelect={onSelect} onMock={canMock ? onMock : undefined} />
+      <ConversationView
+        store={store}
+        version={store.version}
+        connectionIds={ids}
+        onSelect={onSelect}
+        onMock={canMock ? onMock : undefined}
+      />
       {sent !== null && link !== undefined ? (
         <div class="conv-mock-status">
           <span class="mock-status" role="status" data-state={status?.state ?? 'sending'}>

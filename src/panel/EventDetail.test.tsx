@@ -22,18 +22,32 @@ afterEach(() => {
 let seq = 0;
 const stored = (record: PageRecord): StoredRecord => ({ ...record, frameId: 0, seq: seq++ }) as StoredRecord;
 const open = (stream: string, kind: 'fetch' | 'xhr' | 'eventsource', time = 1000) =>
-  stored({ type: 'stream-open', stream, kind, url: `https://api.test/${stream}`, method: 'GET', requestHeaders: [], frameUrl: '', time });
+  stored({
+    type: 'stream-open',
+    stream,
+    kind,
+    url: `https://api.test/${stream}`,
+    method: 'GET',
+    requestHeaders: [],
+    frameUrl: '',
+    time,
+  });
 
 function fetchStore(...chunks: string[]): LogStore {
   const store = new LogStore();
-  store.apply([open('f', 'fetch'), ...chunks.map((text, i) => stored({ type: 'stream-chunk', stream: 'f', text, bytes: text.length, time: 1500 + i }))]);
+  store.apply([
+    open('f', 'fetch'),
+    ...chunks.map((text, i) => stored({ type: 'stream-chunk', stream: 'f', text, bytes: text.length, time: 1500 + i })),
+  ]);
   return store;
 }
 const find = (store: LogStore, predicate: (l: LoggedItem) => boolean) => store.items.find(predicate)!;
 const firstEvent = (store: LogStore) => find(store, (l) => l.item.kind === 'event');
 
 function mount(store: LogStore, logged: LoggedItem) {
-  act(() => render(<EventDetail logged={logged} connection={store.connections.get(logged.connectionId)} store={store} />, container));
+  act(() =>
+    render(<EventDetail logged={logged} connection={store.connections.get(logged.connectionId)} store={store} />, container),
+  );
 }
 const tabs = () => [...container.querySelectorAll<HTMLElement>('[role="tab"]')];
 const panel = () => container.querySelector<HTMLElement>('[role="tabpanel"]')!;
@@ -117,7 +131,10 @@ describe('EventDetail tabs', () => {
 
   it('Meta: EventSource items have no parser warnings to show', () => {
     const store = new LogStore();
-    store.apply([open('e', 'eventsource'), stored({ type: 'sse', stream: 'e', items: [{ kind: 'event', type: 'tick', data: 'x', lastEventId: '', time: 1001 }] })]);
+    store.apply([
+      open('e', 'eventsource'),
+      stored({ type: 'sse', stream: 'e', items: [{ kind: 'event', type: 'tick', data: 'x', lastEventId: '', time: 1001 }] }),
+    ]);
     mount(store, store.items[0]!);
     act(() => tabs()[2]!.click());
     expect(container.textContent).toContain('metaWarningsUnavailable');
@@ -149,7 +166,12 @@ describe('RawView', () => {
     expect(kinds).toEqual(['raw-line raw-comment', 'raw-line raw-data', 'raw-line raw-id', 'raw-line raw-blank']);
     expect(container.querySelector('.raw-data .raw-name')!.textContent).toBe('data');
     expect(container.querySelector('.raw-data .raw-sep')!.textContent).toBe(': ');
-    expect([...container.querySelectorAll('.raw-eol')].map((e) => e.getAttribute('title'))).toEqual(['eolCrLf', 'eolCr', 'eolLf', 'eolCrLf']);
+    expect([...container.querySelectorAll('.raw-eol')].map((e) => e.getAttribute('title'))).toEqual([
+      'eolCrLf',
+      'eolCr',
+      'eolLf',
+      'eolCrLf',
+    ]);
   });
 
   it('a comment shows its own line; invisible characters are named', () => {
@@ -157,14 +179,21 @@ describe('RawView', () => {
     const field = find(store, (l) => l.item.kind === 'field');
     mountRaw(store, field);
     expect(rawLines()).toEqual(['BOMdata: x␉␀␊']);
-    expect([...container.querySelectorAll('.raw-special')].map((s) => s.getAttribute('title'))).toEqual(['U+FEFF', 'U+0009', 'U+0000']);
+    expect([...container.querySelectorAll('.raw-special')].map((s) => s.getAttribute('title'))).toEqual([
+      'U+FEFF',
+      'U+0009',
+      'U+0000',
+    ]);
     expect(container.querySelector('.raw-line')!.className).toBe('raw-line raw-unknown');
   });
 
   it('an unterminated last line (incomplete final event) is marked', () => {
     const store = fetchStore('data: x');
     store.apply([stored({ type: 'stream-state', stream: 'f', state: 'closed', time: 2000 })]);
-    mountRaw(store, find(store, (l) => l.item.kind === 'warning'));
+    mountRaw(
+      store,
+      find(store, (l) => l.item.kind === 'warning'),
+    );
     expect(rawLines()).toEqual(['data: x⊣']);
     expect(container.querySelector('.raw-eol')!.getAttribute('title')).toBe('eolNone');
   });

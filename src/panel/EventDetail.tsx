@@ -79,7 +79,13 @@ export function EventDetail({ logged, connection, store }: Props) {
           </button>
         ))}
       </div>
-      <div role="tabpanel" id={`${id}-panel-${tab}`} aria-labelledby={`${id}-tab-${tab}`} class={`detail-panel detail-panel-${tab}`} tabIndex={0}>
+      <div
+        role="tabpanel"
+        id={`${id}-panel-${tab}`}
+        aria-labelledby={`${id}-tab-${tab}`}
+        class={`detail-panel detail-panel-${tab}`}
+        tabIndex={0}
+      >
         {tab === 'data' ? (
           <DataTab key={logged.id} logged={logged} />
         ) : tab === 'raw' ? (
@@ -123,7 +129,9 @@ function DataTab({ logged }: { logged: LoggedItem }) {
         ) : null}
         <CopyButton text={text} label={t('copyData')} />
       </div>
-      {item.kind === 'event' && item.truncated ? <p class="notice">{t('truncatedNotice', [item.truncated.originalLength])}</p> : null}
+      {item.kind === 'event' && item.truncated ? (
+        <p class="notice">{t('truncatedNotice', [item.truncated.originalLength])}</p>
+      ) : null}
       {item.kind === 'event' && item.replayed ? <p class="notice">{t('replayTagTitle')}</p> : null}
       {parsed !== null && !parsed.ok && parsed.reason === 'too-large' ? (
         <p class="notice">{t('jsonTooLarge', [byteSize(utf8Length(text))])}</p>
@@ -185,13 +193,21 @@ function MetaTab({ logged, connection, store }: Props) {
           <>
             <dt>{t('metaLastEventId')}</dt>
             <dd>
-              {item.lastEventId === '' ? <span class="dim">{t('metaIdEmpty')}</span> : <span class="mono">{item.lastEventId}</span>}{' '}
-              <span class="dim">{item.idSet === true ? t('metaIdFromBlock') : connection?.kind === 'eventsource' ? '' : t('metaIdInherited')}</span>
+              {item.lastEventId === '' ? (
+                <span class="dim">{t('metaIdEmpty')}</span>
+              ) : (
+                <span class="mono">{item.lastEventId}</span>
+              )}{' '}
+              <span class="dim">
+                {item.idSet === true ? t('metaIdFromBlock') : connection?.kind === 'eventsource' ? '' : t('metaIdInherited')}
+              </span>
             </dd>
           </>
         ) : null}
       </dl>
-      {item.kind === 'event' && item.truncated ? <p class="notice">{t('truncatedNotice', [item.truncated.originalLength])}</p> : null}
+      {item.kind === 'event' && item.truncated ? (
+        <p class="notice">{t('truncatedNotice', [item.truncated.originalLength])}</p>
+      ) : null}
       <h3 class="meta-heading">{t('metaWarnings')}</h3>
       {connection?.kind === 'eventsource' && warnings.length === 0 ? (
         <p class="dim">{t('metaWarningsUnavailable')}</p>

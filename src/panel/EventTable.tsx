@@ -130,9 +130,7 @@ export function EventTable(props: Props) {
         <button
           type="button"
           class={`sort${active ? ' active' : ''}`}
-          onClick={() =>
-            onSort({ column, descending: sort.column === column ? !sort.descending : false })
-          }
+          onClick={() => onSort({ column, descending: sort.column === column ? !sort.descending : false })}
         >
           {t(key)}
           {sort.column === column ? <span aria-hidden="true">{sort.descending ? ' ▾' : ' ▴'}</span> : null}

@@ -23,7 +23,12 @@ function setup(props: Partial<ExportMenuProps> = {}) {
   const all: ExportMenuProps = { onExport, includeSensitive: false, onIncludeSensitiveChange, ...props };
   act(() => render(<ExportMenu {...all} />, container));
   const button = container.querySelector<HTMLButtonElement>('button[aria-haspopup="menu"]')!;
-  return { onExport, onIncludeSensitiveChange, button, rerender: (next: Partial<ExportMenuProps>) => act(() => render(<ExportMenu {...all} {...next} />, container)) };
+  return {
+    onExport,
+    onIncludeSensitiveChange,
+    button,
+    rerender: (next: Partial<ExportMenuProps>) => act(() => render(<ExportMenu {...all} {...next} />, container)),
+  };
 }
 
 const menu = () => container.querySelector<HTMLElement>('[role="menu"]');

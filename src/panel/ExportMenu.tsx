@@ -139,7 +139,14 @@ export function ExportMenu({ onExport, includeSensitive, onIncludeSensitiveChang
         </span>
       </button>
       {open ? (
-        <div class="export-menu-list" role="menu" id={menuId} aria-label={t('exportMenuLabel')} ref={menuRef} onKeyDown={onMenuKeyDown}>
+        <div
+          class="export-menu-list"
+          role="menu"
+          id={menuId}
+          aria-label={t('exportMenuLabel')}
+          ref={menuRef}
+          onKeyDown={onMenuKeyDown}
+        >
           {EXPORT_FORMATS.map((format) => (
             <button type="button" role="menuitem" tabIndex={-1} key={format} data-format={format} onClick={() => choose(format)}>
               {t(FORMAT_KEYS[format])}

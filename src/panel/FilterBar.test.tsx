@@ -20,7 +20,14 @@ afterEach(() => {
 function setup(props: Partial<FilterBarProps> = {}) {
   const onSearchChange = vi.fn<(search: SearchQuery) => void>();
   const onHideCommentsChange = vi.fn<(hide: boolean) => void>();
-  const all: FilterBarProps = { search: null, onSearchChange, hideComments: false, onHideCommentsChange, matchCount: null, ...props };
+  const all: FilterBarProps = {
+    search: null,
+    onSearchChange,
+    hideComments: false,
+    onHideCommentsChange,
+    matchCount: null,
+    ...props,
+  };
   act(() => render(<FilterBar {...all} />, container));
   const input = container.querySelector<HTMLInputElement>('input[type="search"]')!;
   const [regexButton, caseButton] = [...container.querySelectorAll<HTMLButtonElement>('button.filter-toggle')];

@@ -121,7 +121,9 @@ describe('ImportButton', () => {
   it('a new import clears the previous error', async () => {
     const { onImport, choose } = setup();
     await choose(file(NO_SSE_HAR, 'empty.har'));
-    await vi.waitFor(() => expect(container.querySelector('[role="alert"]')!.textContent).toContain('importErrorNoSse(empty.har|0)'));
+    await vi.waitFor(() =>
+      expect(container.querySelector('[role="alert"]')!.textContent).toContain('importErrorNoSse(empty.har|0)'),
+    );
     await choose(file(CHROME_HAR, 'chrome.har'));
     await vi.waitFor(() => expect(onImport).toHaveBeenCalledOnce());
     expect(container.querySelector('[role="alert"]')).toBeNull();
@@ -191,7 +193,9 @@ describe('HarDropZone', () => {
     expect(container.querySelector('[role="alert"]')!.textContent).toContain('importErrorNotHarFile(photo.png)');
     drag(zone, 'drop', ['Files'], [file('{"log":{"entries":[{"request":1}]}}', 'bad.har')]);
     await vi.waitFor(() =>
-      expect(container.querySelector('[role="alert"] .import-error-text')!.textContent).toBe('importErrorBadField(bad.har|log.entries[0].response: an object)'),
+      expect(container.querySelector('[role="alert"] .import-error-text')!.textContent).toBe(
+        'importErrorBadField(bad.har|log.entries[0].response: an object)',
+      ),
     );
     expect(onImport).not.toHaveBeenCalled();
   });

@@ -19,7 +19,11 @@ interface Reading {
 }
 
 const readingText = (reading: Reading | null) =>
-  reading === null ? '' : reading.items === null ? t('importReading', [reading.name]) : t('importApplying', [reading.name, reading.items.toLocaleString()]);
+  reading === null
+    ? ''
+    : reading.items === null
+      ? t('importReading', [reading.name])
+      : t('importApplying', [reading.name, reading.items.toLocaleString()]);
 
 /** Reading state shared by the button and the drop zone. Whatever happens, reading ends. */
 function useHarReader(onImport: (file: ImportedFile) => void, maxBytes: number) {

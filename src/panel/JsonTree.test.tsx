@@ -37,11 +37,14 @@ const rows = () =>
     const row = item.querySelector(':scope > .jt-row')!;
     return `${row.querySelector('.jt-key')?.textContent ?? ''}=${row.querySelector('.jt-value')?.textContent ?? row.textContent}`;
   });
-const itemByKey = (label: string) => items().find((item) => item.querySelector(':scope > .jt-row > .jt-key')?.textContent === label)!;
+const itemByKey = (label: string) =>
+  items().find((item) => item.querySelector(':scope > .jt-row > .jt-key')?.textContent === label)!;
 const focused = () => (document.activeElement as HTMLElement).querySelector(':scope > .jt-row > .jt-key')?.textContent;
 function key(name: string, init: KeyboardEventInit = {}) {
   act(() => {
-    (document.activeElement ?? tree()).dispatchEvent(new KeyboardEvent('keydown', { key: name, bubbles: true, cancelable: true, ...init }));
+    (document.activeElement ?? tree()).dispatchEvent(
+      new KeyboardEvent('keydown', { key: name, bubbles: true, cancelable: true, ...init }),
+    );
   });
 }
 async function settle() {
@@ -110,7 +113,11 @@ describe('JsonTree', () => {
     key('Enter'); // on a leaf: nothing
     key('ArrowUp');
     expect(focused()).toBe('c');
-    expect(items().filter((item) => item.tabIndex === 0).map((item) => item.dataset.key)).toEqual([JSON.stringify(['a', 'b', 'c'])]);
+    expect(
+      items()
+        .filter((item) => item.tabIndex === 0)
+        .map((item) => item.dataset.key),
+    ).toEqual([JSON.stringify(['a', 'b', 'c'])]);
   });
 
   it('pages large arrays: the first page, then "show more"', () => {

@@ -87,7 +87,9 @@ function defaultExpanded(root: JsonValue): Set<string> {
 /** What a key looks like in the tree: itself, or quoted when empty or holding invisible characters. */
 function keyLabel(segment: Segment): string {
   if (typeof segment === 'number') return String(segment);
-  return segment === '' || /[\u0000-\u001f\u007f\u00a0\u2028\u2029\ufeff]/.test(segment) || segment.trim() !== segment ? JSON.stringify(segment) : segment;
+  return segment === '' || /[\u0000-\u001f\u007f\u00a0\u2028\u2029\ufeff]/.test(segment) || segment.trim() !== segment
+    ? JSON.stringify(segment)
+    : segment;
 }
 
 function containerPreview(value: JsonContainer): string {
@@ -119,7 +121,12 @@ export function JsonTree({ value, label }: Props) {
   };
   const rootIsContainer = isJsonContainer(value);
 
-  const renderChildren = (container: JsonContainer, segments: Segment[], level: number, parentKey: string | null): ComponentChildren[] => {
+  const renderChildren = (
+    container: JsonContainer,
+    segments: Segment[],
+    level: number,
+    parentKey: string | null,
+  ): ComponentChildren[] => {
     const size = jsonSize(container);
     const containerKey = keyOf(segments);
     const count = Math.min(size, shown.get(containerKey) ?? JSON_PAGE);
@@ -150,7 +157,14 @@ export function JsonTree({ value, label }: Props) {
     return items;
   };
 
-  const renderNode = (segments: Segment[], node: JsonValue, level: number, parent: string | null, position: number, setSize: number) => {
+  const renderNode = (
+    segments: Segment[],
+    node: JsonValue,
+    level: number,
+    parent: string | null,
+    position: number,
+    setSize: number,
+  ) => {
     const key = keyOf(segments);
     add({ key, segments, value: node, level, parent });
     const container = isJsonContainer(node) && jsonSize(node) > 0 ? node : null;
@@ -182,16 +196,26 @@ export function JsonTree({ value, label }: Props) {
           ) : null}
           <span class={`jt-value jt-${type}`}>{isJsonContainer(node) ? containerPreview(node) : scalarPreview(node)}</span>
           <span class="jt-actions">
-            <button type="button" tabIndex={-1} title={t('jsonCopyValueTitle')} onClick={(e) => {
+            <button
+              type="button"
+              tabIndex={-1}
+              title={t('jsonCopyValueTitle')}
+              onClick={(e) => {
                 e.stopPropagation();
                 copy('value', key);
-              }}>
+              }}
+            >
               {t('jsonCopyValue')}
             </button>
-            <button type="button" tabIndex={-1} title={t('jsonCopyPathTitle')} onClick={(e) => {
+            <button
+              type="button"
+              tabIndex={-1}
+              title={t('jsonCopyPathTitle')}
+              onClick={(e) => {
                 e.stopPropagation();
                 copy('path', key);
-              }}>
+              }}
+            >
               {t('jsonCopyPath')}
             </button>
           </span>
@@ -260,7 +284,9 @@ export function JsonTree({ value, label }: Props) {
     if (node === undefined || node.more === true) return;
     const path = jsonPath(node.segments);
     const text = what === 'value' ? formatValue(node.value) : path;
-    void copyText(text).then((ok) => say(ok ? (what === 'value' ? t('jsonCopiedValue', [path]) : t('jsonCopiedPath', [path])) : t('copyFailed')));
+    void copyText(text).then((ok) =>
+      say(ok ? (what === 'value' ? t('jsonCopiedValue', [path]) : t('jsonCopiedPath', [path])) : t('copyFailed')),
+    );
   }
 
   function onKeyDown(event: KeyboardEvent) {

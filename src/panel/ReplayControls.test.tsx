@@ -15,13 +15,28 @@ function records(stream: string, kind: 'eventsource' | 'fetch', url: string, fra
   const r = (record: Record<string, unknown>) => ({ ...record, stream, frameId, seq: seq++ }) as unknown as StoredRecord;
   const list = [
     r({ type: 'stream-open', kind, url, method: 'GET', requestHeaders: [], frameUrl: 'http://h/', time: T }),
-    r({ type: 'stream-response', status: 200, statusText: 'OK', responseHeaders: [], contentType: 'text/event-stream', time: T + 10 }),
+    r({
+      type: 'stream-response',
+      status: 200,
+      statusText: 'OK',
+      responseHeaders: [],
+      contentType: 'text/event-stream',
+      time: T + 10,
+    }),
     r({ type: 'stream-state', state: 'open', time: T + 10 }),
   ];
   if (kind === 'eventsource') {
-    list.push(r({ type: 'sse', items: [1, 2, 3].map((i) => ({ kind: 'event', type: 'tick', data: `d${i}`, lastEventId: `${i}`, time: T + i * 100 })) }));
+    list.push(
+      r({
+        type: 'sse',
+        items: [1, 2, 3].map((i) => ({ kind: 'event', type: 'tick', data: `d${i}`, lastEventId: `${i}`, time: T + i * 100 })),
+      }),
+    );
   } else {
-    list.push(r({ type: 'stream-chunk', text: 'data: a\n\n', bytes: 9, time: T + 100 }), r({ type: 'stream-chunk', text: 'data: b\n\n', bytes: 9, time: T + 200 }));
+    list.push(
+      r({ type: 'stream-chunk', text: 'data: a\n\n', bytes: 9, time: T + 100 }),
+      r({ type: 'stream-chunk', text: 'data: b\n\n', bytes: 9, time: T + 200 }),
+    );
   }
   if (!open) list.push(r({ type: 'stream-state', state: 'closed', reason: 'closed-by-page', time: T + 500 }));
   return list;
@@ -74,7 +89,8 @@ function show(id: string, options: { inView?: number[]; fromLiveLog?: boolean } 
 
 const button = (name: string) => [...container.querySelectorAll('button')].find((b) => b.textContent === name)!;
 const click = (name: string) => act(() => button(name).click());
-const select = (label: string) => [...container.querySelectorAll('label')].find((l) => l.textContent!.startsWith(label))!.querySelector('select')!;
+const select = (label: string) =>
+  [...container.querySelectorAll('label')].find((l) => l.textContent!.startsWith(label))!.querySelector('select')!;
 const choose = (label: string, value: string) =>
   act(() => {
     const element = select(label);
@@ -195,7 +211,15 @@ describe('Mock next request', () => {
     click('mockDisarm');
     expect(sent[1]).toEqual({ frameId: 5, command: { type: 'stop', id } });
 
-    const answer: PageStatus = { type: 'command-status', id, state: 'answered', kind: 'fetch', url: 'http://h/chat?q=2', stream: 's9', time: T };
+    const answer: PageStatus = {
+      type: 'command-status',
+      id,
+      state: 'answered',
+      kind: 'fetch',
+      url: 'http://h/chat?q=2',
+      stream: 's9',
+      time: T,
+    };
     link.statuses.set(id, answer);
     link.answers.set(id, answer);
     show('f');

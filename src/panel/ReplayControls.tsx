@@ -89,7 +89,8 @@ export function ReplayControls({ connection, items, itemsInView, fromLiveLog, li
   const replayRunning = replayId !== null && (replayStatus === undefined || replayStatus.state === 'started');
   const mockStatus = mockId === null ? undefined : link.statuses.get(mockId);
   const mockAnswer = mockId === null ? undefined : link.answers.get(mockId);
-  const mockPending = mockId !== null && (mockStatus === undefined || mockStatus.state === 'armed' || mockStatus.state === 'answered');
+  const mockPending =
+    mockId !== null && (mockStatus === undefined || mockStatus.state === 'armed' || mockStatus.state === 'answered');
   const mockFrame = fromLiveLog ? connection.frameId : 0;
 
   const replay = () => {
@@ -262,7 +263,10 @@ function replayStatusText(status: PageStatus | undefined): string {
 /** The status line of a mock command (also used by the Conversation tab's mock with an edited reply). */
 export function mockStatusText(status: PageStatus | undefined, answer: PageStatus | undefined, pattern: string): string {
   if (status === undefined) return t('mockArming');
-  const answered = answer === undefined ? [] : [answer.kind === undefined ? '' : KIND_LABEL[answer.kind], answer.url ?? '', clockTime(answer.time)];
+  const answered =
+    answer === undefined
+      ? []
+      : [answer.kind === undefined ? '' : KIND_LABEL[answer.kind], answer.url ?? '', clockTime(answer.time)];
   const done = status.delivered ?? 0;
   const total = status.total ?? done;
   switch (status.state) {
@@ -322,7 +326,9 @@ function DataEditor({ events, edits, onChange }: EditorProps) {
           </label>
         );
       })}
-      {events.length > shown.length ? <p class="replay-editor-more">{t('replayEditorMore', [shown.length, events.length])}</p> : null}
+      {events.length > shown.length ? (
+        <p class="replay-editor-more">{t('replayEditorMore', [shown.length, events.length])}</p>
+      ) : null}
     </div>
   );
 }

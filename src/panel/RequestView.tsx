@@ -121,7 +121,8 @@ export function RequestView({ connection, items, includeSensitive, now }: Props)
             <ol class="request-states">
               {connection.transitions.map((transition, index) => (
                 <li key={index}>
-                  <span class={`state state-${transition.state}`}>{t(STATE_KEY[transition.state])}</span> +{since(transition.time)}
+                  <span class={`state state-${transition.state}`}>{t(STATE_KEY[transition.state])}</span> +
+                  {since(transition.time)}
                   {transition.reason ? ` (${transition.reason}${transition.detail ? `: ${transition.detail}` : ''})` : ''}
                 </li>
               ))}

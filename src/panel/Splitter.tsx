@@ -62,7 +62,7 @@ export function Splitter({ orientation, value, onChange, label, min = 0.15, max 
     const box = container.getBoundingClientRect();
     const size = vertical ? box.width : box.height;
     if (size <= 0) return null;
-    return ((vertical ? event.clientX - box.left : event.clientY - box.top) / size);
+    return (vertical ? event.clientX - box.left : event.clientY - box.top) / size;
   };
   const onPointerDown = (event: PointerEvent) => {
     if (event.button !== 0) return;

@@ -56,9 +56,25 @@ export function Tabs<Id extends string>({ idPrefix, label, tabs, selected, onSel
   );
 }
 
-export function TabPanel({ idPrefix, id, children, class: className }: { idPrefix: string; id: string; children: ComponentChildren; class?: string }) {
+export function TabPanel({
+  idPrefix,
+  id,
+  children,
+  class: className,
+}: {
+  idPrefix: string;
+  id: string;
+  children: ComponentChildren;
+  class?: string;
+}) {
   return (
-    <div role="tabpanel" id={`${idPrefix}-panel-${id}`} aria-labelledby={`${idPrefix}-tab-${id}`} class={`tab-panel${className ? ` ${className}` : ''}`} tabIndex={-1}>
+    <div
+      role="tabpanel"
+      id={`${idPrefix}-panel-${id}`}
+      aria-labelledby={`${idPrefix}-tab-${id}`}
+      class={`tab-panel${className ? ` ${className}` : ''}`}
+      tabIndex={-1}
+    >
       {children}
     </div>
   );

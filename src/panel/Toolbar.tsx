@@ -48,7 +48,11 @@ export function Toolbar(props: ToolbarProps) {
         <button type="button" class="export-har" onClick={() => void props.onExport('har', props.includeSensitive)}>
           {t('exportHar')}
         </button>
-        <ExportMenu onExport={props.onExport} includeSensitive={props.includeSensitive} onIncludeSensitiveChange={props.onIncludeSensitiveChange} />
+        <ExportMenu
+          onExport={props.onExport}
+          includeSensitive={props.includeSensitive}
+          onIncludeSensitiveChange={props.onIncludeSensitiveChange}
+        />
         <ImportButton onImport={props.onImport} />
       </div>
       <span class="summary" aria-live="polite">

@@ -46,7 +46,12 @@ describe('TypeChips', () => {
     const group = container.querySelector('[role="group"]')!;
     expect(group.getAttribute('aria-label')).toBe('filterTypesLabel');
     const chips = [...group.querySelectorAll('button.chip')];
-    expect(chips.map((c) => c.querySelector('.chip-label')?.textContent ?? c.textContent)).toEqual(['filterAllTypes', 'message', 'tick', 'update']);
+    expect(chips.map((c) => c.querySelector('.chip-label')?.textContent ?? c.textContent)).toEqual([
+      'filterAllTypes',
+      'message',
+      'tick',
+      'update',
+    ]);
     expect(chips.slice(1).map((c) => c.querySelector('.chip-count')!.textContent)).toEqual([(1200).toLocaleString(), '0', '3']);
     // The accessible name is the visible text plus a hidden word (axe: label-content-name-mismatch).
     expect(chips[1]!.getAttribute('aria-label')).toBeNull();

@@ -34,7 +34,9 @@ function moveFocus(event: KeyboardEvent): void {
   else if (event.key === 'End') next = chips.length - 1;
   else if (current === -1) {
     // From an "only" button: its own chip is the one before it.
-    const owner = (document.activeElement as HTMLElement | null)?.closest('.chip-wrap')?.querySelector<HTMLButtonElement>('button.chip');
+    const owner = (document.activeElement as HTMLElement | null)
+      ?.closest('.chip-wrap')
+      ?.querySelector<HTMLButtonElement>('button.chip');
     const index = owner ? chips.indexOf(owner) : 0;
     next = event.key === 'ArrowRight' ? index + 1 : index;
   } else next = current + (event.key === 'ArrowRight' ? 1 : -1);
@@ -48,7 +50,13 @@ export function TypeChips({ counts, hiddenTypes, onToggle, onOnly, onAll }: Type
   const types = useMemo(() => chipTypes(counts, hiddenTypes), [counts, hiddenTypes]);
   return (
     <div class="type-chips" role="group" aria-label={t('filterTypesLabel')} onKeyDown={moveFocus}>
-      <button type="button" class="chip chip-all" aria-pressed={hiddenTypes.size === 0} title={t('filterAllTypesTitle')} onClick={onAll}>
+      <button
+        type="button"
+        class="chip chip-all"
+        aria-pressed={hiddenTypes.size === 0}
+        title={t('filterAllTypesTitle')}
+        onClick={onAll}
+      >
         {t('filterAllTypes')}
       </button>
       {types.map((type) => {
@@ -74,7 +82,13 @@ export function TypeChips({ counts, hiddenTypes, onToggle, onOnly, onAll }: Type
               <span class="chip-label">{type}</span> <span class="chip-count">{shownCount}</span>
               <span class="visually-hidden"> {t('filterChipEvents')}</span>
             </button>
-            <button type="button" class="chip-only" aria-label={t('filterOnlyLabel', [type])} title={t('filterOnlyLabel', [type])} onClick={() => onOnly(type)}>
+            <button
+              type="button"
+              class="chip-only"
+              aria-label={t('filterOnlyLabel', [type])}
+              title={t('filterOnlyLabel', [type])}
+              onClick={() => onOnly(type)}
+            >
               {t('filterOnly')}
             </button>
           </span>

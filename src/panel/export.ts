@@ -5,12 +5,7 @@
 import browser from 'webextension-polyfill';
 import type { Connection, LoggedItem, LogStore } from '../core/log-store';
 import { harFileName } from '../core/har';
-import {
-  buildExportParts,
-  EXPORT_EXTENSIONS,
-  EXPORT_MIME_TYPES,
-  type ExportFormat,
-} from '../core/export-formats';
+import { buildExportParts, EXPORT_EXTENSIONS, EXPORT_MIME_TYPES, type ExportFormat } from '../core/export-formats';
 
 export function download(fileName: string, text: string, mimeType: string): void {
   downloadParts(fileName, [text], mimeType);

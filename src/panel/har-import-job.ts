@@ -23,12 +23,9 @@ export type ImportFailure =
   | { code: 'failed'; detail: string };
 
 export type ImportMessage =
-  | { type: 'records'; records: StoredRecord[] }
-  | { type: 'done'; summary: ImportSummary }
-  | ({ type: 'failed' } & ImportFailure);
+  { type: 'records'; records: StoredRecord[] } | { type: 'done'; summary: ImportSummary } | ({ type: 'failed' } & ImportFailure);
 
-const messageOf = (error: unknown): string =>
-  error instanceof Error ? error.message || error.name : String(error);
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message || error.name : String(error));
 
 export async function runImport({ file, maxBytes }: ImportRequest, post: (message: ImportMessage) => void): Promise<void> {
   let text: string;

@@ -4,7 +4,10 @@
  */
 import { runImport, type ImportMessage, type ImportRequest } from './har-import-job';
 
-const scope = self as unknown as { onmessage: ((event: MessageEvent<ImportRequest>) => void) | null; postMessage(message: ImportMessage): void };
+const scope = self as unknown as {
+  onmessage: ((event: MessageEvent<ImportRequest>) => void) | null;
+  postMessage(message: ImportMessage): void;
+};
 
 scope.onmessage = (event) => {
   void runImport(event.data, (message) => scope.postMessage(message));

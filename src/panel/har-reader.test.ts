@@ -25,7 +25,12 @@ function chromeHar(events: number): string {
           time: 60_000,
           _resourceType: 'fetch',
           request: { method: 'POST', url: 'https://api.example.com/v1/chat', headers: [] },
-          response: { status: 200, statusText: '', headers: [], content: { mimeType: 'text/event-stream', size: text.length, text } },
+          response: {
+            status: 200,
+            statusText: '',
+            headers: [],
+            content: { mimeType: 'text/event-stream', size: text.length, text },
+          },
           timings: { blocked: 1, send: 1, wait: 10, receive: 59_000 },
         },
       ],

@@ -27,7 +27,8 @@ describe('_locales', () => {
 
   it('each translation uses the placeholders its English message declares', () => {
     const names = (m: Message) => Object.keys(m.placeholders ?? {}).sort();
-    const used = (m: Message) => [...new Set([...m.message.matchAll(/\$([A-Z_0-9]+)\$/gi)].map((x) => x[1]!.toUpperCase()))].sort();
+    const used = (m: Message) =>
+      [...new Set([...m.message.matchAll(/\$([A-Z_0-9]+)\$/gi)].map((x) => x[1]!.toUpperCase()))].sort();
     for (const key of Object.keys(en)) {
       expect(names(zh[key]!), key).toEqual(names(en[key]!));
       expect(used(en[key]!), `${key} (en)`).toEqual(names(en[key]!).map((n) => n.toUpperCase()));

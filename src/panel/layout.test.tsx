@@ -117,7 +117,13 @@ describe('RequestView', () => {
       { name: 'content-type', value: 'application/json' },
     ],
     requestBody: { mimeType: 'application/json', text: '{"prompt":"héllo","n":1}' },
-    response: { status: 200, statusText: 'OK', headers: [{ name: 'content-type', value: 'text/event-stream' }], contentType: 'text/event-stream', time: T + 120 },
+    response: {
+      status: 200,
+      statusText: 'OK',
+      headers: [{ name: 'content-type', value: 'text/event-stream' }],
+      contentType: 'text/event-stream',
+      time: T + 120,
+    },
     transitions: [
       { state: 'connecting', time: T },
       { state: 'open', time: T + 120 },
@@ -126,7 +132,14 @@ describe('RequestView', () => {
     state: 'closed',
     endTime: T + 2500,
   });
-  const items = [{ id: 0, seq: 0, connectionId: 'c1', item: { kind: 'event' as const, type: 'message', data: 'x', lastEventId: '', time: T + 300 } }];
+  const items = [
+    {
+      id: 0,
+      seq: 0,
+      connectionId: 'c1',
+      item: { kind: 'event' as const, type: 'message', data: 'x', lastEventId: '', time: T + 300 },
+    },
+  ];
 
   it('shows URL, method, status, headers, the pretty-printed body and timing', () => {
     act(() => render(<RequestView connection={connection} items={items} includeSensitive={false} now={T + 9999} />, container));
@@ -134,9 +147,16 @@ describe('RequestView', () => {
     expect(text).toContain('https://api.example.com/v1/chat?stream=true');
     expect(text).toContain('POST');
     expect(text).toContain('200 OK');
-    expect([...container.querySelectorAll('.request-headers dt')].map((dt) => dt.textContent)).toEqual(['accept', 'content-type', 'content-type']);
+    expect([...container.querySelectorAll('.request-headers dt')].map((dt) => dt.textContent)).toEqual([
+      'accept',
+      'content-type',
+      'content-type',
+    ]);
     expect(container.querySelector('.request-body')!.textContent).toBe('{\n  "prompt": "héllo",\n  "n": 1\n}');
-    const facts = [...container.querySelectorAll('.request-facts dt')].map((dt) => [dt.textContent, dt.nextElementSibling?.textContent]);
+    const facts = [...container.querySelectorAll('.request-facts dt')].map((dt) => [
+      dt.textContent,
+      dt.nextElementSibling?.textContent,
+    ]);
     expect(facts).toContainEqual(['timingResponse', '120 ms']);
     expect(facts).toContainEqual(['timingFirstEvent', '300 ms']);
     expect(facts).toContainEqual(['timingDuration', '2.5 s']);
@@ -145,7 +165,14 @@ describe('RequestView', () => {
   });
 
   it('a stream still open, without response or body', () => {
-    const open = { ...connection, response: undefined, requestBody: undefined, endTime: undefined, state: 'connecting' as const, transitions: [{ state: 'connecting' as const, time: T }] };
+    const open = {
+      ...connection,
+      response: undefined,
+      requestBody: undefined,
+      endTime: undefined,
+      state: 'connecting' as const,
+      transitions: [{ state: 'connecting' as const, time: T }],
+    };
     act(() => render(<RequestView connection={open} items={[]} includeSensitive={false} now={T + 4000} />, container));
     expect(container.textContent).toContain('requestNoResponse');
     expect(container.textContent).toContain('timingStillOpen(4.0 s)');
@@ -161,6 +188,9 @@ describe('RequestView', () => {
 
 describe('the URL cell', () => {
   it('path first, split for an ellipsis in the middle', () => {
-    expect(urlDisplay('https://api.example.com/v1/chat/completions?stream=true')).toMatchObject({ head: '/v1/chat/', tail: 'completions?stream=true' });
+    expect(urlDisplay('https://api.example.com/v1/chat/completions?stream=true')).toMatchObject({
+      head: '/v1/chat/',
+      tail: 'completions?stream=true',
+    });
   });
 });

@@ -49,8 +49,9 @@ function applyTheme(): void {
   setTheme(forced ?? browser.devtools?.panels?.themeName);
   document.documentElement.lang = browser.i18n.getUILanguage();
   if (forced !== null) return;
-  const panels = (globalThis as { chrome?: { devtools?: { panels?: { setThemeChangeHandler?: (h: (t: string) => void) => void } } } })
-    .chrome?.devtools?.panels;
+  const panels = (
+    globalThis as { chrome?: { devtools?: { panels?: { setThemeChangeHandler?: (h: (t: string) => void) => void } } } }
+  ).chrome?.devtools?.panels;
   if (typeof panels?.setThemeChangeHandler === 'function') panels.setThemeChangeHandler(setTheme);
   else browser.devtools?.panels?.onThemeChanged?.addListener((theme: string) => setTheme(theme));
 }

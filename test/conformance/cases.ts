@@ -58,7 +58,17 @@ export function loadCases(): ConformanceCase[] {
   const parsed: unknown = JSON.parse(readFileSync(CASES_FILE, 'utf8'));
   if (!Array.isArray(parsed) || parsed.length === 0) fail('top level', 'expected a non-empty array');
   const names = new Set<string>();
-  const known = new Set(['name', 'source', 'chunks', 'contentType', 'initialLastEventId', 'expected', 'retries', 'note', 'chromiumDeparts']);
+  const known = new Set([
+    'name',
+    'source',
+    'chunks',
+    'contentType',
+    'initialLastEventId',
+    'expected',
+    'retries',
+    'note',
+    'chromiumDeparts',
+  ]);
   return parsed.map((raw: unknown, index) => {
     if (typeof raw !== 'object' || raw === null) fail(`#${index}`, 'not an object');
     const c = raw as Record<string, unknown>;
@@ -72,7 +82,10 @@ export function loadCases(): ConformanceCase[] {
     for (const chunk of c.chunks as unknown[]) {
       const ok =
         (isString(chunk) && chunk.length > 0) ||
-        (typeof chunk === 'object' && chunk !== null && isString((chunk as { base64?: unknown }).base64) && Object.keys(chunk).length === 1);
+        (typeof chunk === 'object' &&
+          chunk !== null &&
+          isString((chunk as { base64?: unknown }).base64) &&
+          Object.keys(chunk).length === 1);
       if (!ok) fail(where, `bad chunk ${JSON.stringify(chunk)}`);
     }
     for (const key of ['contentType', 'initialLastEventId', 'note', 'chromiumDeparts'] as const) {
@@ -81,20 +94,31 @@ export function loadCases(): ConformanceCase[] {
     if (!Array.isArray(c.expected)) fail(where, 'expected');
     for (const e of c.expected as unknown[]) {
       const event = e as Record<string, unknown>;
-      if (typeof e !== 'object' || e === null || Object.keys(event).length !== 3 || !isString(event.type) || !isString(event.data) || !isString(event.lastEventId)) {
+      if (
+        typeof e !== 'object' ||
+        e === null ||
+        Object.keys(event).length !== 3 ||
+        !isString(event.type) ||
+        !isString(event.data) ||
+        !isString(event.lastEventId)
+      ) {
         fail(where, `bad expected event ${JSON.stringify(e)}`);
       }
     }
-    if (c.retries !== undefined && (!Array.isArray(c.retries) || !c.retries.every((n) => Number.isSafeInteger(n) && n >= 0))) fail(where, 'retries');
+    if (c.retries !== undefined && (!Array.isArray(c.retries) || !c.retries.every((n) => Number.isSafeInteger(n) && n >= 0)))
+      fail(where, 'retries');
     const parsedCase = c as unknown as ConformanceCase;
-    if (!isEventStream(parsedCase) && parsedCase.expected.length > 0) fail(where, 'a non-event-stream content type dispatches nothing');
+    if (!isEventStream(parsedCase) && parsedCase.expected.length > 0)
+      fail(where, 'a non-event-stream content type dispatches nothing');
     return parsedCase;
   });
 }
 
 /** The bytes of one chunk. */
 export function chunkBytes(chunk: Chunk): Uint8Array {
-  return typeof chunk === 'string' ? new Uint8Array(Buffer.from(chunk, 'utf8')) : new Uint8Array(Buffer.from(chunk.base64, 'base64'));
+  return typeof chunk === 'string'
+    ? new Uint8Array(Buffer.from(chunk, 'utf8'))
+    : new Uint8Array(Buffer.from(chunk.base64, 'base64'));
 }
 
 /** The whole stream. */

@@ -120,7 +120,7 @@ try {
     context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://')) ??
     (await context.waitForEvent('serviceworker', { timeout: 5000 }).catch(() => undefined));
   if (worker) console.log(`Extension loaded: ${new URL(worker.url()).host}`);
-  else console.warn('Warning: the extension\'s service worker did not start within 5 s; is dist/chrome a valid build?');
+  else console.warn("Warning: the extension's service worker did not start within 5 s; is dist/chrome a valid build?");
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(demoUrl);
   console.log(`Chromium (${CHROME_PATH}) opened ${demoUrl} with the extension from ${EXTENSION_DIR}.`);

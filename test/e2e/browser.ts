@@ -96,24 +96,28 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 export async function openSsePanel(browser: ExtensionBrowser, page: Page): Promise<{ devtools: Page; panel: Frame }> {
   const viewId = `chrome-extension://${browser.extensionId}SSE`;
   const panelUrl = `chrome-extension://${browser.extensionId}/src/panel/panel.html`;
-  const found = await until('the SSE panel of the page', async () => {
-    for (const devtools of browser.context.pages()) {
-      if (!devtools.url().startsWith('devtools://')) continue;
-      await devtools.evaluate((id) => (globalThis as any).DevToolsAPI.showPanel(id), viewId).catch(() => undefined);
-      const panel = devtools.frames().find((frame) => frame.url().startsWith(panelUrl));
-      if (panel === undefined) continue;
-      const inspected = await panel
-        .evaluate(
-          () =>
-            new Promise<string>((resolve) =>
-              chrome.devtools.inspectedWindow.eval('location.href', (...answer: unknown[]) => resolve(String(answer[0]))),
-            ),
-        )
-        .catch(() => undefined);
-      if (inspected === page.url()) return { devtools, panel };
-    }
-    return undefined;
-  }, 20_000);
+  const found = await until(
+    'the SSE panel of the page',
+    async () => {
+      for (const devtools of browser.context.pages()) {
+        if (!devtools.url().startsWith('devtools://')) continue;
+        await devtools.evaluate((id) => (globalThis as any).DevToolsAPI.showPanel(id), viewId).catch(() => undefined);
+        const panel = devtools.frames().find((frame) => frame.url().startsWith(panelUrl));
+        if (panel === undefined) continue;
+        const inspected = await panel
+          .evaluate(
+            () =>
+              new Promise<string>((resolve) =>
+                chrome.devtools.inspectedWindow.eval('location.href', (...answer: unknown[]) => resolve(String(answer[0]))),
+              ),
+          )
+          .catch(() => undefined);
+        if (inspected === page.url()) return { devtools, panel };
+      }
+      return undefined;
+    },
+    20_000,
+  );
   await found.panel.waitForSelector('.panel', { timeout: 15_000 });
   await settled(found.panel);
   return found;
@@ -121,7 +125,9 @@ export async function openSsePanel(browser: ExtensionBrowser, page: Page): Promi
 
 /** Records the background holds for each tab now (what panels were sent), read from the worker (see background/index.ts). */
 async function recordsInWorker(browser: ExtensionBrowser): Promise<Map<number, StoredRecord[]>> {
-  const entries = await (await currentServiceWorker(browser)).evaluate(() => {
+  const entries = await (
+    await currentServiceWorker(browser)
+  ).evaluate(() => {
     const hook = (globalThis as unknown as { sseDevtools: { tabs: Map<number, { log: { records: unknown[] } }> } }).sseDevtools;
     return [...hook.tabs.entries()].map(([tabId, tab]) => [tabId, tab.log.records]) as never;
   });
@@ -151,7 +157,9 @@ export async function tabIdOf(browser: ExtensionBrowser, page: Page): Promise<nu
 
 /** `storedRecords`, tab by tab (every tab, or the ones given). */
 export async function capturedByTab(browser: ExtensionBrowser, only?: number[]): Promise<Map<number, StoredRecord[]>> {
-  const tabIds = only ?? (await (await currentServiceWorker(browser)).evaluate(async () => (await chrome.tabs.query({})).map((tab) => tab.id!)));
+  const tabIds =
+    only ??
+    (await (await currentServiceWorker(browser)).evaluate(async () => (await chrome.tabs.query({})).map((tab) => tab.id!)));
   const all = new Map<number, StoredRecord[]>();
   for (const tabId of tabIds) {
     const panel = await browser.context.newPage();
@@ -316,18 +324,22 @@ export function splitDevtoolsPages(context: BrowserContext): { devtools: Page[];
  * the browser there is no cheap way to ask a DevTools window which page it inspects.
  */
 export async function showChromeDevtoolsPanel(context: BrowserContext, panelId: string): Promise<Page> {
-  return until(`Chrome DevTools' ${panelId} panel`, async () => {
-    const { devtools, pages } = splitDevtoolsPages(context);
-    if (pages.length !== 1) throw new Error(`expected one tab, found ${pages.length}`);
-    if (devtools.length !== 1) return undefined;
-    const window = devtools[0]!;
-    // The frontend defines DevToolsAPI early but registers its panels a little later: retry.
-    const shown = await window.evaluate((id) => {
-      (globalThis as any).DevToolsAPI.showPanel(id);
-      return true;
-    }, panelId);
-    return shown ? window : undefined;
-  }, 20_000);
+  return until(
+    `Chrome DevTools' ${panelId} panel`,
+    async () => {
+      const { devtools, pages } = splitDevtoolsPages(context);
+      if (pages.length !== 1) throw new Error(`expected one tab, found ${pages.length}`);
+      if (devtools.length !== 1) return undefined;
+      const window = devtools[0]!;
+      // The frontend defines DevToolsAPI early but registers its panels a little later: retry.
+      const shown = await window.evaluate((id) => {
+        (globalThis as any).DevToolsAPI.showPanel(id);
+        return true;
+      }, panelId);
+      return shown ? window : undefined;
+    },
+    20_000,
+  );
 }
 
 /** Whether Chrome's Network panel (shown in `devtools`) lists a request whose name contains `text`. */

@@ -82,7 +82,12 @@ async function bundleClients(): Promise<void> {
       outDir: resolve(ROOT, 'test/server/pages/test/generated'),
       emptyOutDir: true,
       minify: false,
-      lib: { entry: resolve(ROOT, 'test/server/pages/test/ai-clients.entry.ts'), formats: ['iife'], name: 'AiClients', fileName: () => 'ai-clients.js' },
+      lib: {
+        entry: resolve(ROOT, 'test/server/pages/test/ai-clients.entry.ts'),
+        formats: ['iife'],
+        name: 'AiClients',
+        fileName: () => 'ai-clients.js',
+      },
     },
   });
 }
@@ -98,7 +103,9 @@ async function openPanel(page: Page): Promise<Page> {
 async function waitForStreams(target: Page, path: string, count: number): Promise<void> {
   await target.waitForFunction(
     ({ path, count }) => {
-      const rows = [...document.querySelectorAll<HTMLElement>('tr[data-connection-id]')].filter((row) => (row.title.split('\n')[0] ?? '').includes(path));
+      const rows = [...document.querySelectorAll<HTMLElement>('tr[data-connection-id]')].filter((row) =>
+        (row.title.split('\n')[0] ?? '').includes(path),
+      );
       return rows.length >= count && rows.every((row) => /closed|error/.test(row.textContent ?? ''));
     },
     { path, count },
@@ -119,11 +126,13 @@ async function showAllConversations(target: Page): Promise<void> {
 async function readCards(target: Page): Promise<Card[]> {
   return target.evaluate(() => {
     const urls = new Map<string, string>();
-    for (const row of document.querySelectorAll<HTMLElement>('tr[data-connection-id]')) urls.set(row.dataset.connectionId!, row.title.split('\n')[0] ?? '');
+    for (const row of document.querySelectorAll<HTMLElement>('tr[data-connection-id]'))
+      urls.set(row.dataset.connectionId!, row.title.split('\n')[0] ?? '');
     return [...document.querySelectorAll<HTMLElement>('.conv-card')].map((card) => {
       const texts = (selector: string) => [...card.querySelectorAll(selector)].map((e) => e.textContent ?? '');
       const numbers: Record<string, string> = {};
-      for (const pair of card.querySelectorAll('dl.conv-numbers > div')) numbers[pair.querySelector('dt')?.textContent ?? ''] = pair.querySelector('dd')?.textContent ?? '';
+      for (const pair of card.querySelectorAll('dl.conv-numbers > div'))
+        numbers[pair.querySelector('dt')?.textContent ?? ''] = pair.querySelector('dd')?.textContent ?? '';
       const id = card.dataset.connection!;
       return {
         id,
@@ -193,7 +202,9 @@ afterAll(async () => {
 describe('Conversation view in real Chromium: the AI playground, every protocol', () => {
   it('assembles one conversation per stream, each with its protocol, TTFT and usage', () => {
     expect(cards).toHaveLength(RUNS.length);
-    const protocols = Object.fromEntries(RUNS.map(([route, scenario]) => [`${route} ${scenario}`, cardOf(pathOf(route), scenario).protocol]));
+    const protocols = Object.fromEntries(
+      RUNS.map(([route, scenario]) => [`${route} ${scenario}`, cardOf(pathOf(route), scenario).protocol]),
+    );
     expect(protocols).toEqual({
       'openai-chat tools': 'openai-chat',
       'openai-chat cut': 'openai-chat',
@@ -217,7 +228,13 @@ describe('Conversation view in real Chromium: the AI playground, every protocol'
     for (const theme of ['light', 'dark']) {
       await panel.evaluate((theme) => (document.documentElement.dataset.theme = theme), theme);
       const violations = await panel.evaluate(async () => {
-        const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; nodes: { html: string }[] }[] }> } }).axe;
+        const axe = (
+          globalThis as unknown as {
+            axe: {
+              run(context: unknown, options: unknown): Promise<{ violations: { id: string; nodes: { html: string }[] }[] }>;
+            };
+          }
+        ).axe;
         const result = await axe.run(document.querySelector('.conversation-mount'), { resultTypes: ['violations'] });
         return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.html.slice(0, 120)).join(' | ')}`);
       });
@@ -242,9 +259,18 @@ describe('Conversation view in real Chromium: the AI playground, every protocol'
     for (const route of ['openai-chat', 'gemini/models', 'vercel-data']) {
       const card = cardOf(route, 'tools');
       expect(card.text, route).toBe(TOOLS_TEXT);
-      expect(card.tools.map((tool) => tool.name), route).toEqual(['get_weather', 'get_weather']);
-      expect(card.tools.map((tool) => JSON.parse(tool.args) as unknown), route).toEqual(TOOL_ARGS);
-      expect(card.tools.some((tool) => tool.invalid), route).toBe(false);
+      expect(
+        card.tools.map((tool) => tool.name),
+        route,
+      ).toEqual(['get_weather', 'get_weather']);
+      expect(
+        card.tools.map((tool) => JSON.parse(tool.args) as unknown),
+        route,
+      ).toEqual(TOOL_ARGS);
+      expect(
+        card.tools.some((tool) => tool.invalid),
+        route,
+      ).toBe(false);
       expect(card.warnings, route).toEqual([]);
     }
   });
@@ -264,7 +290,9 @@ describe('Conversation view in real Chromium: the AI playground, every protocol'
     const id = cardOf('ollama', 'text').id;
     await panel.locator(`tr[data-connection-id="${id}"]`).click();
     await panel.locator('#conn-tab-events').click();
-    await panel.waitForFunction(() => [...document.querySelectorAll('.type-chips .chip-label')].map((e) => e.textContent).join() === 'line');
+    await panel.waitForFunction(
+      () => [...document.querySelectorAll('.type-chips .chip-label')].map((e) => e.textContent).join() === 'line',
+    );
     // The connection's facts are in the Events tab or the Request tab, whichever the layout puts them in.
     if ((await panel.locator('[data-fact="lines"]').count()) === 0) await panel.locator('#conn-tab-request').click();
     const note = await panel.locator('[data-fact="lines"]').textContent();
@@ -294,7 +322,12 @@ describe('Conversation view in real Chromium: the AI playground, every protocol'
     const id = cardOf('openai-chat', 'tools').id;
     await panel.locator(`tr[data-connection-id="${id}"]`).click();
     await panel.locator('#conn-tab-conversation').click();
-    await panel.waitForFunction((id) => document.querySelectorAll('.conv-card').length === 1 && document.querySelector(`.conv-card[data-connection="${id}"]`) !== null, id);
+    await panel.waitForFunction(
+      (id) =>
+        document.querySelectorAll('.conv-card').length === 1 &&
+        document.querySelector(`.conv-card[data-connection="${id}"]`) !== null,
+      id,
+    );
     mkdirSync(RESULTS, { recursive: true });
     const file = resolve(RESULTS, 'conversation.png');
     await panel.screenshot({ path: file });
@@ -325,7 +358,9 @@ describe('Conversation view in real Chromium: the AI playground, every protocol'
     const deltas = streamed
       .split('\n')
       .filter((line) => line.startsWith('data: {'))
-      .map((line) => (JSON.parse(line.slice(6)) as { choices: { delta?: { content?: string } }[] }).choices[0]?.delta?.content ?? '');
+      .map(
+        (line) => (JSON.parse(line.slice(6)) as { choices: { delta?: { content?: string } }[] }).choices[0]?.delta?.content ?? '',
+      );
     expect(deltas.filter((d) => d !== '').length).toBeGreaterThan(1);
     expect(deltas.join('')).toBe('Edited by the end-to-end test.');
     expect(server.requests.filter((r) => r.url.startsWith('/ai/openai-chat')).length).toBe(before);
@@ -333,11 +368,19 @@ describe('Conversation view in real Chromium: the AI playground, every protocol'
 
     // The mocked stream is in the log, assembled with the edited reply.
     await panel.waitForFunction(() => document.querySelectorAll('tr[data-connection-id] .badge.mocked').length === 1);
-    const mockedId = await panel.evaluate(() => document.querySelector<HTMLElement>('tr[data-connection-id] .badge.mocked')!.closest('tr')!.dataset.connectionId!);
-    await panel.waitForFunction((mockedId) => /closed|error/.test(document.querySelector(`tr[data-connection-id="${mockedId}"]`)?.textContent ?? ''), mockedId);
+    const mockedId = await panel.evaluate(
+      () => document.querySelector<HTMLElement>('tr[data-connection-id] .badge.mocked')!.closest('tr')!.dataset.connectionId!,
+    );
+    await panel.waitForFunction(
+      (mockedId) => /closed|error/.test(document.querySelector(`tr[data-connection-id="${mockedId}"]`)?.textContent ?? ''),
+      mockedId,
+    );
     await panel.locator(`tr[data-connection-id="${mockedId}"]`).click();
     await panel.locator('#conn-tab-conversation').click();
-    await panel.waitForFunction((mockedId) => document.querySelector(`.conv-card[data-connection="${mockedId}"] .conv-tool`) !== null, mockedId);
+    await panel.waitForFunction(
+      (mockedId) => document.querySelector(`.conv-card[data-connection="${mockedId}"] .conv-tool`) !== null,
+      mockedId,
+    );
     const [mocked] = (await readCards(panel)).filter((c) => c.id === mockedId);
     expect(mocked!.protocol).toBe('openai-chat');
     expect(mocked!.text).toBe('Edited by the end-to-end test.');
@@ -352,7 +395,9 @@ describe('Conversation view: real client libraries from npm, bundled for the bro
   beforeAll(async () => {
     const page = await browser.context.newPage();
     await page.goto(`${server.url}/test/ai-clients.html`);
-    runs = await page.evaluate(() => (globalThis as unknown as { AiClients: { runAll(): Promise<ClientRun[]> } }).AiClients.runAll());
+    runs = await page.evaluate(() =>
+      (globalThis as unknown as { AiClients: { runAll(): Promise<ClientRun[]> } }).AiClients.runAll(),
+    );
     const target = await openPanel(page);
     await waitForStreams(target, '/ai/', runs.length);
     await showAllConversations(target);
@@ -377,7 +422,9 @@ describe('Conversation view: real client libraries from npm, bundled for the bro
     const chat = byPath('/ai/openai/v1/chat/completions');
     expect(chat.protocol).toBe('openai-chat');
     expect(chat.text).toBe(runs[0]!.text);
-    expect(chat.tools.map((tool) => JSON.parse(tool.args) as unknown)).toEqual(runs[0]!.toolArguments.map((args) => JSON.parse(args) as unknown));
+    expect(chat.tools.map((tool) => JSON.parse(tool.args) as unknown)).toEqual(
+      runs[0]!.toolArguments.map((args) => JSON.parse(args) as unknown),
+    );
     const responses = byPath('/ai/openai/v1/responses');
     expect(responses.protocol).toBe('openai-responses');
     expect(responses.text).toBe(runs[1]!.text);

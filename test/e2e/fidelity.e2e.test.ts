@@ -200,7 +200,10 @@ describe('fidelity, end to end', () => {
 
   it('survives binary garbage and NUL in ids', async () => {
     const garbage = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256)).toString('base64url');
-    await page.evaluate(async (u) => (await fetch(u)).text(), `/test/stream?raw=${garbage}&raw=${b64('\n\nid: x\0y\ndata: still here\n\n')}`);
+    await page.evaluate(
+      async (u) => (await fetch(u)).text(),
+      `/test/stream?raw=${garbage}&raw=${b64('\n\nid: x\0y\ndata: still here\n\n')}`,
+    );
     const { items } = await connectionFor(`raw=${garbage}`);
     const last = items.filter((i) => i.kind === 'event').at(-1);
     expect(last).toMatchObject({ kind: 'event', data: 'still here' });

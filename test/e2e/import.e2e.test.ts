@@ -41,7 +41,12 @@ function chromeHar(events: number): string {
           time: 60_000,
           _resourceType: 'fetch',
           request: { method: 'POST', url: 'https://api.example.com/v1/chat?stream=true', headers: [] },
-          response: { status: 200, statusText: '', headers: [], content: { mimeType: 'text/event-stream', size: text.length, text } },
+          response: {
+            status: 200,
+            statusText: '',
+            headers: [],
+            content: { mimeType: 'text/event-stream', size: text.length, text },
+          },
           timings: { blocked: 1, send: 1, wait: 10, receive: 59_000 },
         },
       ],
@@ -87,7 +92,11 @@ describe('importing a HAR in the viewer', () => {
     const before = await viewer.locator('.banner.info[role=status]').textContent();
     await viewer
       .locator('.import-har input[type=file]')
-      .setInputFiles({ name: 'broken.har', mimeType: 'application/json', buffer: Buffer.from('{"log":{"entries":[{"request":1}]}}') });
+      .setInputFiles({
+        name: 'broken.har',
+        mimeType: 'application/json',
+        buffer: Buffer.from('{"log":{"entries":[{"request":1}]}}'),
+      });
     const alert = viewer.locator('[role=alert]');
     await expect.poll(() => alert.first().textContent()).toContain('broken.har has a field of the wrong type');
     expect(await viewer.locator('.banner.info[role=status]').textContent()).toBe(before);

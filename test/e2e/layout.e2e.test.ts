@@ -30,7 +30,10 @@ beforeAll(async () => {
   await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/panel.html?tabId=${tabId}`);
   // The chat stream has ended and a few others are going.
   await panel.waitForFunction(
-    () => [...document.querySelectorAll('tr[data-connection-id]')].some((row) => row.textContent?.includes('/api/chat') && row.textContent.includes('closed')),
+    () =>
+      [...document.querySelectorAll('tr[data-connection-id]')].some(
+        (row) => row.textContent?.includes('/api/chat') && row.textContent.includes('closed'),
+      ),
     null,
     { timeout: 30_000 },
   );
@@ -44,7 +47,11 @@ afterAll(async () => {
 async function runAxe(target: Page) {
   if (!(await target.evaluate(() => 'axe' in globalThis))) await target.evaluate(axeSource);
   return target.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; nodes: { html: string }[] }[] }> } }).axe;
+    const axe = (
+      globalThis as unknown as {
+        axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; nodes: { html: string }[] }[] }> };
+      }
+    ).axe;
     const result = await axe.run(document, { resultTypes: ['violations'] });
     return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.html.slice(0, 120)).join(' | ')}`);
   });
@@ -96,7 +103,9 @@ describe('the layout at the sizes DevTools is used at', () => {
       await panel.locator('.event-row').nth(2).click();
       await panel.locator('.event-detail').waitFor();
       await expect.poll(() => panel.locator('.workspace').getAttribute('class')).toContain(size.beside ? 'beside' : 'above');
-      await expect.poll(() => panel.locator('.events-split').getAttribute('class')).toContain(size.detailBeside ? 'beside' : 'under');
+      await expect
+        .poll(() => panel.locator('.events-split').getAttribute('class'))
+        .toContain(size.detailBeside ? 'beside' : 'under');
 
       expect(await horizontalOverflow(panel)).toEqual([]);
       // The URL: the path is shown (its end at least), the full URL on hover.
@@ -108,7 +117,11 @@ describe('the layout at the sizes DevTools is used at', () => {
       expect(tailBox.width).toBeGreaterThan(20);
       expect(tailBox.x + tailBox.width).toBeLessThanOrEqual(size.width);
       // Low-value columns go first.
-      expect(await visible('th.col-frame')).toBe(size.width >= 1400 && size.beside ? (await panel.locator('.connections-pane').evaluate((e) => e.clientWidth)) > 900 : false);
+      expect(await visible('th.col-frame')).toBe(
+        size.width >= 1400 && size.beside
+          ? (await panel.locator('.connections-pane').evaluate((e) => e.clientWidth)) > 900
+          : false,
+      );
       expect(await visible('th.col-kind')).toBe(true);
       expect(await visible('th.col-events')).toBe(true);
 
@@ -163,7 +176,9 @@ describe('the layout at the sizes DevTools is used at', () => {
         }),
       );
     }
-    expect([...reached], [...reached].join(' ')).toEqual(expect.arrayContaining(['search', 'connection', 'separator:Resize the connection list', 'tab:events', 'events']));
+    expect([...reached], [...reached].join(' ')).toEqual(
+      expect.arrayContaining(['search', 'connection', 'separator:Resize the connection list', 'tab:events', 'events']),
+    );
     await panel.locator('[role=tab][data-tab=events]').focus();
     await panel.keyboard.press('ArrowRight');
     await expect.poll(() => panel.evaluate(() => (document.activeElement as HTMLElement).dataset.tab)).toBe('timeline');

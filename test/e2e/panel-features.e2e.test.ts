@@ -49,7 +49,8 @@ afterAll(async () => {
 /** Fetches `path` in the page and reads the stream to its end (headers optional). */
 async function readStream(path: string, headers: Record<string, string> = {}): Promise<string> {
   return page.evaluate(
-    async ([url, init]) => (window as unknown as { readAll(r: Response): Promise<string> }).readAll(await fetch(url, { headers: init })),
+    async ([url, init]) =>
+      (window as unknown as { readAll(r: Response): Promise<string> }).readAll(await fetch(url, { headers: init })),
     [path, headers] as const,
   );
 }
@@ -75,7 +76,9 @@ async function expectVirtualized(): Promise<void> {
 }
 
 function connectionRow(path: string): Locator {
-  return panel.locator('tr[data-connection-id]').filter({ has: panel.locator('.url-path', { hasText: new RegExp(`^${escapeRegex(path)}$`) }) });
+  return panel
+    .locator('tr[data-connection-id]')
+    .filter({ has: panel.locator('.url-path', { hasText: new RegExp(`^${escapeRegex(path)}$`) }) });
 }
 
 function escapeRegex(text: string): string {
@@ -178,7 +181,9 @@ describe('filters over a 12k-event log', () => {
     await readStream('/test/stream?count=5&type=tick&prefix=a&comment=1');
     await readStream('/test/stream?count=3&type=alert&prefix=b');
     await readStream('/test/many?count=12000');
-    await expect.poll(() => panel.locator('.summary').textContent(), { timeout: 15_000 }).toBe(`3 connections, ${TOTAL_EVENTS} events`);
+    await expect
+      .poll(() => panel.locator('.summary').textContent(), { timeout: 15_000 })
+      .toBe(`3 connections, ${TOTAL_EVENTS} events`);
     await expect.poll(rowCount).toBe(TOTAL_ITEMS);
     await expectVirtualized();
     expect(await panel.locator('.event-row').count()).toBeGreaterThan(5);
@@ -277,7 +282,10 @@ describe('filters over a 12k-event log', () => {
     const hide = panel.getByLabel('Hide comments');
     await connectionRow('/test/stream?count=5&type=tick&prefix=a&comment=1').click();
     await expect.poll(rowCount).toBe(11);
-    expect((await eventRows()).filter((r) => r.kind === 'comment').map((r) => r.data)).toEqual([' connected', ...Array(5).fill(' keep-alive')]);
+    expect((await eventRows()).filter((r) => r.kind === 'comment').map((r) => r.data)).toEqual([
+      ' connected',
+      ...Array(5).fill(' keep-alive'),
+    ]);
     await hide.check();
     await expect.poll(rowCount).toBe(5);
     expect((await eventRows()).map((r) => r.kind)).toEqual(Array(5).fill('event'));
@@ -299,9 +307,16 @@ describe('filters over a 12k-event log', () => {
     await expect.poll(rowCount).toBe(4 + 11);
     expect(await panel.locator('td.all-row').textContent()).toBe('2 connections selected');
     const rows = await eventRows();
-    expect(rows.filter((r) => r.kind === 'event').map((r) => r.id).sort()).toEqual(['a-1', 'a-2', 'a-3', 'a-4', 'a-5', 'b-1', 'b-2', 'b-3']);
+    expect(
+      rows
+        .filter((r) => r.kind === 'event')
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(['a-1', 'a-2', 'a-3', 'a-4', 'a-5', 'b-1', 'b-2', 'b-3']);
     const conns = await panel.locator('.event-row .col-conn').allTextContents();
-    expect(new Set(conns)).toEqual(new Set(['/test/stream?count=3&type=alert&prefix=b', '/test/stream?count=5&type=tick&prefix=a&comment=1']));
+    expect(new Set(conns)).toEqual(
+      new Set(['/test/stream?count=3&type=alert&prefix=b', '/test/stream?count=5&type=tick&prefix=a&comment=1']),
+    );
 
     await connectionRow('/test/many?count=12000').click({ modifiers: ['Control'] });
     await expect.poll(rowCount).toBe(4 + 11 + 12_000);
@@ -342,11 +357,12 @@ describe('the timeline', () => {
     expect((from - windowFrom) / (windowTo - windowFrom)).toBeCloseTo(0.3, 1);
     expect((to - windowFrom) / (windowTo - windowFrom)).toBeCloseTo(0.7, 1);
 
-    const clock = (ms: number) => panel.evaluate((t) => {
-      const d = new Date(t);
-      const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-      return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
-    }, ms);
+    const clock = (ms: number) =>
+      panel.evaluate((t) => {
+        const d = new Date(t);
+        const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+        return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+      }, ms);
     const [fromClock, toClock] = [await clock(from), await clock(to)];
     expect(await panel.getByTestId('timeline-readout').textContent()).toContain(fromClock);
     await showTab('events');
@@ -435,7 +451,8 @@ describe('the detail pane', () => {
     const tree = panel.getByRole('tree');
     await expect.poll(() => tree.count()).toBe(1);
     const item = (key: string) => tree.locator(`[role=treeitem][data-key=${JSON.stringify(key)}]`);
-    const keys = async () => tree.locator('[role=treeitem]').evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.key));
+    const keys = async () =>
+      tree.locator('[role=treeitem]').evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.key));
     const deepKey = (await keys()).find((key) => /deep/.test(key!))!;
     expect(await item(deepKey).getAttribute('aria-expanded')).toBe('false');
     const before = (await keys()).length;
@@ -468,7 +485,9 @@ describe('the detail pane', () => {
     await expect.poll(() => lines.count()).toBe(4);
     expect(await lines.allTextContents()).toEqual(['id: j1␍␊', 'event: obj␍␊', `data: ${DATA}␍␊`, '␍␊']);
     const endings = panel.locator('.raw-lines .raw-eol');
-    expect(await endings.evaluateAll((els) => els.map((el) => el.getAttribute('title')))).toEqual(Array(4).fill('CR LF line ending'));
+    expect(await endings.evaluateAll((els) => els.map((el) => el.getAttribute('title')))).toEqual(
+      Array(4).fill('CR LF line ending'),
+    );
     expect(await panel.locator('.raw-lines .raw-name').allTextContents()).toEqual(['id', 'event', 'data']);
   });
 
@@ -586,7 +605,9 @@ describe('export and import', () => {
     }
     const entries = (JSON.parse(har.text) as Har).log.entries;
     expect(entries).toHaveLength(1);
-    expect(entries[0]!.request.headers.find((h) => h.name.toLowerCase() === 'authorization')?.value).toBe('[redacted by SSE DevTools]');
+    expect(entries[0]!.request.headers.find((h) => h.name.toLowerCase() === 'authorization')?.value).toBe(
+      '[redacted by SSE DevTools]',
+    );
     expect(ndjsonRows(ndjson.text).map((r) => r.data)).toEqual([' connected', 'red 1', 'red 2']);
 
     await setIncludeSensitive(true);
@@ -595,7 +616,9 @@ describe('export and import', () => {
     expect(full.text).toContain('sekrit-456');
     const fullEntries = (JSON.parse(full.text) as Har).log.entries;
     expect(fullEntries[0]!.request.url).toBe(`${server.url}${PATH}`);
-    expect(fullEntries[0]!.request.headers.find((h) => h.name.toLowerCase() === 'authorization')?.value).toBe('Bearer sekrit-123');
+    expect(fullEntries[0]!.request.headers.find((h) => h.name.toLowerCase() === 'authorization')?.value).toBe(
+      'Bearer sekrit-123',
+    );
     await setIncludeSensitive(false);
     await panel.click('td.all-row');
   });
@@ -605,7 +628,9 @@ describe('export and import', () => {
     liveCount = await panel.locator('tr[data-connection-id]').count();
     await panel.locator('.import-har input[type=file]').setInputFiles(CHROME_HAR);
     const banner = panel.locator('.banner.info[role=status]');
-    await expect.poll(() => banner.textContent()).toContain('Viewing imported file chrome-save-all-with-content.har: 3 streams, 8 events');
+    await expect
+      .poll(() => banner.textContent())
+      .toContain('Viewing imported file chrome-save-all-with-content.har: 3 streams, 8 events');
     const rows = await connectionRows();
     // In order of start time (the file lists them otherwise).
     expect(rows.map(([kind, method, path, status, , events]) => [kind, method, path, status, events])).toEqual([
@@ -648,7 +673,9 @@ describe('export and import', () => {
     expect(await connectionRows()).toEqual(before);
     expect(await panel.locator('.banner.info[role=status]').textContent()).toBe(bannerBefore);
 
-    await panel.locator('.import-har input[type=file]').setInputFiles({ name: 'data.json', mimeType: 'application/json', buffer: Buffer.from('{"hello":1}') });
+    await panel
+      .locator('.import-har input[type=file]')
+      .setInputFiles({ name: 'data.json', mimeType: 'application/json', buffer: Buffer.from('{"hello":1}') });
     await expect.poll(() => alert.textContent()).toContain('data.json is JSON but not a HAR file');
     expect(await connectionRows()).toEqual(before);
     await alert.getByRole('button', { name: 'Dismiss' }).click();
@@ -671,8 +698,14 @@ describe('the panel page on its own, as a viewer', () => {
       expect(await viewer.locator('.summary').textContent()).toBe('0 connections, 0 events');
 
       await viewer.locator('.import-har input[type=file]').setInputFiles(CHROME_HAR);
-      await expect.poll(() => viewer.locator('.banner.info').textContent()).toContain('chrome-save-all-with-content.har: 3 streams, 8 events');
-      expect(await viewer.locator('tr[data-connection-id] .url-path').allTextContents()).toEqual(['/events', '/v1/chat?stream=true', '/xhr-stream']);
+      await expect
+        .poll(() => viewer.locator('.banner.info').textContent())
+        .toContain('chrome-save-all-with-content.har: 3 streams, 8 events');
+      expect(await viewer.locator('tr[data-connection-id] .url-path').allTextContents()).toEqual([
+        '/events',
+        '/v1/chat?stream=true',
+        '/xhr-stream',
+      ]);
       await viewer.locator('tr[data-connection-id]', { hasText: '/events' }).click();
       expect(await viewer.locator('.event-row .col-data').allTextContents()).toEqual(['hello', '{"n":1}', 'line 1↵line 2']);
       expect(await empty.count()).toBe(0);

@@ -37,7 +37,16 @@ const selectedRowText = () => panel.locator('.event-row[aria-selected=true] .col
 async function runAxe(frame: Frame): Promise<{ id: string; impact: string; nodes: string[]; help: string }[]> {
   await frame.evaluate(axeSource);
   return frame.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; impact: string; nodes: { html: string }[]; help: string }[] }> } }).axe;
+    const axe = (
+      globalThis as unknown as {
+        axe: {
+          run(
+            context: unknown,
+            options: unknown,
+          ): Promise<{ violations: { id: string; impact: string; nodes: { html: string }[]; help: string }[] }>;
+        };
+      }
+    ).axe;
     const result = await axe.run(document, { resultTypes: ['violations'] });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.html), help: v.help }));
   });
@@ -126,7 +135,10 @@ describe('the SSE panel in real DevTools', () => {
       await expect.poll(() => panel.locator(`[role=tab][data-tab=${tab}]`).getAttribute('aria-selected')).toBe('true');
       const violations = await runAxe(panel);
       // The conversation view is another room's (src/panel/conversation): held to serious/critical here.
-      expect(tab === 'conversation' ? violations.filter((v) => v.impact === 'serious' || v.impact === 'critical') : violations, tab).toEqual([]);
+      expect(
+        tab === 'conversation' ? violations.filter((v) => v.impact === 'serious' || v.impact === 'critical') : violations,
+        tab,
+      ).toEqual([]);
     }
   });
 

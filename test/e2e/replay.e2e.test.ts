@@ -71,12 +71,15 @@ const eventsOf = (name: string) => page.evaluate((n) => (window as any).eventsOf
 async function streamOf(path: string, nth = 0): Promise<string> {
   let ids: string[] = [];
   await expect
-    .poll(async () => {
-      ids = (await storedRecords(browser))
-        .filter((r) => r.type === 'stream-open' && r.url.endsWith(path))
-        .map((r) => (r as { stream: string }).stream);
-      return ids.length > nth;
-    }, { timeout: 10_000 })
+    .poll(
+      async () => {
+        ids = (await storedRecords(browser))
+          .filter((r) => r.type === 'stream-open' && r.url.endsWith(path))
+          .map((r) => (r as { stream: string }).stream);
+        return ids.length > nth;
+      },
+      { timeout: 10_000 },
+    )
     .toBe(true);
   return ids[nth]!;
 }
@@ -150,8 +153,14 @@ describe('Replay to page', () => {
       return Math.abs(gap - original) / original;
     });
     console.log(
-      `replay pacing at 1x: recorded gaps ${recorded.slice(1).map((e, i) => (e.at - recorded[i]!.at).toFixed(1)).join(', ')} ms; ` +
-        `replayed gaps ${replayed.slice(1).map((e, i) => (e.at - replayed[i]!.at).toFixed(1)).join(', ')} ms; ` +
+      `replay pacing at 1x: recorded gaps ${recorded
+        .slice(1)
+        .map((e, i) => (e.at - recorded[i]!.at).toFixed(1))
+        .join(', ')} ms; ` +
+        `replayed gaps ${replayed
+          .slice(1)
+          .map((e, i) => (e.at - replayed[i]!.at).toFixed(1))
+          .join(', ')} ms; ` +
         `max error ${(Math.max(...errors) * 100).toFixed(2)}%`,
     );
     for (const error of errors) expect(error).toBeLessThanOrEqual(0.2);
@@ -203,11 +212,15 @@ describe('Mock next request', () => {
     // The whole body was played from the recording: the network never saw a request.
     expect(requestsTo(FETCHED)).toBe(before);
     expect(await section.locator('.mock-status').textContent()).toMatch(
-      new RegExp(`^Answered fetch ${server.url}/test/stream\\?count=3&delay=100&prefix=f at \\d\\d:\\d\\d:\\d\\d\\.\\d{3}: playback finished\\.$`),
+      new RegExp(
+        `^Answered fetch ${server.url}/test/stream\\?count=3&delay=100&prefix=f at \\d\\d:\\d\\d:\\d\\d\\.\\d{3}: playback finished\\.$`,
+      ),
     );
     // The mocked stream is captured like any other, and marked as mocked.
     const mockedId = await streamOf(FETCHED, 2);
-    await expect.poll(() => panel.locator(`tr[data-connection-id="${mockedId}"] .badge.mocked`).count(), { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(() => panel.locator(`tr[data-connection-id="${mockedId}"] .badge.mocked`).count(), { timeout: 10_000 })
+      .toBe(1);
     const chunks = (await storedRecords(browser)).filter((r) => r.type === 'stream-chunk' && r.stream === mockedId);
     expect(chunks.map((c) => (c as { text: string }).text).join('')).toBe(original.text);
   });
@@ -234,7 +247,9 @@ describe('Mock next request', () => {
     expect((await page.evaluate(() => (window as any).stateOf('recMock'))).readyState).toBe(2);
     expect(requestsTo(REC)).toBe(before);
     const mockedId = await streamOf(REC, 1);
-    await expect.poll(() => panel.locator(`tr[data-connection-id="${mockedId}"] .badge.mocked`).count(), { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(() => panel.locator(`tr[data-connection-id="${mockedId}"] .badge.mocked`).count(), { timeout: 10_000 })
+      .toBe(1);
   });
 });
 
@@ -285,7 +300,10 @@ describe('Cancellation', () => {
     await select(await streamOf(LONG));
     await armMock('*prefix=c');
     const started = Date.now();
-    const result = (await page.evaluate((url) => (window as any).fetchSomeThenAbort(url, 2), LONG)) as { text: string; error: string };
+    const result = (await page.evaluate((url) => (window as any).fetchSomeThenAbort(url, 2), LONG)) as {
+      text: string;
+      error: string;
+    };
     expect(result.error).toBe('AbortError');
     await expect.poll(mockState, { timeout: 10_000 }).toBe('cancelled');
     await pastPlaybackEnd(recording, started);
@@ -314,7 +332,16 @@ describe('forged commands', () => {
       const seen: string[] = [];
       window.addEventListener('error', (e) => seen.push(String(e.message)));
       window.addEventListener('unhandledrejection', (e) => seen.push(String(e.reason)));
-      for (const detail of [undefined, 1, {}, 'x', '{"type":"replay"}', '{"type":"stop","id":"nope"}', '['.repeat(100000), '{"type":"mock","id":"m","pattern":"*","recording":{"status":"x"}}']) {
+      for (const detail of [
+        undefined,
+        1,
+        {},
+        'x',
+        '{"type":"replay"}',
+        '{"type":"stop","id":"nope"}',
+        '['.repeat(100000),
+        '{"type":"mock","id":"m","pattern":"*","recording":{"status":"x"}}',
+      ]) {
         window.dispatchEvent(new CustomEvent('sse-devtools:command', { detail }));
       }
       // Errors of the listeners and rejections surface by the next task.

@@ -56,7 +56,10 @@ async function openAt(layout: Layout): Promise<{ browser: ExtensionBrowser; page
   await page.goto(`${server.url}/demo.html`);
   let { panel, devtools } = await openSsePanel(browser, page);
   // DevTools keeps the size of its side of the window in this preference (the value is JSON).
-  const split = layout.dock === 'right' ? { vertical: { size: layout.width } } : { vertical: { size: 0 }, horizontal: { size: layout.height } };
+  const split =
+    layout.dock === 'right'
+      ? { vertical: { size: layout.width } }
+      : { vertical: { size: 0 }, horizontal: { size: layout.height } };
   ({ panel, devtools } = await setDevtoolsPreferences(browser, page, devtools, {
     currentDockState: layout.dock,
     ...(layout.dock === 'undocked' ? {} : { 'inspector-view.split-view-state': split as unknown as string }),
@@ -64,11 +67,16 @@ async function openAt(layout: Layout): Promise<{ browser: ExtensionBrowser; page
   await page.click('#run-all');
   // A realistic log: the chat has finished, the resumable stream has reconnected.
   await panel.waitForFunction(
-    () => [...document.querySelectorAll('tr[data-connection-id]')].some((row) => row.textContent?.includes('/api/chat') && row.textContent.includes('closed')),
+    () =>
+      [...document.querySelectorAll('tr[data-connection-id]')].some(
+        (row) => row.textContent?.includes('/api/chat') && row.textContent.includes('closed'),
+      ),
     null,
     { timeout: 20_000 },
   );
-  await panel.waitForFunction(() => (document.querySelector('tr[data-connection-id] .reconnects') ?? null) !== null, null, { timeout: 20_000 });
+  await panel.waitForFunction(() => (document.querySelector('tr[data-connection-id] .reconnects') ?? null) !== null, null, {
+    timeout: 20_000,
+  });
   // Keyboard, not clicks: a DevTools window is laid out by the browser, and clicks can land beside their target.
   const chat = panel.locator('tr[data-connection-id]', { hasText: '/api/chat' });
   await chat.focus();

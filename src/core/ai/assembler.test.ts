@@ -52,7 +52,14 @@ describe('OpenAI Chat Completions', () => {
   it('text, usage chunk, [DONE], prompt', () => {
     const a = assemble(loadFixture('openai-chat-text'));
     const c = a.conversation;
-    expect(c).toMatchObject({ protocol: 'openai-chat', sse: true, status: 'done', terminated: true, model: 'gpt-4o-mini-2024-07-18', responseId: 'chatcmpl-inv001' });
+    expect(c).toMatchObject({
+      protocol: 'openai-chat',
+      sse: true,
+      status: 'done',
+      terminated: true,
+      model: 'gpt-4o-mini-2024-07-18',
+      responseId: 'chatcmpl-inv001',
+    });
     expect(c.replies).toHaveLength(1);
     expect(c.replies[0]).toMatchObject({ role: 'assistant', text: 'Red, yellow and blue — 红黄蓝.', finishReason: 'stop' });
     expect(c.usage).toEqual({ input: 24, output: 9, total: 33, cachedInput: 0, reasoning: 0 });
@@ -74,7 +81,11 @@ describe('OpenAI Chat Completions', () => {
     expect(c.replies[0]!.finishReason).toBe('tool_calls');
     expect(c.usage.cachedInput).toBe(64);
     expect(c.prompt.tools).toEqual([
-      { name: 'get_weather', description: 'Current weather for a city', parameters: expect.objectContaining({ required: ['city'] }) },
+      {
+        name: 'get_weather',
+        description: 'Current weather for a city',
+        parameters: expect.objectContaining({ required: ['city'] }),
+      },
     ]);
   });
 
@@ -91,7 +102,12 @@ describe('OpenAI Chat Completions', () => {
     const c = assemble(loadFixture('openai-chat-cut')).conversation;
     expect(c.status).toBe('incomplete');
     expect(codes(c)).toEqual(['block-index-mismatch', 'unparsable', 'missing-terminator']);
-    expect(calls(c)[0]).toEqual({ id: 'call_inv_book', name: 'book_table', arguments: '{"people": 2, "time": "19:', valid: false });
+    expect(calls(c)[0]).toEqual({
+      id: 'call_inv_book',
+      name: 'book_table',
+      arguments: '{"people": 2, "time": "19:',
+      valid: false,
+    });
     expect(c.replies[0]!.text).toBe('Booking now.');
   });
 
@@ -103,7 +119,11 @@ describe('OpenAI Chat Completions', () => {
     a.event({ type: 'message', data: chunk({ content: 'b' }), time: 2 });
     a.event({ type: 'message', data: '[DONE]', time: 3 });
     a.event({ type: 'message', data: chunk({ content: 'c' }), time: 4 });
-    a.event({ type: 'message', data: JSON.stringify({ error: { message: 'Rate limited', type: 'requests', code: 'rate_limit_exceeded' } }), time: 5 });
+    a.event({
+      type: 'message',
+      data: JSON.stringify({ error: { message: 'Rate limited', type: 'requests', code: 'rate_limit_exceeded' } }),
+      time: 5,
+    });
     a.end(6);
     const c = a.conversation;
     expect(c.replies[0]!.text).toBe('abc');
@@ -133,7 +153,12 @@ describe('OpenAI Chat Completions', () => {
 describe('OpenAI Responses', () => {
   it('reasoning summary, text, usage with reasoning tokens, instructions', () => {
     const c = assemble(loadFixture('openai-responses-reasoning')).conversation;
-    expect(c).toMatchObject({ protocol: 'openai-responses', status: 'done', model: 'o4-mini-2025-04-16', responseId: 'resp_inv001' });
+    expect(c).toMatchObject({
+      protocol: 'openai-responses',
+      status: 'done',
+      model: 'o4-mini-2025-04-16',
+      responseId: 'resp_inv001',
+    });
     expect(c.replies[0]).toMatchObject({
       text: 'Air molecules scatter blue light more than red.',
       reasoning: '**Rayleigh scattering** favours short wavelengths.',
@@ -141,13 +166,18 @@ describe('OpenAI Responses', () => {
     });
     expect(c.replies[0]!.parts[0]).toMatchObject({ kind: 'reasoning', summary: true });
     expect(c.usage).toEqual({ input: 21, output: 148, total: 169, cachedInput: 0, reasoning: 128 });
-    expect(c.prompt).toMatchObject({ system: 'Answer in one sentence.', messages: [{ role: 'user', text: 'Why is the sky blue?' }] });
+    expect(c.prompt).toMatchObject({
+      system: 'Answer in one sentence.',
+      messages: [{ role: 'user', text: 'Why is the sky blue?' }],
+    });
     expect(c.warnings).toEqual([]);
   });
 
   it('function call arguments by item id; built-in tools in the prompt', () => {
     const c = assemble(loadFixture('openai-responses-function')).conversation;
-    expect(calls(c)).toEqual([{ id: 'call_inv_fx', name: 'convert_currency', arguments: '{"amount":20,"from":"EUR","to":"JPY"}', valid: true }]);
+    expect(calls(c)).toEqual([
+      { id: 'call_inv_fx', name: 'convert_currency', arguments: '{"amount":20,"from":"EUR","to":"JPY"}', valid: true },
+    ]);
     expect(c.prompt.tools.map((t) => t.name)).toEqual(['convert_currency', 'web_search_preview']);
   });
 
@@ -160,7 +190,11 @@ describe('OpenAI Responses', () => {
 
   it('a built-in web search (its action as arguments) and a refusal', () => {
     const c = assemble(loadFixture('openai-responses-refusal-search')).conversation;
-    expect(c.replies[0]!.toolCalls[0]).toMatchObject({ name: 'web_search', server: true, arguments: '{"type":"search","query":"news today"}' });
+    expect(c.replies[0]!.toolCalls[0]).toMatchObject({
+      name: 'web_search',
+      server: true,
+      arguments: '{"type":"search","query":"news today"}',
+    });
     expect(c.replies[0]!.refusal).toBe("I can't help with that.");
     expect(c.usage.cachedInput).toBe(256);
     expect(c.warnings).toEqual([]);
@@ -196,10 +230,17 @@ describe('Anthropic Messages', () => {
     const c = assemble(loadFixture('anthropic-thinking-tools')).conversation;
     const reply = c.replies[0]!;
     expect(reply.parts.map((p) => p.kind)).toEqual(['reasoning', 'text', 'tool-call']);
-    expect(reply.parts[0]).toMatchObject({ text: 'ACM was wrong; try ACME.', signature: 'EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds' });
+    expect(reply.parts[0]).toMatchObject({
+      text: 'ACM was wrong; try ACME.',
+      signature: 'EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds',
+    });
     expect(calls(c)).toEqual([{ id: 'toolu_inv_01', name: 'get_stock_price', arguments: '{"ticker": "ACME"}', valid: true }]);
     expect(reply.finishReason).toBe('tool_use');
-    expect(c.prompt.messages[1]).toEqual({ role: 'assistant', text: '', toolCalls: [{ name: 'get_stock_price', arguments: '{"ticker":"ACM"}' }] });
+    expect(c.prompt.messages[1]).toEqual({
+      role: 'assistant',
+      text: '',
+      toolCalls: [{ name: 'get_stock_price', arguments: '{"ticker":"ACM"}' }],
+    });
     expect(c.prompt.messages[2]).toEqual({ role: 'user', text: 'unknown ticker', attachments: ['tool result toolu_old'] });
   });
 
@@ -215,7 +256,12 @@ describe('Anthropic Messages', () => {
     const c = assemble(loadFixture('anthropic-server-tools')).conversation;
     const reply = c.replies[0]!;
     expect(reply.parts[0]).toMatchObject({ kind: 'reasoning', redacted: true, text: '' });
-    expect(reply.toolCalls[0]).toMatchObject({ name: 'web_search', server: true, arguments: '{"query": "invented cup 2025 winner"}', valid: true });
+    expect(reply.toolCalls[0]).toMatchObject({
+      name: 'web_search',
+      server: true,
+      arguments: '{"query": "invented cup 2025 winner"}',
+      valid: true,
+    });
     expect(JSON.parse(reply.toolCalls[0]!.output!)[0]).toMatchObject({ title: 'Invented Cup 2025' });
     expect(reply.text).toBe('The Otters won the 2025 Invented Cup.');
     expect(c.usage).toMatchObject({ cacheCreation: 1800, output: 64 });
@@ -242,7 +288,11 @@ describe('Gemini', () => {
   it('text over several chunks, safety ratings, usage, no terminator needed', () => {
     const c = assemble(loadFixture('gemini-text')).conversation;
     expect(c).toMatchObject({ protocol: 'gemini', status: 'done', model: 'gemini-2.5-flash', responseId: 'inv-gem-001' });
-    expect(c.replies[0]).toMatchObject({ role: 'model', text: 'AI learns patterns from data to make predictions.', finishReason: 'STOP' });
+    expect(c.replies[0]).toMatchObject({
+      role: 'model',
+      text: 'AI learns patterns from data to make predictions.',
+      finishReason: 'STOP',
+    });
     expect(c.replies[0]!.safety).toEqual([
       { category: 'HARM_CATEGORY_HATE_SPEECH', probability: 'NEGLIGIBLE', blocked: false },
       { category: 'HARM_CATEGORY_DANGEROUS_CONTENT', probability: 'NEGLIGIBLE', blocked: false },
@@ -261,7 +311,11 @@ describe('Gemini', () => {
 
   it('a blocked prompt and an error object', () => {
     const a = new AiStreamAssembler({ method: 'POST', url: '/', headers: [], time: 0 });
-    a.event({ type: 'message', data: '{"promptFeedback":{"blockReason":"SAFETY"},"usageMetadata":{"promptTokenCount":3}}', time: 1 });
+    a.event({
+      type: 'message',
+      data: '{"promptFeedback":{"blockReason":"SAFETY"},"usageMetadata":{"promptTokenCount":3}}',
+      time: 1,
+    });
     a.event({ type: 'message', data: '{"error":{"code":429,"message":"Quota","status":"RESOURCE_EXHAUSTED"}}', time: 2 });
     a.end(3);
     expect(a.conversation.protocol).toBe('gemini');
@@ -276,14 +330,23 @@ describe('Vercel AI SDK', () => {
     const reply = c.replies[0]!;
     expect(reply.parts.map((p) => p.kind)).toEqual(['reasoning', 'tool-call', 'text']);
     expect(reply.text).toBe('It is 21 °C and clear in Lisbon.');
-    expect(reply.toolCalls[0]).toMatchObject({ name: 'getWeather', arguments: '{"city":"Lisbon"}', valid: true, output: '{"tempC":21,"sky":"clear"}' });
+    expect(reply.toolCalls[0]).toMatchObject({
+      name: 'getWeather',
+      arguments: '{"city":"Lisbon"}',
+      valid: true,
+      output: '{"tempC":21,"sky":"clear"}',
+    });
     expect(c.prompt.messages).toEqual([{ role: 'user', text: 'Weather in Lisbon?' }]);
   });
 
   it('UI message stream: a tool error, data parts, a delta for a part never started, an error part, abort', () => {
     const c = assemble(loadFixture('vercel-ui-error')).conversation;
     expect(c.status).toBe('error');
-    expect(c.replies[0]!.toolCalls[0]).toMatchObject({ name: 'deleteAccount', arguments: '{"confirm":true}', error: 'Permission denied' });
+    expect(c.replies[0]!.toolCalls[0]).toMatchObject({
+      name: 'deleteAccount',
+      arguments: '{"confirm":true}',
+      error: 'Permission denied',
+    });
     expect(c.replies[0]!.finishReason).toBe('abort');
     expect(c.errors.map((e) => e.message)).toEqual(['Upstream provider failed']);
     expect(codes(c)).toEqual(['block-index-mismatch', 'missing-terminator']);
@@ -294,7 +357,12 @@ describe('Vercel AI SDK', () => {
     const c = assemble(fixture).conversation;
     expect(c).toMatchObject({ protocol: 'vercel-data', sse: false, status: 'done' });
     expect(c.replies[0]).toMatchObject({ text: '6 × 7 = 42.', reasoning: 'Multiply with the tool.', finishReason: 'stop' });
-    expect(c.replies[0]!.toolCalls[0]).toMatchObject({ name: 'calculate', arguments: '{"expr":"6*7"}', valid: true, output: '42' });
+    expect(c.replies[0]!.toolCalls[0]).toMatchObject({
+      name: 'calculate',
+      arguments: '{"expr":"6*7"}',
+      valid: true,
+      output: '42',
+    });
     expect(c.usage).toEqual({ input: 82, output: 19 });
   });
 
@@ -309,14 +377,21 @@ describe('NDJSON (Ollama)', () => {
   it('thinking, content, done line with counts', () => {
     const c = assemble(loadFixture('ollama-chat')).conversation;
     expect(c).toMatchObject({ protocol: 'ndjson', sse: false, status: 'done', model: 'qwen3:0.6b' });
-    expect(c.replies[0]).toMatchObject({ text: 'Chlorophyll reflects green light.', reasoning: 'Chlorophyll... absorbs red and blue.', finishReason: 'stop' });
+    expect(c.replies[0]).toMatchObject({
+      text: 'Chlorophyll reflects green light.',
+      reasoning: 'Chlorophyll... absorbs red and blue.',
+      finishReason: 'stop',
+    });
     expect(c.usage).toEqual({ input: 14, output: 17 });
   });
 
   it('tool calls (whole, not streamed), /api/generate lines, errors', () => {
     const a = new AiStreamAssembler({ method: 'POST', url: '/api/chat', headers: [], time: 0 });
     a.response({ status: 200, headers: [], contentType: 'application/x-ndjson', time: 1 });
-    a.body('{"model":"m","message":{"role":"assistant","content":"","tool_calls":[{"function":{"name":"f","arguments":{"x":1}}}]},"done":false}\n', 2);
+    a.body(
+      '{"model":"m","message":{"role":"assistant","content":"","tool_calls":[{"function":{"name":"f","arguments":{"x":1}}}]},"done":false}\n',
+      2,
+    );
     a.body('{"model":"m","response":"hi","done":false}\n{"error":"out of memory"}\n', 3);
     a.end(4);
     const c = a.conversation;
@@ -357,7 +432,10 @@ describe('MCP', () => {
     const a = new AiStreamAssembler(fixture.request);
     a.response(fixture.response);
     a.body(fixture.body.slice(0, fixture.body.indexOf('event: message')), RESPONSE_TIME + 5);
-    a.clientMessage('{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2024-11-05"}}', RESPONSE_TIME + 6);
+    a.clientMessage(
+      '{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2024-11-05"}}',
+      RESPONSE_TIME + 6,
+    );
     a.clientMessage('{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"frobnicate"}}', RESPONSE_TIME + 7);
     a.body(fixture.body.slice(fixture.body.indexOf('event: message')), RESPONSE_TIME + 20);
     a.end(RESPONSE_TIME + 30);
@@ -423,7 +501,12 @@ describe('detection', () => {
   it('headers: Vercel UI and data stream, MCP session; not the URL', () => {
     const request = { method: 'POST', url: 'https://api.openai.com/v1/chat/completions', headers: [], time: 0 };
     const ui = new AiStreamAssembler(request);
-    ui.response({ status: 200, headers: [{ name: 'X-Vercel-AI-UI-Message-Stream', value: 'v1' }], contentType: 'text/event-stream', time: 1 });
+    ui.response({
+      status: 200,
+      headers: [{ name: 'X-Vercel-AI-UI-Message-Stream', value: 'v1' }],
+      contentType: 'text/event-stream',
+      time: 1,
+    });
     expect(ui.conversation.protocol).toBe('vercel-ui');
     const plain = new AiStreamAssembler(request);
     plain.response({ status: 200, headers: [], contentType: 'text/event-stream', time: 1 });

@@ -11,7 +11,15 @@
 import { SseTextParser } from '../sse-parser';
 import type { SseItem } from '../sse-types';
 import { ConversationBuilder, newConversation } from './builder';
-import { header, protocolOfEvent, protocolOfHeaders, protocolOfLine, sniffTransport, transportOfHeaders, type Transport } from './detect';
+import {
+  header,
+  protocolOfEvent,
+  protocolOfHeaders,
+  protocolOfLine,
+  sniffTransport,
+  transportOfHeaders,
+  type Transport,
+} from './detect';
 import { argumentsParse, tryParse, type Json } from './json';
 import { MetricsTracker } from './metrics';
 import { parsePrompt } from './prompt';
@@ -24,7 +32,15 @@ import { ndjson } from './protocols/ndjson';
 import { openAiChat } from './protocols/openai-chat';
 import { openAiResponses } from './protocols/openai-responses';
 import { vercelData, vercelUi } from './protocols/vercel';
-import { isSseProtocol, type AiMetrics, type AiProtocol, type AiRequestInfo, type AiResponseInfo, type AiSseEvent, type Conversation } from './types';
+import {
+  isSseProtocol,
+  type AiMetrics,
+  type AiProtocol,
+  type AiRequestInfo,
+  type AiResponseInfo,
+  type AiSseEvent,
+  type Conversation,
+} from './types';
 
 /** Inputs (events or lines) looked at to detect the protocol before giving up. */
 export const DETECT_LIMIT = 24;
@@ -38,7 +54,9 @@ export interface AssemblerOptions {
   stallMs?: number;
 }
 
-type Pending = { kind: 'event'; type: string; data: string; json: Json | undefined; time: number } | { kind: 'line'; line: string; time: number };
+type Pending =
+  | { kind: 'event'; type: string; data: string; json: Json | undefined; time: number }
+  | { kind: 'line'; line: string; time: number };
 
 export class AiStreamAssembler {
   readonly conversation: Conversation = newConversation();
@@ -184,7 +202,8 @@ export class AiStreamAssembler {
     if (this.handler === null && !this.gaveUp) this.giveUp();
     this.handler?.end(time);
     // Arguments of calls the stream never finished: say whether what arrived parses (a cut call does not).
-    for (const reply of c.replies) for (const call of reply.toolCalls) if (call.valid === null) call.valid = argumentsParse(call.arguments);
+    for (const reply of c.replies)
+      for (const call of reply.toolCalls) if (call.valid === null) call.valid = argumentsParse(call.arguments);
     c.ended = true;
     this.metrics.endTime = time;
     if (!c.terminated && c.status !== 'error') c.status = 'incomplete';

@@ -5,15 +5,7 @@
  */
 import { MetricsTracker } from './metrics';
 import { argumentsParse } from './json';
-import type {
-  AiWarningCode,
-  Conversation,
-  InBandError,
-  Reply,
-  ReplyPart,
-  ToolCall,
-  Usage,
-} from './types';
+import type { AiWarningCode, Conversation, InBandError, Reply, ReplyPart, ToolCall, Usage } from './types';
 
 /** At most this many warnings of one code are kept (a broken stream would otherwise repeat one per event). */
 const MAX_WARNINGS_PER_CODE = 50;
@@ -68,7 +60,11 @@ export class ConversationBuilder {
   }
 
   /** The part to append to: the last one if it is of `kind` (and `key`), else a new one. */
-  private part<K extends 'text' | 'reasoning' | 'refusal'>(reply: Reply, kind: K, fresh: boolean): Extract<ReplyPart, { kind: K }> {
+  private part<K extends 'text' | 'reasoning' | 'refusal'>(
+    reply: Reply,
+    kind: K,
+    fresh: boolean,
+  ): Extract<ReplyPart, { kind: K }> {
     const last = reply.parts[reply.parts.length - 1];
     if (!fresh && last !== undefined && last.kind === kind) return last as Extract<ReplyPart, { kind: K }>;
     const part = { kind, text: '' } as Extract<ReplyPart, { kind: K }>;

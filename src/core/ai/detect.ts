@@ -48,13 +48,21 @@ export function protocolOfHeaders(
 ): AiProtocol | undefined {
   if (header(responseHeaders, 'x-vercel-ai-ui-message-stream') !== undefined) return 'vercel-ui';
   if (header(responseHeaders, 'x-vercel-ai-data-stream') !== undefined) return 'vercel-data';
-  if (header(responseHeaders, 'mcp-session-id') !== undefined || header(requestHeaders, 'mcp-session-id') !== undefined) return 'mcp';
+  if (header(responseHeaders, 'mcp-session-id') !== undefined || header(requestHeaders, 'mcp-session-id') !== undefined)
+    return 'mcp';
   if (header(requestHeaders, 'mcp-protocol-version') !== undefined) return 'mcp';
   if (requestBody !== undefined && requestBody.includes('"jsonrpc"') && isJsonRpc(tryParse(requestBody))) return 'mcp';
   return undefined;
 }
 
-const ANTHROPIC_TYPES = new Set(['message_start', 'content_block_start', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop']);
+const ANTHROPIC_TYPES = new Set([
+  'message_start',
+  'content_block_start',
+  'content_block_delta',
+  'content_block_stop',
+  'message_delta',
+  'message_stop',
+]);
 const VERCEL_UI_TYPES = new Set([
   'start',
   'start-step',
@@ -91,7 +99,10 @@ export function protocolOfEvent(type: string, json: Json | undefined): AiProtoco
     if (kind === 'error' && json.sequence_number !== undefined) return 'openai-responses';
     if (VERCEL_UI_TYPES.has(kind) || kind.startsWith('data-')) return 'vercel-ui';
   }
-  if (json.object === 'chat.completion.chunk' || (Array.isArray(json.choices) && json.choices.some((c) => obj(c)?.delta !== undefined)))
+  if (
+    json.object === 'chat.completion.chunk' ||
+    (Array.isArray(json.choices) && json.choices.some((c) => obj(c)?.delta !== undefined))
+  )
     return 'openai-chat';
   if (Array.isArray(json.candidates) || json.usageMetadata !== undefined || json.promptFeedback !== undefined) return 'gemini';
   return undefined;

@@ -17,11 +17,20 @@ export interface ConversationSource {
 export const CONVERSATION_JSON_VERSION = 1;
 
 /** The conversation as a JSON-ready object (no times of individual deltas; those stay in the HAR). */
-export function conversationJson(conversation: Conversation, metrics: AiMetrics, source: ConversationSource, includeSensitive = false) {
+export function conversationJson(
+  conversation: Conversation,
+  metrics: AiMetrics,
+  source: ConversationSource,
+  includeSensitive = false,
+) {
   const c = conversation;
   return {
     sseDevtoolsConversation: CONVERSATION_JSON_VERSION,
-    request: { method: source.method, url: redactUrl(source.url, includeSensitive), startedDateTime: new Date(source.startTime).toISOString() },
+    request: {
+      method: source.method,
+      url: redactUrl(source.url, includeSensitive),
+      startedDateTime: new Date(source.startTime).toISOString(),
+    },
     protocol: c.protocol,
     sse: c.sse,
     model: c.model ?? c.prompt.model ?? null,
@@ -44,7 +53,9 @@ export function conversationJson(conversation: Conversation, metrics: AiMetrics,
         ...(call.error === undefined ? {} : { error: call.error }),
         ...(call.server === true ? { server: true } : {}),
       })),
-      parts: reply.parts.map((part) => (part.kind === 'tool-call' ? { kind: part.kind, name: part.call.name, id: part.call.id ?? null } : part)),
+      parts: reply.parts.map((part) =>
+        part.kind === 'tool-call' ? { kind: part.kind, name: part.call.name, id: part.call.id ?? null } : part,
+      ),
       ...(reply.safety === undefined ? {} : { safety: reply.safety }),
     })),
     usage: c.usage,
@@ -63,11 +74,18 @@ export function conversationJson(conversation: Conversation, metrics: AiMetrics,
     },
     errors: c.errors,
     warnings: c.warnings,
-    ...(c.protocol === 'mcp' ? { mcp: { endpoint: c.mcpEndpoint ?? null, sessionId: c.mcpSessionId ?? null, exchanges: c.mcp } } : {}),
+    ...(c.protocol === 'mcp'
+      ? { mcp: { endpoint: c.mcpEndpoint ?? null, sessionId: c.mcpSessionId ?? null, exchanges: c.mcp } }
+      : {}),
   };
 }
 
-export function conversationJsonText(conversation: Conversation, metrics: AiMetrics, source: ConversationSource, includeSensitive = false): string {
+export function conversationJsonText(
+  conversation: Conversation,
+  metrics: AiMetrics,
+  source: ConversationSource,
+  includeSensitive = false,
+): string {
   return `${JSON.stringify(conversationJson(conversation, metrics, source, includeSensitive), null, 2)}\n`;
 }
 
@@ -95,7 +113,9 @@ function partMarkdown(part: ReplyPart): string {
     case 'text':
       return part.text;
     case 'reasoning':
-      return part.redacted === true ? '_(reasoning redacted by the provider)_' : `**Reasoning${part.summary === true ? ' (summary)' : ''}**\n\n${quote(part.text)}`;
+      return part.redacted === true
+        ? '_(reasoning redacted by the provider)_'
+        : `**Reasoning${part.summary === true ? ' (summary)' : ''}**\n\n${quote(part.text)}`;
     case 'refusal':
       return `**Refusal**\n\n${quote(part.text)}`;
     case 'tool-call': {
@@ -110,12 +130,20 @@ function partMarkdown(part: ReplyPart): string {
 }
 
 /** The conversation as Markdown: prompt, reply (parts in order), numbers, errors and warnings. */
-export function conversationMarkdown(conversation: Conversation, metrics: AiMetrics, source: ConversationSource, includeSensitive = false): string {
+export function conversationMarkdown(
+  conversation: Conversation,
+  metrics: AiMetrics,
+  source: ConversationSource,
+  includeSensitive = false,
+): string {
   const c = conversation;
   const lines: string[] = [];
   const model = c.model ?? c.prompt.model;
   lines.push(`# ${model ?? 'Conversation'}`, '');
-  lines.push(`\`${source.method} ${redactUrl(source.url, includeSensitive)}\` — ${c.protocol ?? 'unknown protocol'}${c.sse ? '' : ' (not SSE)'}, ${new Date(source.startTime).toISOString()}, ${c.status}`, '');
+  lines.push(
+    `\`${source.method} ${redactUrl(source.url, includeSensitive)}\` — ${c.protocol ?? 'unknown protocol'}${c.sse ? '' : ' (not SSE)'}, ${new Date(source.startTime).toISOString()}, ${c.status}`,
+    '',
+  );
 
   lines.push('## Prompt', '');
   if (c.prompt.system !== undefined) lines.push('### system', '', c.prompt.system, '');
@@ -138,7 +166,14 @@ export function conversationMarkdown(conversation: Conversation, metrics: AiMetr
   if (c.mcp.length > 0) {
     lines.push('## JSON-RPC', '', '| from | id | method | outcome | time |', '| --- | --- | --- | --- | --- |');
     for (const m of c.mcp) {
-      const outcome = m.error !== undefined ? `error ${m.error.code ?? ''} ${m.error.message}` : m.result !== undefined ? 'result' : m.id === undefined ? 'notification' : 'pending';
+      const outcome =
+        m.error !== undefined
+          ? `error ${m.error.code ?? ''} ${m.error.message}`
+          : m.result !== undefined
+            ? 'result'
+            : m.id === undefined
+              ? 'notification'
+              : 'pending';
       const time = m.requestTime !== undefined && m.responseTime !== undefined ? ms(m.responseTime - m.requestTime) : '—';
       lines.push(`| ${m.from} | ${m.id ?? ''} | ${m.method ?? '?'} | ${outcome.replace(/\|/g, '\\|')} | ${time} |`);
     }
@@ -151,16 +186,19 @@ export function conversationMarkdown(conversation: Conversation, metrics: AiMetr
   lines.push(`| Total | ${ms(metrics.total)} |`);
   if (metrics.outputTokens !== undefined)
     lines.push(`| Output tokens | ${metrics.outputTokens}${metrics.tokensEstimated ? ' (estimated)' : ''} |`);
-  if (metrics.tokensPerSecond !== undefined) lines.push(`| Tokens/s | ${metrics.tokensPerSecond.toFixed(1)}${metrics.tokensEstimated ? ' (estimated)' : ''} |`);
+  if (metrics.tokensPerSecond !== undefined)
+    lines.push(`| Tokens/s | ${metrics.tokensPerSecond.toFixed(1)}${metrics.tokensEstimated ? ' (estimated)' : ''} |`);
   if (u.input !== undefined) lines.push(`| Input tokens | ${u.input}${u.cachedInput ? ` (${u.cachedInput} cached)` : ''} |`);
   if (u.reasoning !== undefined) lines.push(`| Reasoning tokens | ${u.reasoning} |`);
   lines.push(`| Gaps p50 / p95 / max | ${ms(metrics.gapP50)} / ${ms(metrics.gapP95)} / ${ms(metrics.gapMax)} |`);
-  if (metrics.stalls.length > 0) lines.push(`| Stalls (≥ ${metrics.stallThreshold} ms) | ${metrics.stalls.map((s) => ms(s.duration)).join(', ')} |`);
+  if (metrics.stalls.length > 0)
+    lines.push(`| Stalls (≥ ${metrics.stallThreshold} ms) | ${metrics.stalls.map((s) => ms(s.duration)).join(', ')} |`);
   lines.push('');
 
   if (c.errors.length > 0) {
     lines.push('## Errors', '');
-    for (const e of c.errors) lines.push(`- ${[e.type, e.code].filter(Boolean).join(' ')}${e.type || e.code ? ': ' : ''}${e.message}`);
+    for (const e of c.errors)
+      lines.push(`- ${[e.type, e.code].filter(Boolean).join(' ')}${e.type || e.code ? ': ' : ''}${e.message}`);
     lines.push('');
   }
   if (c.warnings.length > 0) {

@@ -20,7 +20,12 @@ describe('JSON path memory', () => {
     expect(memory.get('https://x.test/other')).toBeUndefined();
     memory.set('https://x.test/run/3', '');
     expect(memory.get('https://x.test/run/1')).toBeUndefined();
-    const broken = { getItem: () => '{not json', setItem: () => { throw new Error('full'); } };
+    const broken = {
+      getItem: () => '{not json',
+      setItem: () => {
+        throw new Error('full');
+      },
+    };
     const m2 = new JsonPathMemory(broken);
     expect(m2.get('https://x')).toBeUndefined();
     expect(() => m2.set('https://x', 'a')).not.toThrow();

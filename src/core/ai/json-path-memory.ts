@@ -19,14 +19,16 @@ export function urlPattern(url: string): string {
   const match = /^([a-z][a-z0-9+.-]*:\/\/[^/]*)(.*)$/i.exec(noQuery);
   const origin = match?.[1] ?? '';
   const path = match?.[2] ?? noQuery;
-  const segments = path.split('/').map((segment) =>
-    /^\d+$/.test(segment) ||
-    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(segment) ||
-    /^[0-9a-f]{16,}$/i.test(segment) ||
-    (/^[A-Za-z0-9_-]{20,}$/.test(segment) && /\d/.test(segment))
-      ? '*'
-      : segment,
-  );
+  const segments = path
+    .split('/')
+    .map((segment) =>
+      /^\d+$/.test(segment) ||
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(segment) ||
+      /^[0-9a-f]{16,}$/i.test(segment) ||
+      (/^[A-Za-z0-9_-]{20,}$/.test(segment) && /\d/.test(segment))
+        ? '*'
+        : segment,
+    );
   return origin + segments.join('/');
 }
 

@@ -36,7 +36,12 @@ describe('AiLogFeed', () => {
     expect(texts.filter((t, i) => t !== texts[i - 1])).toEqual(['', 'Red', 'Red, yellow', 'Red, yellow and blue — 红黄蓝.']);
     // A clock stream beside it is no AI stream.
     const clock = { ...fixture, body: '', response: { ...fixture.response } };
-    for (const batch of records('clock', clock, Array.from({ length: 30 }, (_, i) => `event: tick\ndata: {"n":${i}}\n\n`))) store.apply(batch);
+    for (const batch of records(
+      'clock',
+      clock,
+      Array.from({ length: 30 }, (_, i) => `event: tick\ndata: {"n":${i}}\n\n`),
+    ))
+      store.apply(batch);
     expect(feed.conversations().map((c) => c.connection.id)).toEqual(['ai']);
     expect(feed.assembler('clock')!.undetectable).toBe(true);
   });
@@ -60,7 +65,14 @@ describe('AiLogFeed', () => {
     const [first, ...rest] = records('b', { ...fixture, request: { ...fixture.request, body: undefined } }, [fixture.body]);
     store.apply(first!);
     feed.update();
-    store.apply([stored({ type: 'stream-request-body', stream: 'b', body: { mimeType: 'application/json', text: fixture.request.body! }, time: 1001 })]);
+    store.apply([
+      stored({
+        type: 'stream-request-body',
+        stream: 'b',
+        body: { mimeType: 'application/json', text: fixture.request.body! },
+        time: 1001,
+      }),
+    ]);
     for (const batch of rest) store.apply(batch);
     expect(feed.assembler('b')!.conversation.prompt.model).toBe('gpt-4o-mini');
   });
@@ -69,12 +81,27 @@ describe('AiLogFeed', () => {
     const store = new LogStore();
     const feed = new AiLogFeed(store);
     store.apply([
-      stored({ type: 'stream-open', stream: 'es', kind: 'eventsource', url: '/chat', method: 'GET', requestHeaders: [], frameUrl: '', time: 0 }),
+      stored({
+        type: 'stream-open',
+        stream: 'es',
+        kind: 'eventsource',
+        url: '/chat',
+        method: 'GET',
+        requestHeaders: [],
+        frameUrl: '',
+        time: 0,
+      }),
       stored({
         type: 'sse',
         stream: 'es',
         items: [
-          { kind: 'event', type: 'message', data: '{"choices":[{"index":0,"delta":{"content":"hi"}}]}', lastEventId: '', time: 5 },
+          {
+            kind: 'event',
+            type: 'message',
+            data: '{"choices":[{"index":0,"delta":{"content":"hi"}}]}',
+            lastEventId: '',
+            time: 5,
+          },
           { kind: 'event', type: 'message', data: '[DONE]', lastEventId: '', time: 6 },
         ],
       }),
@@ -91,7 +118,9 @@ describe('AiLogFeed', () => {
     const delta = `data: {"choices":[{"index":0,"delta":{"content":"x"}}]}\n\n`;
     const start = performance.now();
     for (let b = 0; b < 1000; b++) {
-      store.apply([stored({ type: 'stream-chunk', stream: 'big', text: delta.repeat(100), bytes: delta.length * 100, time: 2000 + b })]);
+      store.apply([
+        stored({ type: 'stream-chunk', stream: 'big', text: delta.repeat(100), bytes: delta.length * 100, time: 2000 + b }),
+      ]);
       feed.update();
     }
     const elapsed = performance.now() - start;

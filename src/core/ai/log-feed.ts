@@ -62,7 +62,8 @@ export class AiLogFeed {
   conversations(): { connection: Connection; assembler: AiStreamAssembler }[] {
     this.update();
     const out: { connection: Connection; assembler: AiStreamAssembler }[] = [];
-    for (const feed of this.feeds.values()) if (feed.assembler.conversation.protocol !== null) out.push({ connection: feed.connection, assembler: feed.assembler });
+    for (const feed of this.feeds.values())
+      if (feed.assembler.conversation.protocol !== null) out.push({ connection: feed.connection, assembler: feed.assembler });
     return out;
   }
 
@@ -120,7 +121,9 @@ export class AiLogFeed {
     } else {
       if (feed.framing === undefined && connection.chunks.length > 0) {
         // The headers did not say (text/plain...): the first line does.
-        feed.framing = sniffTransport(connection.chunks.join('').slice(0, 4096)) ?? (feed.ended || connection.endTime !== undefined ? 'lines' : undefined);
+        feed.framing =
+          sniffTransport(connection.chunks.join('').slice(0, 4096)) ??
+          (feed.ended || connection.endTime !== undefined ? 'lines' : undefined);
       }
       if (feed.framing === 'sse') {
         const items = store(connection, this.store);
@@ -136,7 +139,11 @@ export class AiLogFeed {
         feed.chunks = chunks.length;
       }
     }
-    if (!feed.ended && connection.endTime !== undefined && (feed.framing !== undefined || a.undetectable || connection.chunks.length === 0)) {
+    if (
+      !feed.ended &&
+      connection.endTime !== undefined &&
+      (feed.framing !== undefined || a.undetectable || connection.chunks.length === 0)
+    ) {
       feed.ended = true;
       a.end(connection.endTime);
     }

@@ -28,7 +28,13 @@ describe('metrics', () => {
 
   it('nothing yet', () => {
     const s = new MetricsTracker(0).summary({});
-    expect(s).toMatchObject({ ttft: undefined, outputTokens: undefined, tokensEstimated: false, tokensPerSecond: undefined, gapP50: undefined });
+    expect(s).toMatchObject({
+      ttft: undefined,
+      outputTokens: undefined,
+      tokensEstimated: false,
+      tokensPerSecond: undefined,
+      gapP50: undefined,
+    });
   });
 
   it('nearest-rank percentiles', () => {

@@ -72,7 +72,9 @@ export class MetricsTracker {
       endTime: this.endTime,
       ttft: this.firstTokenTime === undefined ? undefined : this.firstTokenTime - this.requestTime,
       ttftFromHeaders:
-        this.firstTokenTime === undefined || this.responseTime === undefined ? undefined : this.firstTokenTime - this.responseTime,
+        this.firstTokenTime === undefined || this.responseTime === undefined
+          ? undefined
+          : this.firstTokenTime - this.responseTime,
       total: end - this.requestTime,
       outputTokens,
       tokensEstimated: reported === undefined && outputTokens !== undefined,

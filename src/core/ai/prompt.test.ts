@@ -9,7 +9,13 @@ describe('parsePrompt', () => {
       model: 'gpt-5',
       input: [
         { role: 'developer', content: 'Be brief.' },
-        { role: 'user', content: [{ type: 'input_text', text: 'Hi' }, { type: 'input_file', filename: 'a.pdf' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'input_text', text: 'Hi' },
+            { type: 'input_file', filename: 'a.pdf' },
+          ],
+        },
         { type: 'function_call', call_id: 'c1', name: 'f', arguments: '{"x":1}' },
         { type: 'function_call_output', call_id: 'c1', output: '42' },
       ],
@@ -33,7 +39,11 @@ describe('parsePrompt', () => {
     const chat = parsePrompt(
       JSON.stringify({
         messages: [
-          { role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function', function: { name: 'g', arguments: '{}' } }] },
+          {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id: 'c', type: 'function', function: { name: 'g', arguments: '{}' } }],
+          },
           { role: 'tool', tool_call_id: 'c', content: 'ok' },
         ],
       }),
@@ -44,7 +54,9 @@ describe('parsePrompt', () => {
       { role: 'tool', text: 'ok', toolCallId: 'c' },
     ]);
     expect(parsePrompt('{"model":"llama3","prompt":"Why?"}', '/api/generate').messages).toEqual([{ role: 'user', text: 'Why?' }]);
-    expect(parsePrompt(undefined, '/v1beta/models/gemini-2.0-flash:streamGenerateContent?alt=sse').model).toBe('gemini-2.0-flash');
+    expect(parsePrompt(undefined, '/v1beta/models/gemini-2.0-flash:streamGenerateContent?alt=sse').model).toBe(
+      'gemini-2.0-flash',
+    );
   });
 
   it('no body, a body that is no JSON, a JSON-RPC batch', () => {

@@ -9,7 +9,18 @@ import { isJsonRpc } from './protocols/mcp';
 import type { Prompt, PromptMessage, PromptTool } from './types';
 
 /** Request fields shown in their own place, so not repeated under params. */
-const STRUCTURAL = new Set(['model', 'messages', 'system', 'tools', 'input', 'instructions', 'contents', 'systemInstruction', 'system_instruction', 'prompt']);
+const STRUCTURAL = new Set([
+  'model',
+  'messages',
+  'system',
+  'tools',
+  'input',
+  'instructions',
+  'contents',
+  'systemInstruction',
+  'system_instruction',
+  'prompt',
+]);
 
 export function parsePrompt(body: string | undefined, url: string): Prompt {
   const prompt: Prompt = { messages: [], tools: [], params: {} };
@@ -118,9 +129,14 @@ function messageOf(value: Json): PromptMessage {
   if (o === undefined) return { role: 'user', text: asText(value) };
   const type = str(o.type);
   // Responses API input items that are not messages.
-  if (type === 'function_call') return { role: 'assistant', text: '', toolCalls: [{ name: str(o.name) ?? '?', arguments: str(o.arguments) ?? '' }] };
+  if (type === 'function_call')
+    return { role: 'assistant', text: '', toolCalls: [{ name: str(o.name) ?? '?', arguments: str(o.arguments) ?? '' }] };
   if (type === 'function_call_output')
-    return { role: 'tool', text: asText(o.output ?? ''), ...(str(o.call_id) === undefined ? {} : { toolCallId: str(o.call_id) }) };
+    return {
+      role: 'tool',
+      text: asText(o.output ?? ''),
+      ...(str(o.call_id) === undefined ? {} : { toolCallId: str(o.call_id) }),
+    };
   const role = str(o.role) ?? 'user';
   const content = contentText((o.content ?? o.parts ?? '') as Json);
   const message: PromptMessage = { role, text: content.text };

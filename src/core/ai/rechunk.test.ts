@@ -37,7 +37,9 @@ describe('rechunk: the same protocol back, at the recorded pace', () => {
       const edited: EditedReply = {
         ...original,
         text: original.text === '' ? '' : 'What if the model said this instead, with “unicode” and 😀?',
-        ...(original.toolCalls === undefined ? {} : { toolCalls: original.toolCalls.map((c) => ({ ...c, arguments: '{"edited": true}' })) }),
+        ...(original.toolCalls === undefined
+          ? {}
+          : { toolCalls: original.toolCalls.map((c) => ({ ...c, arguments: '{"edited": true}' })) }),
       };
       const result = rechunk(edited, pacingOf(recorded), {
         protocol,
@@ -53,7 +55,9 @@ describe('rechunk: the same protocol back, at the recorded pace', () => {
       expect(reply.text).toBe(edited.text);
       expect(reply.reasoning).toBe(edited.reasoning ?? '');
       // Protocols that carry arguments as objects (Gemini, Ollama) re-serialize them: compare as JSON.
-      expect(reply.toolCalls.map((t) => [t.name, JSON.parse(t.arguments), t.valid])).toEqual((edited.toolCalls ?? []).map((t) => [t.name, { edited: true }, true]));
+      expect(reply.toolCalls.map((t) => [t.name, JSON.parse(t.arguments), t.valid])).toEqual(
+        (edited.toolCalls ?? []).map((t) => [t.name, { edited: true }, true]),
+      );
     });
   }
 
@@ -76,7 +80,9 @@ describe('rechunk: the same protocol back, at the recorded pace', () => {
 
   it('arguments that do not parse are sent as written (and flagged on the way back)', () => {
     const pacing = { responseAt: 0, deltaTimes: [], charsPerDelta: 5 };
-    const back = replay(rechunk({ text: '', toolCalls: [{ name: 'f', arguments: '{"a": ' }] }, pacing, { protocol: 'openai-chat' }));
+    const back = replay(
+      rechunk({ text: '', toolCalls: [{ name: 'f', arguments: '{"a": ' }] }, pacing, { protocol: 'openai-chat' }),
+    );
     expect(back.conversation.replies[0]!.toolCalls[0]).toMatchObject({ name: 'f', arguments: '{"a": ', valid: false });
   });
 
@@ -85,7 +91,14 @@ describe('rechunk: the same protocol back, at the recorded pace', () => {
     const mock = mockFromEdit('https://x/api/chat', { text: 'hi' }, pacing, { protocol: 'vercel-ui' });
     expect(mock.headers).toContainEqual({ name: 'x-vercel-ai-ui-message-stream', value: 'v1' });
     expect(mock.events.map((e) => JSON.parse(e.data === '[DONE]' ? '{"type":"[DONE]"}' : e.data).type)).toEqual([
-      'start', 'start-step', 'text-start', 'text-delta', 'text-end', 'finish-step', 'finish', '[DONE]',
+      'start',
+      'start-step',
+      'text-start',
+      'text-delta',
+      'text-end',
+      'finish-step',
+      'finish',
+      '[DONE]',
     ]);
     const lines = mockFromEdit('u', { text: 'hi' }, pacing, { protocol: 'ndjson' });
     expect(lines.events).toEqual([]);

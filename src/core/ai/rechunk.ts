@@ -78,7 +78,13 @@ export function replyOf(assembler: AiStreamAssembler, index = 0): EditedReply {
     ...(reply.reasoning === '' ? {} : { reasoning: reply.reasoning }),
     ...(reply.toolCalls.length === 0
       ? {}
-      : { toolCalls: reply.toolCalls.map((c) => ({ ...(c.id === undefined ? {} : { id: c.id }), name: c.name, arguments: c.arguments })) }),
+      : {
+          toolCalls: reply.toolCalls.map((c) => ({
+            ...(c.id === undefined ? {} : { id: c.id }),
+            name: c.name,
+            arguments: c.arguments,
+          })),
+        }),
     ...(reply.finishReason === undefined ? {} : { finishReason: reply.finishReason }),
   };
 }
@@ -102,7 +108,10 @@ export function pieces(text: string, size: number): string[] {
   return out;
 }
 
-type UnitContent = { kind: 'reasoning'; piece: string } | { kind: 'text'; piece: string } | { kind: 'tool'; call: number; piece: string; first: boolean; last: boolean };
+type UnitContent =
+  | { kind: 'reasoning'; piece: string }
+  | { kind: 'text'; piece: string }
+  | { kind: 'tool'; call: number; piece: string; first: boolean; last: boolean };
 type Unit = UnitContent & { at: number };
 
 /** Content units in order (reasoning, tool calls, text — as a model writes them), each with its time. */
@@ -119,7 +128,11 @@ function units(reply: EditedReply, pacing: Pacing, stalls: readonly Stall[]): Un
   const recorded = pacing.deltaTimes;
   const gaps: number[] = [];
   for (let i = 1; i < recorded.length; i++) gaps.push(recorded[i]! - recorded[i - 1]!);
-  const step = percentile([...gaps].sort((a, b) => a - b), 0.5) ?? 20;
+  const step =
+    percentile(
+      [...gaps].sort((a, b) => a - b),
+      0.5,
+    ) ?? 20;
   const first = recorded[0] ?? pacing.responseAt + step;
   let extra = 0;
   return list.map((unit, k) => {
@@ -138,8 +151,20 @@ interface WireEvent {
 const json = (value: unknown) => JSON.stringify(value);
 const parsedOr = (text: string): unknown => tryParse(text) ?? text;
 
-function openAiChat(u: Unit[], reply: EditedReply, o: RechunkOptions, calls: EditedToolCall[], start: number, end: number): WireEvent[] {
-  const head = { id: o.responseId ?? 'chatcmpl-mock', object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: o.model ?? 'mock' };
+function openAiChat(
+  u: Unit[],
+  reply: EditedReply,
+  o: RechunkOptions,
+  calls: EditedToolCall[],
+  start: number,
+  end: number,
+): WireEvent[] {
+  const head = {
+    id: o.responseId ?? 'chatcmpl-mock',
+    object: 'chat.completion.chunk',
+    created: Math.floor(Date.now() / 1000),
+    model: o.model ?? 'mock',
+  };
   const chunk = (at: number, delta: object, finish: string | null = null): WireEvent => ({
     at,
     data: json({ ...head, choices: [{ index: 0, delta, finish_reason: finish }] }),
@@ -151,7 +176,9 @@ function openAiChat(u: Unit[], reply: EditedReply, o: RechunkOptions, calls: Edi
     else {
       const call = calls[unit.call]!;
       const fn = unit.first ? { name: call.name, arguments: unit.piece } : { arguments: unit.piece };
-      const delta = unit.first ? { index: unit.call, id: call.id ?? `call_mock_${unit.call}`, type: 'function', function: fn } : { index: unit.call, function: fn };
+      const delta = unit.first
+        ? { index: unit.call, id: call.id ?? `call_mock_${unit.call}`, type: 'function', function: fn }
+        : { index: unit.call, function: fn };
       out.push(chunk(unit.at, { tool_calls: [delta] }));
     }
   }
@@ -173,10 +200,18 @@ function openAiChat(u: Unit[], reply: EditedReply, o: RechunkOptions, calls: Edi
   return out;
 }
 
-function openAiResponses(u: Unit[], reply: EditedReply, o: RechunkOptions, calls: EditedToolCall[], start: number, end: number): WireEvent[] {
+function openAiResponses(
+  u: Unit[],
+  reply: EditedReply,
+  o: RechunkOptions,
+  calls: EditedToolCall[],
+  start: number,
+  end: number,
+): WireEvent[] {
   let sequence = 0;
   const out: WireEvent[] = [];
-  const push = (at: number, type: string, fields: object) => out.push({ at, type, data: json({ type, sequence_number: sequence++, ...fields }) });
+  const push = (at: number, type: string, fields: object) =>
+    out.push({ at, type, data: json({ type, sequence_number: sequence++, ...fields }) });
   const id = o.responseId ?? 'resp_mock';
   const model = o.model ?? 'mock';
   push(start, 'response.created', { response: { id, object: 'response', status: 'in_progress', model, output: [] } });
@@ -199,7 +234,10 @@ function openAiResponses(u: Unit[], reply: EditedReply, o: RechunkOptions, calls
         push(unit.at, 'response.output_item.added', { output_index: output, item: { id: open, type: 'reasoning', summary: [] } });
       } else if (unit.kind === 'text') {
         open = `msg_mock_${output}`;
-        push(unit.at, 'response.output_item.added', { output_index: output, item: { id: open, type: 'message', role: 'assistant', content: [] } });
+        push(unit.at, 'response.output_item.added', {
+          output_index: output,
+          item: { id: open, type: 'message', role: 'assistant', content: [] },
+        });
       } else {
         const call = calls[unit.call]!;
         open = `fc_mock_${output}`;
@@ -210,8 +248,14 @@ function openAiResponses(u: Unit[], reply: EditedReply, o: RechunkOptions, calls
       }
     }
     if (unit.kind === 'reasoning')
-      push(unit.at, 'response.reasoning_summary_text.delta', { item_id: open, output_index: output, summary_index: 0, delta: unit.piece });
-    else if (unit.kind === 'text') push(unit.at, 'response.output_text.delta', { item_id: open, output_index: output, content_index: 0, delta: unit.piece });
+      push(unit.at, 'response.reasoning_summary_text.delta', {
+        item_id: open,
+        output_index: output,
+        summary_index: 0,
+        delta: unit.piece,
+      });
+    else if (unit.kind === 'text')
+      push(unit.at, 'response.output_text.delta', { item_id: open, output_index: output, content_index: 0, delta: unit.piece });
     else push(unit.at, 'response.function_call_arguments.delta', { item_id: open, output_index: output, delta: unit.piece });
     previous = unit;
   }
@@ -225,13 +269,26 @@ function openAiResponses(u: Unit[], reply: EditedReply, o: RechunkOptions, calls
       model,
       ...(usage === undefined
         ? {}
-        : { usage: { input_tokens: usage.input ?? 0, output_tokens: usage.output ?? 0, total_tokens: usage.total ?? (usage.input ?? 0) + (usage.output ?? 0) } }),
+        : {
+            usage: {
+              input_tokens: usage.input ?? 0,
+              output_tokens: usage.output ?? 0,
+              total_tokens: usage.total ?? (usage.input ?? 0) + (usage.output ?? 0),
+            },
+          }),
     },
   });
   return out;
 }
 
-function anthropic(u: Unit[], reply: EditedReply, o: RechunkOptions, calls: EditedToolCall[], start: number, end: number): WireEvent[] {
+function anthropic(
+  u: Unit[],
+  reply: EditedReply,
+  o: RechunkOptions,
+  calls: EditedToolCall[],
+  start: number,
+  end: number,
+): WireEvent[] {
   const out: WireEvent[] = [];
   const push = (at: number, type: string, fields: object) => out.push({ at, type, data: json({ type, ...fields }) });
   push(start, 'message_start', {
@@ -249,7 +306,10 @@ function anthropic(u: Unit[], reply: EditedReply, o: RechunkOptions, calls: Edit
   let index = -1;
   let previous: Unit | undefined;
   for (const unit of u) {
-    const same = previous !== undefined && previous.kind === unit.kind && (unit.kind !== 'tool' || (previous.kind === 'tool' && previous.call === unit.call));
+    const same =
+      previous !== undefined &&
+      previous.kind === unit.kind &&
+      (unit.kind !== 'tool' || (previous.kind === 'tool' && previous.call === unit.call));
     if (!same) {
       if (index >= 0) push(unit.at, 'content_block_stop', { index });
       index++;
@@ -258,7 +318,12 @@ function anthropic(u: Unit[], reply: EditedReply, o: RechunkOptions, calls: Edit
           ? { type: 'thinking', thinking: '' }
           : unit.kind === 'text'
             ? { type: 'text', text: '' }
-            : { type: 'tool_use', id: calls[unit.call]!.id ?? `toolu_mock_${unit.call}`, name: calls[unit.call]!.name, input: {} };
+            : {
+                type: 'tool_use',
+                id: calls[unit.call]!.id ?? `toolu_mock_${unit.call}`,
+                name: calls[unit.call]!.name,
+                input: {},
+              };
       push(unit.at, 'content_block_start', { index, content_block: block });
     }
     const delta =
@@ -279,7 +344,14 @@ function anthropic(u: Unit[], reply: EditedReply, o: RechunkOptions, calls: Edit
   return out;
 }
 
-function gemini(u: Unit[], reply: EditedReply, o: RechunkOptions, calls: EditedToolCall[], _start: number, end: number): WireEvent[] {
+function gemini(
+  u: Unit[],
+  reply: EditedReply,
+  o: RechunkOptions,
+  calls: EditedToolCall[],
+  _start: number,
+  end: number,
+): WireEvent[] {
   const out: WireEvent[] = [];
   const head = { modelVersion: o.model ?? 'mock', responseId: o.responseId ?? 'mock' };
   const candidate = (parts: object[], finish?: string) => ({
@@ -291,7 +363,10 @@ function gemini(u: Unit[], reply: EditedReply, o: RechunkOptions, calls: EditedT
     if (unit.kind === 'tool') {
       if (!unit.last) continue;
       const call = calls[unit.call]!;
-      out.push({ at: unit.at, data: json({ candidates: [candidate([{ functionCall: { name: call.name, args: parsedOr(call.arguments) } }])], ...head }) });
+      out.push({
+        at: unit.at,
+        data: json({ candidates: [candidate([{ functionCall: { name: call.name, args: parsedOr(call.arguments) } }])], ...head }),
+      });
     } else {
       const part = unit.kind === 'reasoning' ? { text: unit.piece, thought: true } : { text: unit.piece };
       out.push({ at: unit.at, data: json({ candidates: [candidate([part])], ...head }) });
@@ -304,14 +379,27 @@ function gemini(u: Unit[], reply: EditedReply, o: RechunkOptions, calls: EditedT
       candidates: [candidate([{ text: '' }], reply.finishReason ?? 'STOP')],
       ...(usage === undefined
         ? {}
-        : { usageMetadata: { promptTokenCount: usage.input ?? 0, candidatesTokenCount: usage.output ?? 0, totalTokenCount: usage.total ?? (usage.input ?? 0) + (usage.output ?? 0) } }),
+        : {
+            usageMetadata: {
+              promptTokenCount: usage.input ?? 0,
+              candidatesTokenCount: usage.output ?? 0,
+              totalTokenCount: usage.total ?? (usage.input ?? 0) + (usage.output ?? 0),
+            },
+          }),
       ...head,
     }),
   });
   return out;
 }
 
-function vercelUi(u: Unit[], reply: EditedReply, o: RechunkOptions, calls: EditedToolCall[], start: number, end: number): WireEvent[] {
+function vercelUi(
+  u: Unit[],
+  reply: EditedReply,
+  o: RechunkOptions,
+  calls: EditedToolCall[],
+  start: number,
+  end: number,
+): WireEvent[] {
   const out: WireEvent[] = [];
   const push = (at: number, fields: object) => out.push({ at, data: json(fields) });
   push(start, { type: 'start', messageId: o.responseId ?? 'msg_mock' });
@@ -324,21 +412,39 @@ function vercelUi(u: Unit[], reply: EditedReply, o: RechunkOptions, calls: Edite
     else if (unit.kind === 'text') push(at, { type: 'text-end', id: `t${part}` });
     else {
       const call = calls[unit.call]!;
-      push(at, { type: 'tool-input-available', toolCallId: call.id ?? `call_mock_${unit.call}`, toolName: call.name, input: parsedOr(call.arguments) });
+      push(at, {
+        type: 'tool-input-available',
+        toolCallId: call.id ?? `call_mock_${unit.call}`,
+        toolName: call.name,
+        input: parsedOr(call.arguments),
+      });
     }
   };
   for (const unit of u) {
-    const same = previous !== undefined && previous.kind === unit.kind && (unit.kind !== 'tool' || (previous.kind === 'tool' && previous.call === unit.call));
+    const same =
+      previous !== undefined &&
+      previous.kind === unit.kind &&
+      (unit.kind !== 'tool' || (previous.kind === 'tool' && previous.call === unit.call));
     if (!same) {
       close(previous, unit.at);
       part++;
       if (unit.kind === 'reasoning') push(unit.at, { type: 'reasoning-start', id: `r${part}` });
       else if (unit.kind === 'text') push(unit.at, { type: 'text-start', id: `t${part}` });
-      else push(unit.at, { type: 'tool-input-start', toolCallId: calls[unit.call]!.id ?? `call_mock_${unit.call}`, toolName: calls[unit.call]!.name });
+      else
+        push(unit.at, {
+          type: 'tool-input-start',
+          toolCallId: calls[unit.call]!.id ?? `call_mock_${unit.call}`,
+          toolName: calls[unit.call]!.name,
+        });
     }
     if (unit.kind === 'reasoning') push(unit.at, { type: 'reasoning-delta', id: `r${part}`, delta: unit.piece });
     else if (unit.kind === 'text') push(unit.at, { type: 'text-delta', id: `t${part}`, delta: unit.piece });
-    else push(unit.at, { type: 'tool-input-delta', toolCallId: calls[unit.call]!.id ?? `call_mock_${unit.call}`, inputTextDelta: unit.piece });
+    else
+      push(unit.at, {
+        type: 'tool-input-delta',
+        toolCallId: calls[unit.call]!.id ?? `call_mock_${unit.call}`,
+        inputTextDelta: unit.piece,
+      });
     previous = unit;
   }
   close(previous, end);
@@ -348,7 +454,14 @@ function vercelUi(u: Unit[], reply: EditedReply, o: RechunkOptions, calls: Edite
   return out;
 }
 
-function vercelData(u: Unit[], reply: EditedReply, o: RechunkOptions, calls: EditedToolCall[], start: number, end: number): WireEvent[] {
+function vercelData(
+  u: Unit[],
+  reply: EditedReply,
+  o: RechunkOptions,
+  calls: EditedToolCall[],
+  start: number,
+  end: number,
+): WireEvent[] {
   const out: WireEvent[] = [];
   const line = (at: number, code: string, value: unknown) => out.push({ at, data: `${code}:${json(value)}` });
   line(start, 'f', { messageId: o.responseId ?? 'msg_mock' });
@@ -370,11 +483,27 @@ function vercelData(u: Unit[], reply: EditedReply, o: RechunkOptions, calls: Edi
   return out;
 }
 
-function ndjson(u: Unit[], reply: EditedReply, o: RechunkOptions, calls: EditedToolCall[], _start: number, end: number): WireEvent[] {
+function ndjson(
+  u: Unit[],
+  reply: EditedReply,
+  o: RechunkOptions,
+  calls: EditedToolCall[],
+  _start: number,
+  end: number,
+): WireEvent[] {
   const out: WireEvent[] = [];
   const model = o.model ?? 'mock';
   const line = (at: number, message: object, extra: object = {}) =>
-    out.push({ at, data: json({ model, created_at: new Date(0).toISOString(), message: { role: 'assistant', content: '', ...message }, done: false, ...extra }) });
+    out.push({
+      at,
+      data: json({
+        model,
+        created_at: new Date(0).toISOString(),
+        message: { role: 'assistant', content: '', ...message },
+        done: false,
+        ...extra,
+      }),
+    });
   for (const unit of u) {
     if (unit.kind === 'reasoning') line(unit.at, { thinking: unit.piece });
     else if (unit.kind === 'text') line(unit.at, { content: unit.piece });
@@ -383,7 +512,16 @@ function ndjson(u: Unit[], reply: EditedReply, o: RechunkOptions, calls: EditedT
       line(unit.at, { tool_calls: [{ function: { name: call.name, arguments: parsedOr(call.arguments) } }] });
     }
   }
-  line(end, {}, { done: true, done_reason: reply.finishReason ?? 'stop', prompt_eval_count: o.usage?.input ?? 0, eval_count: o.usage?.output ?? 0 });
+  line(
+    end,
+    {},
+    {
+      done: true,
+      done_reason: reply.finishReason ?? 'stop',
+      prompt_eval_count: o.usage?.input ?? 0,
+      eval_count: o.usage?.output ?? 0,
+    },
+  );
   return out;
 }
 
@@ -432,7 +570,11 @@ export function rechunk(reply: EditedReply, pacing: Pacing, options: RechunkOpti
   return {
     chunks,
     events,
-    contentType: sse ? 'text/event-stream; charset=utf-8' : options.protocol === 'ndjson' ? 'application/x-ndjson' : 'text/plain; charset=utf-8',
+    contentType: sse
+      ? 'text/event-stream; charset=utf-8'
+      : options.protocol === 'ndjson'
+        ? 'application/x-ndjson'
+        : 'text/plain; charset=utf-8',
     headers,
     responseAt: start,
     endAt: end,

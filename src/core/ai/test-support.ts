@@ -5,7 +5,12 @@ import type { PageRecord, StoredRecord } from '../../protocol';
 import type { Conversation } from './types';
 
 /** Chunk i reaches the page at RESPONSE_TIME + 10·(i+1); the stream ends 5 ms after the last. */
-export function assemble(fixture: Fixture, chunks: readonly string[] = [fixture.body], options: AssemblerOptions = {}, end = true) {
+export function assemble(
+  fixture: Fixture,
+  chunks: readonly string[] = [fixture.body],
+  options: AssemblerOptions = {},
+  end = true,
+) {
   const assembler = new AiStreamAssembler(fixture.request, options);
   assembler.response(fixture.response);
   chunks.forEach((chunk, i) => assembler.body(chunk, RESPONSE_TIME + 10 * (i + 1)));
@@ -30,7 +35,12 @@ let seq = 0;
 export const stored = (record: PageRecord): StoredRecord => ({ ...record, frameId: 0, seq: seq++ }) as StoredRecord;
 
 /** A fixture as LogStore batches: open + response, one batch per chunk, then closed. */
-export function fixtureRecords(stream: string, fixture: Fixture, chunks: string[], kind: 'fetch' | 'xhr' = 'fetch'): StoredRecord[][] {
+export function fixtureRecords(
+  stream: string,
+  fixture: Fixture,
+  chunks: string[],
+  kind: 'fetch' | 'xhr' = 'fetch',
+): StoredRecord[][] {
   const batches: StoredRecord[][] = [];
   batches.push([
     stored({
@@ -40,7 +50,9 @@ export function fixtureRecords(stream: string, fixture: Fixture, chunks: string[
       url: fixture.request.url,
       method: fixture.request.method,
       requestHeaders: [...fixture.request.headers],
-      ...(fixture.request.body === undefined ? {} : { requestBody: { mimeType: 'application/json', text: fixture.request.body } }),
+      ...(fixture.request.body === undefined
+        ? {}
+        : { requestBody: { mimeType: 'application/json', text: fixture.request.body } }),
       frameUrl: 'https://app.example/',
       time: fixture.request.time,
     }),
@@ -54,7 +66,19 @@ export function fixtureRecords(stream: string, fixture: Fixture, chunks: string[
       time: fixture.response.time,
     }),
   ]);
-  chunks.forEach((text, i) => batches.push([stored({ type: 'stream-chunk', stream, text, bytes: text.length, time: fixture.response.time + 10 * (i + 1) })]));
-  batches.push([stored({ type: 'stream-state', stream, state: 'closed', reason: 'ended-by-server', time: fixture.response.time + 10 * chunks.length + 5 })]);
+  chunks.forEach((text, i) =>
+    batches.push([
+      stored({ type: 'stream-chunk', stream, text, bytes: text.length, time: fixture.response.time + 10 * (i + 1) }),
+    ]),
+  );
+  batches.push([
+    stored({
+      type: 'stream-state',
+      stream,
+      state: 'closed',
+      reason: 'ended-by-server',
+      time: fixture.response.time + 10 * chunks.length + 5,
+    }),
+  ]);
   return batches;
 }

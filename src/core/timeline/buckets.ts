@@ -5,7 +5,6 @@
 import { lowerBound, upperBound, type LaneIndex } from './lane-index';
 import { DEFAULT_GAP_THRESHOLD_MS, type TimeRange } from './types';
 
-
 /** Pixel column of a time (may be outside [0, width)). */
 export function timeToX(time: number, window: TimeRange, width: number): number {
   return ((time - window.from) / (window.to - window.from)) * width;

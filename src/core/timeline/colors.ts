@@ -6,7 +6,6 @@
 import type { SseItem } from '../sse-types';
 import type { TimelineTheme } from './types';
 
-
 /**
  * Items that are not events get a key an event type cannot collide with in practice (a NUL
  * prefix), so "comment" the event type and a comment line stay apart.

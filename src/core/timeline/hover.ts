@@ -7,7 +7,6 @@ import { itemAt, lowerBound, nearestPosition, upperBound } from './lane-index';
 import type { TimelineLane } from './model';
 import type { TimeRange } from './types';
 
-
 export interface TimelinePick {
   /** Lane number (0 = first connection). */
   lane: number;
@@ -50,7 +49,7 @@ export function pickEvent(
   const tickTime = times[position]!;
   const scale = width / (window.to - window.from);
   if (tickTime < window.from || tickTime > window.to) return null;
-  const tickX = (columnOf(tickTime, window.from, scale, width) + 0.5);
+  const tickX = columnOf(tickTime, window.from, scale, width) + 0.5;
   const distance = Math.abs(tickX - x);
   if (distance > radius + 0.5) return null;
   // The other items of that column.

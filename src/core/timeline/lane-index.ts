@@ -6,7 +6,6 @@
 import type { LoggedItem } from '../log-store';
 import { NON_EVENT_KEYS } from './colors';
 
-
 /** Interns tick types as small integers, shared by every lane so one id means one colour. */
 export class TypeTable {
   readonly names: string[] = [];

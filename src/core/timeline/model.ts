@@ -9,7 +9,6 @@ import { bucketLane, laneGaps, rateSeries, type LaneBuckets, type RateSeries } f
 import { TimelineIndex, type LaneIndex } from './lane-index';
 import { DEFAULT_GAP_THRESHOLD_MS, type TimeRange } from './types';
 
-
 /** "GET /stream?x=1": the method and the URL's path and query. */
 export function laneLabel(connection: Connection): string {
   return `${connection.method} ${splitUrl(connection.url).path}`.trim();

@@ -49,8 +49,7 @@ function logged(connectionId: string, item: SseItem): LoggedItem {
 }
 const ev = (time: number, type = 'message', data = 'x', connectionId = 'c1'): LoggedItem =>
   logged(connectionId, { kind: 'event', type, data, lastEventId: '', time });
-const comment = (time: number, connectionId = 'c1'): LoggedItem =>
-  logged(connectionId, { kind: 'comment', text: 'ping', time });
+const comment = (time: number, connectionId = 'c1'): LoggedItem => logged(connectionId, { kind: 'comment', text: 'ping', time });
 const events = (times: number[], type = 'message'): LoggedItem[] => times.map((time) => ev(time, type));
 
 function index(items: LoggedItem[], types = new TypeTable()) {
@@ -465,7 +464,13 @@ describe('scale', () => {
         id: i,
         seq: i,
         connectionId: 'big',
-        item: { kind: 'event', type: types[i % 7 === 0 ? 1 : i % 13 === 0 ? 2 : 0]!, data: '', lastEventId: '', time: start + i * 3.6 },
+        item: {
+          kind: 'event',
+          type: types[i % 7 === 0 ? 1 : i % 13 === 0 ? 2 : 0]!,
+          data: '',
+          lastEventId: '',
+          time: start + i * 3.6,
+        },
       };
     }
     const big = connection('big', start, { lastTime: start + count * 3.6 });
@@ -495,7 +500,11 @@ describe('scale', () => {
 
     // A zoomed-in window touches only its own items.
     began = performance.now();
-    const zoomed = buildTimeline([big], () => items, { window: { from: start + 1000, to: start + 2000 }, width: 2000, index: cache });
+    const zoomed = buildTimeline([big], () => items, {
+      window: { from: start + 1000, to: start + 2000 },
+      width: 2000,
+      index: cache,
+    });
     expect(zoomed.visibleItems).toBe(278); // 1000 ms / 3.6 ms, both ends included
     expect(performance.now() - began).toBeLessThan(50);
   }, 30_000);

@@ -5,7 +5,6 @@
 import type { Connection, LoggedItem } from '../log-store';
 import { FIT_MIN_SPAN_MS, FIT_PADDING, MIN_SPAN_MS, type TimeRange } from './types';
 
-
 /**
  * Fits the window into `bounds`: no narrower than `minSpan`, no wider than the bounds, and inside
  * them (bounds narrower than `minSpan`: the window is centred on them).

@@ -30,10 +30,17 @@ export function ComparisonTable({ rows, selected, onSelect }: Props) {
           {rows.map(({ connection, assembler }) => {
             const c = assembler.conversation;
             const m = assembler.summary();
-            const stop = c.replies.map((r) => r.finishReason).filter((r) => r !== undefined).join(', ');
+            const stop = c.replies
+              .map((r) => r.finishReason)
+              .filter((r) => r !== undefined)
+              .join(', ');
             const estimated = m.tokensEstimated ? '~' : '';
             return (
-              <tr key={connection.id} class={selected.has(connection.id) ? 'selected' : undefined} aria-selected={selected.has(connection.id)}>
+              <tr
+                key={connection.id}
+                class={selected.has(connection.id) ? 'selected' : undefined}
+                aria-selected={selected.has(connection.id)}
+              >
                 <td>
                   {onSelect === undefined ? (
                     shortUrl(connection.url)

@@ -106,7 +106,11 @@ function TimingView({ metrics }: { metrics: AiMetrics }) {
           <div>
             <dt>{t('convStalls')}</dt>
             <dd data-metric="stalls">
-              {metrics.stalls.length}: {metrics.stalls.slice(0, 5).map((s) => ms(s.duration)).join(', ')}
+              {metrics.stalls.length}:{' '}
+              {metrics.stalls
+                .slice(0, 5)
+                .map((s) => ms(s.duration))
+                .join(', ')}
               {metrics.stalls.length > 5 ? ', …' : ''}
             </dd>
           </div>
@@ -161,7 +165,11 @@ function McpView({ conversation }: { conversation: Conversation }) {
                   </pre>
                 </details>
               </td>
-              <td>{exchange.requestTime !== undefined && exchange.responseTime !== undefined ? ms(exchange.responseTime - exchange.requestTime) : '—'}</td>
+              <td>
+                {exchange.requestTime !== undefined && exchange.responseTime !== undefined
+                  ? ms(exchange.responseTime - exchange.requestTime)
+                  : '—'}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -170,7 +178,13 @@ function McpView({ conversation }: { conversation: Conversation }) {
   );
 }
 
-function JsonPathForm({ jsonPath, onJsonPath }: { jsonPath: string | undefined; onJsonPath: (path: string | undefined) => void }) {
+function JsonPathForm({
+  jsonPath,
+  onJsonPath,
+}: {
+  jsonPath: string | undefined;
+  onJsonPath: (path: string | undefined) => void;
+}) {
   const [value, setValue] = useState(jsonPath ?? '');
   return (
     <form
@@ -234,10 +248,16 @@ export function ConversationCard({ connection, assembler, save, jsonPath, onJson
         {c.protocol !== null && <span class={`conv-status conv-status-${c.status}`}>{t(STATUS_LABEL[c.status])}</span>}
         {c.protocol !== null && (
           <span class="conv-actions">
-            <button type="button" onClick={() => save(`${fileBase(connection)}.md`, conversationMarkdown(c, metrics, source), 'text/markdown')}>
+            <button
+              type="button"
+              onClick={() => save(`${fileBase(connection)}.md`, conversationMarkdown(c, metrics, source), 'text/markdown')}
+            >
               {t('convExportMarkdown')}
             </button>
-            <button type="button" onClick={() => save(`${fileBase(connection)}.json`, conversationJsonText(c, metrics, source), 'application/json')}>
+            <button
+              type="button"
+              onClick={() => save(`${fileBase(connection)}.json`, conversationJsonText(c, metrics, source), 'application/json')}
+            >
               {t('convExportJson')}
             </button>
           </span>
@@ -261,7 +281,9 @@ export function ConversationCard({ connection, assembler, save, jsonPath, onJson
             />
           ))}
           {c.protocol === 'mcp' && <McpView conversation={c} />}
-          {onMock !== undefined && (c.ended || c.terminated) && <MockEditor connection={connection} assembler={assembler} onMock={onMock} />}
+          {onMock !== undefined && (c.ended || c.terminated) && (
+            <MockEditor connection={connection} assembler={assembler} onMock={onMock} />
+          )}
           {c.errors.length > 0 && (
             <section class="conv-errors" role="group" aria-label={t('convErrors')}>
               <h3 class="conv-subheading">{t('convErrors')}</h3>

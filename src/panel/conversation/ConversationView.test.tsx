@@ -49,7 +49,9 @@ describe('ConversationView', () => {
     const store = storeWith(['a', 'openai-chat-text'], ['b', 'anthropic-text']);
     show(store, []);
     expect(text(container)).toContain('convEmpty');
-    const rows = [...container.querySelectorAll('.conv-compare tbody tr')].map((row) => [...row.querySelectorAll('td')].map((td) => td.textContent));
+    const rows = [...container.querySelectorAll('.conv-compare tbody tr')].map((row) =>
+      [...row.querySelectorAll('td')].map((td) => td.textContent),
+    );
     expect(rows).toEqual([
       ['/v1/chat/completions', 'gpt-4o-mini-2024-07-18', '140 ms', '225', '9', 'stop'],
       ['/v1/messages', 'claude-sonnet-4-5-20250929', '220 ms', '700', '21', 'end_turn'],
@@ -116,7 +118,10 @@ describe('ConversationView', () => {
     show(store, ['nd', 'err', 'n2']);
     expect(text(card('nd'))).toContain('convNotSse');
     expect(text(card('err').querySelector('.conv-errors'))).toContain('overloaded_error: Overloaded');
-    expect([...card('n2').querySelectorAll('.conv-reply')].map((r) => r.getAttribute('aria-label'))).toEqual(['convReplyN(0)', 'convReplyN(1)']);
+    expect([...card('n2').querySelectorAll('.conv-reply')].map((r) => r.getAttribute('aria-label'))).toEqual([
+      'convReplyN(0)',
+      'convReplyN(1)',
+    ]);
     expect(text(card('n2').querySelector('.conv-refusal'))).toContain("I'm sorry, I can't help with that.");
   });
 
@@ -161,7 +166,9 @@ describe('ConversationView', () => {
       input.dispatchEvent(new Event('input', { bubbles: true }));
     });
     act(() => {
-      c().querySelector<HTMLFormElement>('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+      c()
+        .querySelector<HTMLFormElement>('form')!
+        .dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
     });
     expect(c().dataset.protocol).toBe('json-path');
     expect(text(c().querySelector('.conv-reply-text'))).toBe('Hello there!');
@@ -197,7 +204,12 @@ describe('ConversationView', () => {
     expect(pattern).toBe('/v1/messages');
     expect(text!.closest('details')!.textContent).toContain('convMockSent(/v1/messages)');
     const replay = new AiStreamAssembler({ method: 'POST', url: '/', headers: [], time: 0 });
-    replay.response({ status: recording.status, headers: recording.headers, contentType: 'text/event-stream', time: recording.responseAt });
+    replay.response({
+      status: recording.status,
+      headers: recording.headers,
+      contentType: 'text/event-stream',
+      time: recording.responseAt,
+    });
     for (const chunk of recording.chunks) replay.body(chunk.text, chunk.at);
     replay.end(recording.endAt + 1);
     const reply = replay.conversation.replies[0]!;

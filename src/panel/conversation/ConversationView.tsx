@@ -75,7 +75,15 @@ function download(fileName: string, text: string, mimeType: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-export function ConversationView({ store, version, connectionIds, save = download, onSelect, onMock, storage }: ConversationViewProps) {
+export function ConversationView({
+  store,
+  version,
+  connectionIds,
+  save = download,
+  onSelect,
+  onMock,
+  storage,
+}: ConversationViewProps) {
   const { feed, memory } = feedOf(store, storage === undefined ? defaultStorage() : storage);
   // Bumped when a JSON path changes, so the view re-renders with the re-assembled stream.
   const [pathVersion, setPathVersion] = useState(0);
@@ -84,7 +92,10 @@ export function ConversationView({ store, version, connectionIds, save = downloa
 
   const cards = connectionIds
     .map((id) => ({ connection: store.connections.get(id), assembler: feed.assembler(id) }))
-    .filter((card): card is { connection: NonNullable<typeof card.connection>; assembler: NonNullable<typeof card.assembler> } => card.connection !== undefined && card.assembler !== undefined);
+    .filter(
+      (card): card is { connection: NonNullable<typeof card.connection>; assembler: NonNullable<typeof card.assembler> } =>
+        card.connection !== undefined && card.assembler !== undefined,
+    );
 
   return (
     <div class="conversation-view" aria-label={t('convHeading')} role="region" data-version={version}>

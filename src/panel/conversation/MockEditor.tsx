@@ -22,7 +22,15 @@ function defaultPattern(url: string): string {
   return /^[a-z][a-z0-9+.-]*:\/\/[^/]*(\/[^?#]*)/i.exec(url)?.[1] ?? url;
 }
 
-export function MockEditor({ connection, assembler, onMock }: { connection: Connection; assembler: AiStreamAssembler; onMock: (request: MockRequest) => void }) {
+export function MockEditor({
+  connection,
+  assembler,
+  onMock,
+}: {
+  connection: Connection;
+  assembler: AiStreamAssembler;
+  onMock: (request: MockRequest) => void;
+}) {
   const protocol = assembler.conversation.protocol;
   const [edit, setEdit] = useState<EditedReply | null>(null);
   const [pattern, setPattern] = useState(() => defaultPattern(connection.url));
@@ -49,16 +57,27 @@ export function MockEditor({ connection, assembler, onMock }: { connection: Conn
   };
 
   return (
-    <details class="conv-mock" onToggle={(event) => (event.currentTarget as HTMLDetailsElement).open && edit === null && setEdit(replyOf(assembler))}>
+    <details
+      class="conv-mock"
+      onToggle={(event) => (event.currentTarget as HTMLDetailsElement).open && edit === null && setEdit(replyOf(assembler))}
+    >
       <summary>{t('convMockHeading')}</summary>
       <label class="conv-mock-field">
         {t('convMockText')}
-        <textarea rows={4} value={current.text} onInput={(e) => setEdit({ ...current, text: (e.currentTarget as HTMLTextAreaElement).value })} />
+        <textarea
+          rows={4}
+          value={current.text}
+          onInput={(e) => setEdit({ ...current, text: (e.currentTarget as HTMLTextAreaElement).value })}
+        />
       </label>
       {current.reasoning !== undefined && (
         <label class="conv-mock-field">
           {t('convMockReasoning')}
-          <textarea rows={2} value={current.reasoning} onInput={(e) => setEdit({ ...current, reasoning: (e.currentTarget as HTMLTextAreaElement).value })} />
+          <textarea
+            rows={2}
+            value={current.reasoning}
+            onInput={(e) => setEdit({ ...current, reasoning: (e.currentTarget as HTMLTextAreaElement).value })}
+          />
         </label>
       )}
       {current.toolCalls?.map((call, i) => (
@@ -78,13 +97,26 @@ export function MockEditor({ connection, assembler, onMock }: { connection: Conn
       ))}
       <div class="conv-mock-row">
         <label>
-          {t('convMockStallAfter')} <input type="number" min={0} value={stallAfter} onInput={(e) => setStallAfter((e.currentTarget as HTMLInputElement).value)} />
+          {t('convMockStallAfter')}{' '}
+          <input
+            type="number"
+            min={0}
+            value={stallAfter}
+            onInput={(e) => setStallAfter((e.currentTarget as HTMLInputElement).value)}
+          />
         </label>
         <label>
-          {t('convMockStallMs')} <input type="number" min={0} value={stallMs} onInput={(e) => setStallMs((e.currentTarget as HTMLInputElement).value)} />
+          {t('convMockStallMs')}{' '}
+          <input type="number" min={0} value={stallMs} onInput={(e) => setStallMs((e.currentTarget as HTMLInputElement).value)} />
         </label>
         <label>
-          {t('convMockPattern')} <input type="text" value={pattern} spellcheck={false} onInput={(e) => setPattern((e.currentTarget as HTMLInputElement).value)} />
+          {t('convMockPattern')}{' '}
+          <input
+            type="text"
+            value={pattern}
+            spellcheck={false}
+            onInput={(e) => setPattern((e.currentTarget as HTMLInputElement).value)}
+          />
         </label>
         <button type="button" disabled={pattern.trim() === ''} onClick={arm}>
           {t('convMockArm')}

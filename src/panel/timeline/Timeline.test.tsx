@@ -29,7 +29,13 @@ function event(time: number, type = 'message', data = 'x', lastEventId = ''): Lo
 const HOSTILE = '<img src=x onerror="globalThis.hacked=1">&amp;';
 
 function fixture() {
-  const c1 = connection('c1', T0, { lastTime: T0 + 10_000, eventTypes: new Map([['message', 2], ['tick', 1]]) });
+  const c1 = connection('c1', T0, {
+    lastTime: T0 + 10_000,
+    eventTypes: new Map([
+      ['message', 2],
+      ['tick', 1],
+    ]),
+  });
   const c2 = connection('c2', T0 + 50, {
     method: 'POST',
     url: 'https://api.example.com/chat',
@@ -135,7 +141,9 @@ describe('Timeline', () => {
     const canvas = byTestId('timeline-canvas');
     expect(canvas.tagName).toBe('CANVAS');
     expect(canvas.getAttribute('role')).toBe('img');
-    expect(canvas.getAttribute('aria-label')).toMatch(/^timelineCanvasLabel\(2\|3\|\d\d:\d\d:\d\d\.\d{3}\|\d\d:\d\d:\d\d\.\d{3}\)$/);
+    expect(canvas.getAttribute('aria-label')).toMatch(
+      /^timelineCanvasLabel\(2\|3\|\d\d:\d\d:\d\d\.\d{3}\|\d\d:\d\d:\d\d\.\d{3}\)$/,
+    );
     expect(root().getAttribute('tabindex')).toBe('0');
     expect(root().getAttribute('aria-describedby')).toBe(host.querySelector('.tl-hint')!.id);
     expect(windowOf()).toEqual(FIT);
@@ -178,7 +186,8 @@ describe('Timeline', () => {
     const items = [event(start + 111.111), event(start + 777.777)];
     mount({ connections: [c1], itemsByConnection: (id) => (id === 'c1' ? items : []) });
     const fit = windowOf();
-    for (const button of ['timeline-zoom-in', 'timeline-zoom-in', 'timeline-zoom-out', 'timeline-zoom-out']) click(byTestId(button));
+    for (const button of ['timeline-zoom-in', 'timeline-zoom-in', 'timeline-zoom-out', 'timeline-zoom-out'])
+      click(byTestId(button));
     expect(windowOf()).toEqual(fit);
     expect(root().dataset.view).toBe('fit');
     expect((byTestId('timeline-zoom-out') as HTMLButtonElement).disabled).toBe(true);

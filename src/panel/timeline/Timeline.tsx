@@ -308,7 +308,22 @@ export function Timeline({
     onBrushPointerMove,
     onBrushPointerUp,
     onBrushPointerCancel,
-  } = timelineGestures({ model, root, drag, brushDrag, current, visible, width, scrollTop, range, commit, setHover, setPendingBrush, onBrush, onSelectItem });
+  } = timelineGestures({
+    model,
+    root,
+    drag,
+    brushDrag,
+    current,
+    visible,
+    width,
+    scrollTop,
+    range,
+    commit,
+    setHover,
+    setPendingBrush,
+    onBrush,
+    onSelectItem,
+  });
 
   // ---- render
 
@@ -402,9 +417,7 @@ export function Timeline({
               onWheel={onWheel}
             />
             <BrushOverlay range={shownBrush} window={visible} width={width} pending={pendingBrush !== null} />
-            {hover?.kind === 'item' ? (
-              <div class="tl-cursor" style={{ left: `${hover.tickX}px` }} aria-hidden="true" />
-            ) : null}
+            {hover?.kind === 'item' ? <div class="tl-cursor" style={{ left: `${hover.tickX}px` }} aria-hidden="true" /> : null}
           </div>
         </div>
       </div>

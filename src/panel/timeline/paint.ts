@@ -16,7 +16,6 @@ import {
 import { t } from '../i18n';
 import { AXIS_HEIGHT, formatRate, HEADER_HEIGHT, LANE_HEIGHT, STRIP_HEIGHT, type DrawState } from './view';
 
-
 interface Palette {
   bg: string;
   bgAlt: string;

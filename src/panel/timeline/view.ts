@@ -53,7 +53,6 @@ export interface DrawState {
   now: number | undefined;
 }
 
-
 export function windowOf(view: View, bounds: TimeRange): TimeRange {
   switch (view.mode) {
     case 'fit':

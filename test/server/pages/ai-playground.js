@@ -7,7 +7,11 @@ const $ = (id) => document.getElementById(id);
 /** Path and request body per protocol, in each provider's own request shape. */
 function request(protocol, prompt, scenario) {
   const system = 'You are a demo model on the SSE DevTools playground.';
-  const weatherSchema = { type: 'object', properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['c', 'f'] } }, required: ['city'] };
+  const weatherSchema = {
+    type: 'object',
+    properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['c', 'f'] } },
+    required: ['city'],
+  };
   const tools = scenario === 'tools';
   switch (protocol) {
     case 'openai-chat':
@@ -15,11 +19,23 @@ function request(protocol, prompt, scenario) {
         path: '/ai/openai-chat',
         body: {
           model: 'demo-gpt-4o-mini',
-          messages: [{ role: 'system', content: system }, { role: 'user', content: prompt }],
+          messages: [
+            { role: 'system', content: system },
+            { role: 'user', content: prompt },
+          ],
           stream: true,
           stream_options: { include_usage: true },
           temperature: 0.7,
-          ...(tools ? { tools: [{ type: 'function', function: { name: 'get_weather', description: 'Current weather', parameters: weatherSchema } }] } : {}),
+          ...(tools
+            ? {
+                tools: [
+                  {
+                    type: 'function',
+                    function: { name: 'get_weather', description: 'Current weather', parameters: weatherSchema },
+                  },
+                ],
+              }
+            : {}),
         },
       };
     case 'openai-responses':
@@ -54,20 +70,41 @@ function request(protocol, prompt, scenario) {
           systemInstruction: { parts: [{ text: system }] },
           contents: [{ role: 'user', parts: [{ text: prompt }] }],
           generationConfig: { temperature: 0.7 },
-          ...(tools ? { tools: [{ functionDeclarations: [{ name: 'get_weather', description: 'Current weather', parameters: weatherSchema }] }] } : {}),
+          ...(tools
+            ? {
+                tools: [
+                  { functionDeclarations: [{ name: 'get_weather', description: 'Current weather', parameters: weatherSchema }] },
+                ],
+              }
+            : {}),
         },
       };
     case 'vercel-ui':
-      return { path: '/ai/vercel-ui', body: { id: 'chat-demo', messages: [{ id: 'm1', role: 'user', parts: [{ type: 'text', text: prompt }] }], trigger: 'submit-message' } };
+      return {
+        path: '/ai/vercel-ui',
+        body: {
+          id: 'chat-demo',
+          messages: [{ id: 'm1', role: 'user', parts: [{ type: 'text', text: prompt }] }],
+          trigger: 'submit-message',
+        },
+      };
     case 'vercel-data':
       return { path: '/ai/vercel-data', body: { messages: [{ role: 'user', content: prompt }] } };
     case 'ollama':
-      return { path: '/ai/ollama', body: { model: 'demo-llama3.2', messages: [{ role: 'user', content: prompt }], stream: true } };
+      return {
+        path: '/ai/ollama',
+        body: { model: 'demo-llama3.2', messages: [{ role: 'user', content: prompt }], stream: true },
+      };
     case 'mcp':
       return {
         path: '/ai/mcp',
         headers: { Accept: 'application/json, text/event-stream', 'MCP-Protocol-Version': '2025-06-18' },
-        body: { jsonrpc: '2.0', id: Math.floor(Math.random() * 1000), method: 'tools/call', params: { name: 'search_docs', arguments: { query: prompt }, _meta: { progressToken: 'demo' } } },
+        body: {
+          jsonrpc: '2.0',
+          id: Math.floor(Math.random() * 1000),
+          method: 'tools/call',
+          params: { name: 'search_docs', arguments: { query: prompt }, _meta: { progressToken: 'demo' } },
+        },
       };
     case 'mcp-sse':
       return { path: '/ai/mcp-sse', method: 'GET', headers: { Accept: 'text/event-stream' } };

@@ -112,7 +112,12 @@ const notifications = scenario('notifications', (card) => {
   for (const type of ['notification', 'alert', 'presence']) {
     es.addEventListener(type, (e) => {
       const value = safeJson(e.data) || {};
-      const text = type === 'presence' ? `${value.user} is ${value.status}` : type === 'alert' ? `${value.level}: ${value.text}` : value.text;
+      const text =
+        type === 'presence'
+          ? `${value.user} is ${value.status}`
+          : type === 'alert'
+            ? `${value.level}: ${value.text}`
+            : value.text;
       card.log(`[${type}] #${e.lastEventId}  ${text}`);
     });
   }

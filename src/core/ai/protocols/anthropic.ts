@@ -58,8 +58,10 @@ export function anthropic(b: ConversationBuilder): ProtocolHandler {
           const index = num(json.index) ?? nextIndex;
           const block = obj(json.content_block);
           const kind = str(block?.type) ?? 'unknown';
-          if (blocks.has(index)) b.warn('block-index-mismatch', `content_block_start for index ${index}, which was already started`, time);
-          else if (index !== nextIndex) b.warn('block-index-mismatch', `content_block_start for index ${index}, expected ${nextIndex}`, time);
+          if (blocks.has(index))
+            b.warn('block-index-mismatch', `content_block_start for index ${index}, which was already started`, time);
+          else if (index !== nextIndex)
+            b.warn('block-index-mismatch', `content_block_start for index ${index}, expected ${nextIndex}`, time);
           nextIndex = Math.max(nextIndex, index + 1);
           const entry: Block = { type: kind, open: true };
           blocks.set(index, entry);
@@ -68,7 +70,12 @@ export function anthropic(b: ConversationBuilder): ProtocolHandler {
           else if (kind === 'thinking') entry.reasoning = b.reasoning(r, str(block?.thinking) ?? '', time, { fresh: true });
           else if (kind === 'redacted_thinking') entry.reasoning = b.reasoning(r, '', time, { fresh: true, redacted: true });
           else if (kind === 'tool_use' || kind === 'server_tool_use' || kind === 'mcp_tool_use') {
-            entry.call = b.toolCall(r, `block:${index}`, { id: str(block?.id), name: str(block?.name), server: kind !== 'tool_use' }, time);
+            entry.call = b.toolCall(
+              r,
+              `block:${index}`,
+              { id: str(block?.id), name: str(block?.name), server: kind !== 'tool_use' },
+              time,
+            );
             // The input is sent whole here only when it is not streamed (then it is `{}` and deltas follow).
             const input = obj(block?.input);
             if (input !== undefined && Object.keys(input).length > 0) b.toolArguments(r, entry.call, asText(input), time);
@@ -88,7 +95,11 @@ export function anthropic(b: ConversationBuilder): ProtocolHandler {
           const delta = obj(json.delta);
           const kind = str(delta?.type) ?? 'unknown';
           if (block === undefined || !block.open) {
-            b.warn('block-index-mismatch', `${kind} for content block ${index}, which is ${block === undefined ? 'not started' : 'stopped'}`, time);
+            b.warn(
+              'block-index-mismatch',
+              `${kind} for content block ${index}, which is ${block === undefined ? 'not started' : 'stopped'}`,
+              time,
+            );
           }
           const expected: Record<string, string[]> = {
             text_delta: ['text'],
@@ -110,7 +121,8 @@ export function anthropic(b: ConversationBuilder): ProtocolHandler {
               break;
             }
             case 'signature_delta':
-              if (block?.reasoning !== undefined) block.reasoning.signature = (block.reasoning.signature ?? '') + (str(delta?.signature) ?? '');
+              if (block?.reasoning !== undefined)
+                block.reasoning.signature = (block.reasoning.signature ?? '') + (str(delta?.signature) ?? '');
               break;
             case 'input_json_delta': {
               const call = block?.call ?? b.toolCall(r, `block:${index}`, {}, time);
@@ -129,7 +141,11 @@ export function anthropic(b: ConversationBuilder): ProtocolHandler {
           const index = num(json.index) ?? -1;
           const block = blocks.get(index);
           if (block === undefined || !block.open) {
-            b.warn('block-index-mismatch', `content_block_stop for content block ${index}, which is ${block === undefined ? 'not started' : 'stopped'}`, time);
+            b.warn(
+              'block-index-mismatch',
+              `content_block_stop for content block ${index}, which is ${block === undefined ? 'not started' : 'stopped'}`,
+              time,
+            );
             break;
           }
           block.open = false;

@@ -37,14 +37,20 @@ export function gemini(b: ConversationBuilder): ProtocolHandler {
       }
       const error = obj(json.error);
       if (error !== undefined) {
-        b.error({ time, code: num(error.code)?.toString() ?? str(error.status), type: str(error.status), message: str(error.message) ?? asText(error) });
+        b.error({
+          time,
+          code: num(error.code)?.toString() ?? str(error.status),
+          type: str(error.status),
+          message: str(error.message) ?? asText(error),
+        });
         b.changed();
         return;
       }
       c.model ??= str(json.modelVersion);
       c.responseId ??= str(json.responseId);
       const blocked = str(obj(json.promptFeedback)?.blockReason);
-      if (blocked !== undefined) b.error({ time, type: 'promptFeedback', code: blocked, message: `The prompt was blocked: ${blocked}` });
+      if (blocked !== undefined)
+        b.error({ time, type: 'promptFeedback', code: blocked, message: `The prompt was blocked: ${blocked}` });
       for (const candidateValue of arr(json.candidates)) {
         const candidate = obj(candidateValue);
         if (candidate === undefined) continue;
@@ -70,7 +76,11 @@ export function gemini(b: ConversationBuilder): ProtocolHandler {
         if (ratings.length > 0) {
           reply.safety = ratings.map((value): SafetyRating => {
             const rating = obj(value);
-            return { category: str(rating?.category) ?? '?', probability: str(rating?.probability), blocked: rating?.blocked === true };
+            return {
+              category: str(rating?.category) ?? '?',
+              probability: str(rating?.probability),
+              blocked: rating?.blocked === true,
+            };
           });
         }
         const finish = str(candidate.finishReason);

@@ -26,7 +26,8 @@ export function valueAt(value: Json | undefined, segments: readonly string[]): J
   let current: Json | undefined = value;
   for (const segment of segments) {
     if (Array.isArray(current)) current = /^\d+$/.test(segment) ? current[Number(segment)] : undefined;
-    else if (current !== null && typeof current === 'object') current = Object.hasOwn(current, segment) ? current[segment] : undefined;
+    else if (current !== null && typeof current === 'object')
+      current = Object.hasOwn(current, segment) ? current[segment] : undefined;
     else return undefined;
     if (current === undefined) return undefined;
   }

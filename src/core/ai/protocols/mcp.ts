@@ -75,8 +75,16 @@ export function mcp(b: ConversationBuilder): McpHandler {
     if (value.result !== undefined) exchange.result = value.result;
     const error = obj(value.error);
     if (error !== undefined) {
-      exchange.error = { code: num(error.code), message: str(error.message) ?? asText(error), ...(error.data === undefined ? {} : { data: error.data }) };
-      b.error({ time, code: num(error.code)?.toString(), message: `${exchange.method ?? `request ${String(id)}`}: ${exchange.error.message}` });
+      exchange.error = {
+        code: num(error.code),
+        message: str(error.message) ?? asText(error),
+        ...(error.data === undefined ? {} : { data: error.data }),
+      };
+      b.error({
+        time,
+        code: num(error.code)?.toString(),
+        message: `${exchange.method ?? `request ${String(id)}`}: ${exchange.error.message}`,
+      });
     }
     if (c.status === 'waiting') c.status = 'streaming';
     // Streamable HTTP: the POST's stream is complete once every request it carried is answered.
@@ -119,4 +127,3 @@ export function isJsonRpc(value: unknown): boolean {
   if (Array.isArray(value)) return value.length > 0 && value.every((one) => obj(one)?.jsonrpc === '2.0');
   return obj(value)?.jsonrpc === '2.0';
 }
-

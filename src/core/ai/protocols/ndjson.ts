@@ -47,7 +47,8 @@ export function ndjson(b: ConversationBuilder): ProtocolHandler {
       b.changed();
     },
     end(time) {
-      if (!c.terminated && c.errors.length === 0) b.warn('missing-terminator', 'The stream ended without a line with "done": true', time);
+      if (!c.terminated && c.errors.length === 0)
+        b.warn('missing-terminator', 'The stream ended without a line with "done": true', time);
     },
   };
 }

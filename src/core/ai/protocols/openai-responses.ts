@@ -55,7 +55,8 @@ export function openAiResponses(b: ConversationBuilder): ProtocolHandler {
   const itemOf = (data: JsonObject, want: string, time: number): string => {
     const id = str(data.item_id) ?? '';
     const kind = items.get(id);
-    if (kind === undefined) b.warn('block-index-mismatch', `${str(data.type)} for item ${id || '(none)'}, which was not added`, time);
+    if (kind === undefined)
+      b.warn('block-index-mismatch', `${str(data.type)} for item ${id || '(none)'}, which was not added`, time);
     else if (kind !== want) b.warn('block-index-mismatch', `${str(data.type)} for item ${id}, a ${kind}`, time);
     return id;
   };
@@ -116,7 +117,11 @@ export function openAiResponses(b: ConversationBuilder): ProtocolHandler {
           const id = str(json.item_id) ?? '';
           const call = b.findCall(id);
           if (call === undefined) {
-            b.warn('block-index-mismatch', `Arguments for item ${id || '(none)'}, which is no function call that was added`, time);
+            b.warn(
+              'block-index-mismatch',
+              `Arguments for item ${id || '(none)'}, which is no function call that was added`,
+              time,
+            );
             break;
           }
           b.toolArguments(reply(), call, str(json.delta) ?? '', time);
@@ -128,7 +133,9 @@ export function openAiResponses(b: ConversationBuilder): ProtocolHandler {
           const call = b.findCall(id);
           if (call !== undefined) {
             // Function calls send their arguments; built-in tools (web search...) their action.
-            const full = str(item?.arguments) ?? [item?.input, item?.action].map((v) => (v === undefined ? undefined : asText(v))).find((v) => v !== undefined);
+            const full =
+              str(item?.arguments) ??
+              [item?.input, item?.action].map((v) => (v === undefined ? undefined : asText(v))).find((v) => v !== undefined);
             b.finishToolCall(call, full);
             if (item?.output !== undefined) call.output = asText(item.output);
           }
@@ -157,8 +164,7 @@ export function openAiResponses(b: ConversationBuilder): ProtocolHandler {
           });
           break;
         default:
-          if (!QUIET.has(type) && !type.startsWith('response.'))
-            b.warn('unknown-event', `Unknown event type ${type}`, time);
+          if (!QUIET.has(type) && !type.startsWith('response.')) b.warn('unknown-event', `Unknown event type ${type}`, time);
       }
       b.changed();
     },

@@ -37,7 +37,12 @@ export function vercelUi(b: ConversationBuilder): ProtocolHandler {
 
   const expect = (id: string, kind: 'text' | 'reasoning', type: string, time: number) => {
     const actual = open.get(id);
-    if (actual !== kind) b.warn('block-index-mismatch', `${type} for ${kind} part ${id || '(no id)'}, which is ${actual === undefined ? 'not open' : `a ${actual} part`}`, time);
+    if (actual !== kind)
+      b.warn(
+        'block-index-mismatch',
+        `${type} for ${kind} part ${id || '(no id)'}, which is ${actual === undefined ? 'not open' : `a ${actual} part`}`,
+        time,
+      );
   };
 
   return {
@@ -85,7 +90,12 @@ export function vercelUi(b: ConversationBuilder): ProtocolHandler {
           open.delete(id);
           break;
         case 'tool-input-start':
-          b.toolCall(r, str(json.toolCallId) ?? '', { id: str(json.toolCallId), name: str(json.toolName), server: json.providerExecuted === true }, time);
+          b.toolCall(
+            r,
+            str(json.toolCallId) ?? '',
+            { id: str(json.toolCallId), name: str(json.toolName), server: json.providerExecuted === true },
+            time,
+          );
           break;
         case 'tool-input-delta': {
           const key = str(json.toolCallId) ?? '';
@@ -199,7 +209,8 @@ export function vercelData(b: ConversationBuilder): ProtocolHandler {
         }
         case 'a': {
           const call = b.findCall(str(o?.toolCallId) ?? '');
-          if (call === undefined) b.warn('block-index-mismatch', `Tool result for ${str(o?.toolCallId) ?? '?'}, which was not called`, time);
+          if (call === undefined)
+            b.warn('block-index-mismatch', `Tool result for ${str(o?.toolCallId) ?? '?'}, which was not called`, time);
           else call.output = asText(o?.result);
           break;
         }

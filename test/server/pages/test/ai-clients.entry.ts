@@ -19,7 +19,11 @@ export interface ClientRun {
 }
 
 const PROMPT = 'Why is the sky blue?';
-const weather = { type: 'object', properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['c', 'f'] } }, required: ['city'] };
+const weather = {
+  type: 'object',
+  properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['c', 'f'] } },
+  required: ['city'],
+};
 
 function client(scenario: string): OpenAI {
   return new OpenAI({
@@ -45,7 +49,8 @@ async function openaiChat(): Promise<ClientRun> {
     run.events++;
     for (const choice of chunk.choices) {
       run.text += choice.delta.content ?? '';
-      for (const call of choice.delta.tool_calls ?? []) run.toolArguments[call.index] = (run.toolArguments[call.index] ?? '') + (call.function?.arguments ?? '');
+      for (const call of choice.delta.tool_calls ?? [])
+        run.toolArguments[call.index] = (run.toolArguments[call.index] ?? '') + (call.function?.arguments ?? '');
     }
   }
   return run;
@@ -72,7 +77,13 @@ async function anthropicWithFetchEventSource(): Promise<ClientRun> {
   await fetchEventSource('/ai/anthropic?scenario=reasoning&delay=5', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'anthropic-version': '2023-06-01' },
-    body: JSON.stringify({ model: 'demo-claude-sonnet', max_tokens: 1024, messages: [{ role: 'user', content: PROMPT }], stream: true, thinking: { type: 'enabled', budget_tokens: 512 } }),
+    body: JSON.stringify({
+      model: 'demo-claude-sonnet',
+      max_tokens: 1024,
+      messages: [{ role: 'user', content: PROMPT }],
+      stream: true,
+      thinking: { type: 'enabled', budget_tokens: 512 },
+    }),
     openWhenHidden: true,
     onmessage(message) {
       run.events++;
@@ -92,7 +103,14 @@ async function settle(library: string, run: () => Promise<ClientRun>): Promise<C
   try {
     return await run();
   } catch (error) {
-    return { library, text: '', reasoning: '', toolArguments: [], events: 0, error: error instanceof Error ? error.message : String(error) };
+    return {
+      library,
+      text: '',
+      reasoning: '',
+      toolArguments: [],
+      events: 0,
+      error: error instanceof Error ? error.message : String(error),
+    };
   }
 }
 

@@ -100,7 +100,11 @@
       if ('value' in d) {
         entry.writable = d.writable;
         entry.value =
-          typeof d.value === 'function' ? fnInfo(d.value) : typeof d.value === 'object' && d.value !== null ? `[${protoName(d.value)}]` : describe(d.value);
+          typeof d.value === 'function'
+            ? fnInfo(d.value)
+            : typeof d.value === 'object' && d.value !== null
+              ? `[${protoName(d.value)}]`
+              : describe(d.value);
       } else {
         entry.get = d.get ? fnInfo(d.get) : 'undefined';
         entry.set = d.set ? fnInfo(d.set) : 'undefined';
@@ -284,15 +288,20 @@
     frame.remove();
     return out;
   });
-  check('global', 'timerIdsAcrossSseActivity', async () => {
-    // Timer ids are consecutive per window: a timer someone else set in between shows as a gap.
-    const first = setTimeout(() => {}, 0);
-    const response = await fetch(streamUrl('timer'));
-    const text = await readAll(response.body.getReader());
-    await sleep(120);
-    const second = setTimeout(() => {}, 0);
-    return { gap: second - first, text: text === sseText('timer') };
-  }, { essential: true });
+  check(
+    'global',
+    'timerIdsAcrossSseActivity',
+    async () => {
+      // Timer ids are consecutive per window: a timer someone else set in between shows as a gap.
+      const first = setTimeout(() => {}, 0);
+      const response = await fetch(streamUrl('timer'));
+      const text = await readAll(response.body.getReader());
+      await sleep(120);
+      const second = setTimeout(() => {}, 0);
+      return { gap: second - first, text: text === sseText('timer') };
+    },
+    { essential: true },
+  );
 
   // ---------------------------------------------------------------------------------------------
   // EventSource
@@ -310,7 +319,10 @@
     toString: nativeToString.call(EventSource),
     toStringCallToString: nativeToString.call(nativeToString),
     viaToStringMethod: EventSource.toString(),
-    methodSources: ['close', 'addEventListener', 'removeEventListener', 'dispatchEvent'].map((m) => [m, `${EventSource.prototype[m]}`]),
+    methodSources: ['close', 'addEventListener', 'removeEventListener', 'dispatchEvent'].map((m) => [
+      m,
+      `${EventSource.prototype[m]}`,
+    ]),
     probe: proxyProbe(EventSource),
     closeProbe: proxyProbe(EventSource.prototype.close),
   }));
@@ -359,7 +371,8 @@
       const removed = () => seen.push('removed listener called');
       es.addEventListener('tick', removed);
       es.removeEventListener('tick', removed);
-      es.onopen = (event) => seen.push(`open readyState=${es.readyState} trusted=${event.isTrusted} target=${event.target === es}`);
+      es.onopen = (event) =>
+        seen.push(`open readyState=${es.readyState} trusted=${event.isTrusted} target=${event.target === es}`);
       es.addEventListener('message', (event) => seen.push(`message(listener) ${event.data} trusted=${event.isTrusted}`));
       es.onmessage = (event) => seen.push(`message(onmessage) ${event.data} trusted=${event.isTrusted}`);
       const done = new Promise((resolve) => {
@@ -405,31 +418,39 @@
     await sleep(0);
     return got;
   });
-  check('eventsource', 'reconnectWithLastEventId', async () => {
-    // The server cuts the connection after 2 events; how many times depends on whether the last
-    // event before a cut made it (a reset connection may drop it): the events and the end do not.
-    const seen = [];
-    const es = new EventSource('/sse/resumable?total=4&dropAfter=2&interval=10&retry=50');
-    await timeout(
-      new Promise((resolve) => {
-        es.onopen = () => seen.push(`open ${es.readyState}`);
-        es.onmessage = (event) => seen.push(`message ${event.data} id=${event.lastEventId}`);
-        es.addEventListener('done', (event) => seen.push(`done ${event.data} id=${event.lastEventId}`));
-        es.onerror = (event) => {
-          seen.push(`error readyState=${es.readyState} trusted=${event.isTrusted}`);
-          if (es.readyState === EventSource.CLOSED) resolve();
-        };
-      }),
-      5000,
-      'resumable',
-    );
-    return {
-      events: seen.filter((line) => line.startsWith('message') || line.startsWith('done')),
-      reconnected: seen.filter((line) => line.startsWith('open')).length >= 2,
-      errorsWhileConnecting: seen.filter((line) => line.startsWith('error')).slice(0, -1).every((line) => line.startsWith('error readyState=0')),
-      end: seen.slice(-2),
-    };
-  }, { essential: true });
+  check(
+    'eventsource',
+    'reconnectWithLastEventId',
+    async () => {
+      // The server cuts the connection after 2 events; how many times depends on whether the last
+      // event before a cut made it (a reset connection may drop it): the events and the end do not.
+      const seen = [];
+      const es = new EventSource('/sse/resumable?total=4&dropAfter=2&interval=10&retry=50');
+      await timeout(
+        new Promise((resolve) => {
+          es.onopen = () => seen.push(`open ${es.readyState}`);
+          es.onmessage = (event) => seen.push(`message ${event.data} id=${event.lastEventId}`);
+          es.addEventListener('done', (event) => seen.push(`done ${event.data} id=${event.lastEventId}`));
+          es.onerror = (event) => {
+            seen.push(`error readyState=${es.readyState} trusted=${event.isTrusted}`);
+            if (es.readyState === EventSource.CLOSED) resolve();
+          };
+        }),
+        5000,
+        'resumable',
+      );
+      return {
+        events: seen.filter((line) => line.startsWith('message') || line.startsWith('done')),
+        reconnected: seen.filter((line) => line.startsWith('open')).length >= 2,
+        errorsWhileConnecting: seen
+          .filter((line) => line.startsWith('error'))
+          .slice(0, -1)
+          .every((line) => line.startsWith('error readyState=0')),
+        end: seen.slice(-2),
+      };
+    },
+    { essential: true },
+  );
   check('eventsource', 'withCredentials', () => {
     const reads = [];
     const init = {
@@ -483,15 +504,20 @@
     newFetch: attemptSync(() => new fetch('/test/json')),
     probe: proxyProbe(fetch),
   }));
-  check('fetch', 'nonSse', async () => {
-    const response = await fetch('/test/json');
-    return {
-      ...responseInfo(response),
-      bodyUsedBefore: response.bodyUsed,
-      json: await response.json(),
-      bodyUsedAfter: response.bodyUsed,
-    };
-  }, { essential: true });
+  check(
+    'fetch',
+    'nonSse',
+    async () => {
+      const response = await fetch('/test/json');
+      return {
+        ...responseInfo(response),
+        bodyUsedBefore: response.bodyUsed,
+        json: await response.json(),
+        bodyUsedAfter: response.bodyUsed,
+      };
+    },
+    { essential: true },
+  );
   function responseInfo(response) {
     return {
       url: norm(response.url),
@@ -509,43 +535,63 @@
       bodyLocked: response.body === null ? null : response.body.locked,
     };
   }
-  check('fetch', 'sseReader', async () => {
-    const response = await fetch(streamUrl('reader'));
-    const info = responseInfo(response);
-    info.bodyUsedBefore = response.bodyUsed;
-    const reader = response.body.getReader();
-    info.readerProto = Object.getPrototypeOf(reader) === ReadableStreamDefaultReader.prototype;
-    info.readerOwnKeys = Reflect.ownKeys(reader).map(String);
-    info.lockedAfterGetReader = response.body.locked;
-    info.bodyUsedAfterGetReader = response.bodyUsed;
-    const first = await reader.read();
-    info.firstResult = { keys: Object.keys(first), done: first.done, proto: protoName(first), valueProto: protoName(first.value) };
-    const rest = await readAll(reader);
-    info.text = new TextDecoder().decode(first.value) + rest === sseText('reader');
-    info.readAfterDone = describe(await reader.read());
-    info.bodyUsedAfter = response.bodyUsed;
-    info.closed = describe(await reader.closed);
-    reader.releaseLock();
-    info.lockedAfterRelease = response.body.locked;
-    return info;
-  }, { essential: true });
-  check('fetch', 'clone', async () => {
-    const response = await fetch(streamUrl('clone'));
-    const copy = response.clone();
-    const [a, b] = await Promise.all([readAll(response.body.getReader()), copy.text()]);
-    return {
-      copyProto: Object.getPrototypeOf(copy) === Response.prototype,
-      copyOwnKeys: Reflect.ownKeys(copy).map(String),
-      a: a === sseText('clone'),
-      b: b === sseText('clone'),
-      used: [response.bodyUsed, copy.bodyUsed],
-    };
-  }, { essential: true });
-  check('fetch', 'text', async () => {
-    const response = await fetch(streamUrl('text'));
-    const text = await response.text();
-    return { text: text === sseText('text'), used: response.bodyUsed, again: await attempt(() => response.text()) };
-  }, { essential: true });
+  check(
+    'fetch',
+    'sseReader',
+    async () => {
+      const response = await fetch(streamUrl('reader'));
+      const info = responseInfo(response);
+      info.bodyUsedBefore = response.bodyUsed;
+      const reader = response.body.getReader();
+      info.readerProto = Object.getPrototypeOf(reader) === ReadableStreamDefaultReader.prototype;
+      info.readerOwnKeys = Reflect.ownKeys(reader).map(String);
+      info.lockedAfterGetReader = response.body.locked;
+      info.bodyUsedAfterGetReader = response.bodyUsed;
+      const first = await reader.read();
+      info.firstResult = {
+        keys: Object.keys(first),
+        done: first.done,
+        proto: protoName(first),
+        valueProto: protoName(first.value),
+      };
+      const rest = await readAll(reader);
+      info.text = new TextDecoder().decode(first.value) + rest === sseText('reader');
+      info.readAfterDone = describe(await reader.read());
+      info.bodyUsedAfter = response.bodyUsed;
+      info.closed = describe(await reader.closed);
+      reader.releaseLock();
+      info.lockedAfterRelease = response.body.locked;
+      return info;
+    },
+    { essential: true },
+  );
+  check(
+    'fetch',
+    'clone',
+    async () => {
+      const response = await fetch(streamUrl('clone'));
+      const copy = response.clone();
+      const [a, b] = await Promise.all([readAll(response.body.getReader()), copy.text()]);
+      return {
+        copyProto: Object.getPrototypeOf(copy) === Response.prototype,
+        copyOwnKeys: Reflect.ownKeys(copy).map(String),
+        a: a === sseText('clone'),
+        b: b === sseText('clone'),
+        used: [response.bodyUsed, copy.bodyUsed],
+      };
+    },
+    { essential: true },
+  );
+  check(
+    'fetch',
+    'text',
+    async () => {
+      const response = await fetch(streamUrl('text'));
+      const text = await response.text();
+      return { text: text === sseText('text'), used: response.bodyUsed, again: await attempt(() => response.text()) };
+    },
+    { essential: true },
+  );
   check('fetch', 'arrayBufferAndBytes', async () => {
     const a = await (await fetch(streamUrl('ab'))).arrayBuffer();
     const response = await fetch(streamUrl('bytes'));
@@ -556,26 +602,36 @@
     const response = await fetch(streamUrl('json'));
     return attempt(() => response.json());
   });
-  check('fetch', 'tee', async () => {
-    const response = await fetch(streamUrl('tee'));
-    const branches = response.body.tee();
-    const out = {
-      protos: branches.map((b) => Object.getPrototypeOf(b) === ReadableStream.prototype),
-      ownKeys: branches.map((b) => Reflect.ownKeys(b).length),
-      arrayProto: Object.getPrototypeOf(branches) === Array.prototype,
-    };
-    const [a, b] = await Promise.all(branches.map((branch) => readAll(branch.getReader())));
-    out.texts = [a === sseText('tee'), b === sseText('tee')];
-    return out;
-  }, { essential: true });
-  check('fetch', 'pipeThroughTextDecoderStream', async () => {
-    const response = await fetch(streamUrl('pipe'));
-    const piped = response.body.pipeThrough(new TextDecoderStream());
-    const out = { proto: Object.getPrototypeOf(piped) === ReadableStream.prototype, ownKeys: Reflect.ownKeys(piped).length };
-    out.locked = response.body.locked;
-    out.text = (await readAll(piped.getReader())) === sseText('pipe');
-    return out;
-  }, { essential: true });
+  check(
+    'fetch',
+    'tee',
+    async () => {
+      const response = await fetch(streamUrl('tee'));
+      const branches = response.body.tee();
+      const out = {
+        protos: branches.map((b) => Object.getPrototypeOf(b) === ReadableStream.prototype),
+        ownKeys: branches.map((b) => Reflect.ownKeys(b).length),
+        arrayProto: Object.getPrototypeOf(branches) === Array.prototype,
+      };
+      const [a, b] = await Promise.all(branches.map((branch) => readAll(branch.getReader())));
+      out.texts = [a === sseText('tee'), b === sseText('tee')];
+      return out;
+    },
+    { essential: true },
+  );
+  check(
+    'fetch',
+    'pipeThroughTextDecoderStream',
+    async () => {
+      const response = await fetch(streamUrl('pipe'));
+      const piped = response.body.pipeThrough(new TextDecoderStream());
+      const out = { proto: Object.getPrototypeOf(piped) === ReadableStream.prototype, ownKeys: Reflect.ownKeys(piped).length };
+      out.locked = response.body.locked;
+      out.text = (await readAll(piped.getReader())) === sseText('pipe');
+      return out;
+    },
+    { essential: true },
+  );
   check('fetch', 'pipeThroughBadArgument', async () => {
     const response = await fetch(streamUrl('pipebad'));
     const out = { noArgs: attemptSync(() => response.body.pipeThrough()), locked: response.body.locked };
@@ -597,70 +653,100 @@
     );
     return { result: describe(result), text: chunks.join('') === sseText('pipeto') };
   });
-  check('fetch', 'forAwait', async () => {
-    const response = await fetch(streamUrl('iter'));
-    let text = '';
-    const decoder = new TextDecoder();
-    for await (const chunk of response.body) text += decoder.decode(chunk, { stream: true });
-    const again = await fetch(streamUrl('iter2'));
-    const iterator = again.body.values();
-    const iteratorInfo = {
-      proto: protoName(Object.getPrototypeOf(iterator)),
-      ownKeys: Reflect.ownKeys(iterator).map(String),
-      protoKeys: Reflect.ownKeys(Object.getPrototypeOf(iterator)).map(String),
-      protoDescriptors: descriptors(Object.getPrototypeOf(iterator)),
-    };
-    const first = await iterator.next();
-    const returned = await iterator.return('early');
-    return { text: text === sseText('iter'), iteratorInfo, first: first.done, returned: describe(returned), locked: again.body.locked };
-  }, { essential: true });
-  check('fetch', 'byobReader', async () => {
-    const response = await fetch(streamUrl('byob'));
-    let reader;
-    try {
-      reader = response.body.getReader({ mode: 'byob' });
-    } catch (error) {
-      return { supported: false, error: errorInfo(error) };
-    }
-    const out = { supported: true, proto: Object.getPrototypeOf(reader) === ReadableStreamBYOBReader.prototype, ownKeys: Reflect.ownKeys(reader).length };
-    const decoder = new TextDecoder();
-    let text = '';
-    let buffer = new ArrayBuffer(7);
-    for (;;) {
-      const { done, value } = await reader.read(new Uint8Array(buffer));
-      if (done) break;
-      text += decoder.decode(value, { stream: true });
-      buffer = value.buffer;
-    }
-    out.text = text === sseText('byob');
-    return out;
-  }, { essential: true });
-  check('fetch', 'readerCancel', async () => {
-    const response = await fetch('/test/stream?count=1000&delay=20&prefix=cancel');
-    const reader = response.body.getReader();
-    await reader.read();
-    const cancelled = await attempt(() => reader.cancel('page cancel'));
-    const after = await attempt(() => reader.read());
-    const closed = await attempt(() => reader.closed);
-    return { cancelled, after, closed, locked: response.body.locked };
-  }, { essential: true });
+  check(
+    'fetch',
+    'forAwait',
+    async () => {
+      const response = await fetch(streamUrl('iter'));
+      let text = '';
+      const decoder = new TextDecoder();
+      for await (const chunk of response.body) text += decoder.decode(chunk, { stream: true });
+      const again = await fetch(streamUrl('iter2'));
+      const iterator = again.body.values();
+      const iteratorInfo = {
+        proto: protoName(Object.getPrototypeOf(iterator)),
+        ownKeys: Reflect.ownKeys(iterator).map(String),
+        protoKeys: Reflect.ownKeys(Object.getPrototypeOf(iterator)).map(String),
+        protoDescriptors: descriptors(Object.getPrototypeOf(iterator)),
+      };
+      const first = await iterator.next();
+      const returned = await iterator.return('early');
+      return {
+        text: text === sseText('iter'),
+        iteratorInfo,
+        first: first.done,
+        returned: describe(returned),
+        locked: again.body.locked,
+      };
+    },
+    { essential: true },
+  );
+  check(
+    'fetch',
+    'byobReader',
+    async () => {
+      const response = await fetch(streamUrl('byob'));
+      let reader;
+      try {
+        reader = response.body.getReader({ mode: 'byob' });
+      } catch (error) {
+        return { supported: false, error: errorInfo(error) };
+      }
+      const out = {
+        supported: true,
+        proto: Object.getPrototypeOf(reader) === ReadableStreamBYOBReader.prototype,
+        ownKeys: Reflect.ownKeys(reader).length,
+      };
+      const decoder = new TextDecoder();
+      let text = '';
+      let buffer = new ArrayBuffer(7);
+      for (;;) {
+        const { done, value } = await reader.read(new Uint8Array(buffer));
+        if (done) break;
+        text += decoder.decode(value, { stream: true });
+        buffer = value.buffer;
+      }
+      out.text = text === sseText('byob');
+      return out;
+    },
+    { essential: true },
+  );
+  check(
+    'fetch',
+    'readerCancel',
+    async () => {
+      const response = await fetch('/test/stream?count=1000&delay=20&prefix=cancel');
+      const reader = response.body.getReader();
+      await reader.read();
+      const cancelled = await attempt(() => reader.cancel('page cancel'));
+      const after = await attempt(() => reader.read());
+      const closed = await attempt(() => reader.closed);
+      return { cancelled, after, closed, locked: response.body.locked };
+    },
+    { essential: true },
+  );
   check('fetch', 'streamCancel', async () => {
     const response = await fetch('/test/stream?count=1000&delay=20&prefix=scancel');
     return { cancelled: await attempt(() => response.body.cancel('page cancel')), used: response.bodyUsed };
   });
-  check('fetch', 'abort', async () => {
-    const controller = new AbortController();
-    const response = await fetch('/test/stream?count=1000&delay=20&prefix=abort', { signal: controller.signal });
-    const reader = response.body.getReader();
-    await reader.read();
-    controller.abort();
-    const after = await attempt(() => reader.read());
-    const closed = await attempt(() => reader.closed);
-    const abortedBefore = new AbortController();
-    abortedBefore.abort();
-    const early = await attempt(() => fetch(streamUrl('early'), { signal: abortedBefore.signal }));
-    return { after, closed, early };
-  }, { essential: true });
+  check(
+    'fetch',
+    'abort',
+    async () => {
+      const controller = new AbortController();
+      const response = await fetch('/test/stream?count=1000&delay=20&prefix=abort', { signal: controller.signal });
+      const reader = response.body.getReader();
+      await reader.read();
+      controller.abort();
+      const after = await attempt(() => reader.read());
+      const closed = await attempt(() => reader.closed);
+      const abortedBefore = new AbortController();
+      abortedBefore.abort();
+      const early = await attempt(() => fetch(streamUrl('early'), { signal: abortedBefore.signal }));
+      return { after, closed, early };
+    },
+    { essential: true },
+  );
   check('fetch', 'errors', async () => ({
     badUrl: await attempt(() => fetch('http://[')),
     badMethod: await attempt(() => fetch('/test/json', { method: 'bad method' })),
@@ -686,7 +772,19 @@
     const reads = [];
     const url = { toString: () => (reads.push('url.toString'), '/test/json') };
     const init = {};
-    for (const key of ['method', 'headers', 'body', 'signal', 'cache', 'credentials', 'mode', 'redirect', 'referrer', 'keepalive', 'priority']) {
+    for (const key of [
+      'method',
+      'headers',
+      'body',
+      'signal',
+      'cache',
+      'credentials',
+      'mode',
+      'redirect',
+      'referrer',
+      'keepalive',
+      'priority',
+    ]) {
       Object.defineProperty(init, key, {
         enumerable: true,
         get() {
@@ -697,7 +795,12 @@
     }
     const response = await fetch(url, init);
     await response.json();
-    const headers = { get Accept() { reads.push('headers.Accept'); return 'text/event-stream'; } };
+    const headers = {
+      get Accept() {
+        reads.push('headers.Accept');
+        return 'text/event-stream';
+      },
+    };
     const sse = await fetch(streamUrl('args'), { headers });
     await sse.text();
     return reads;
@@ -705,7 +808,10 @@
   check('fetch', 'oneShotHeaders', async () => {
     // Headers given as an iterator can be read once: what did the server receive?
     const tag = `${Math.random()}`.slice(2);
-    const headers = new Map([['Accept', 'text/event-stream'], ['X-One-Shot', 'sent']]).entries();
+    const headers = new Map([
+      ['Accept', 'text/event-stream'],
+      ['X-One-Shot', 'sent'],
+    ]).entries();
     const response = await fetch(`/test/stream?count=1&prefix=oneshot&tag=${tag}`, { headers });
     await response.text();
     const log = await (await fetch('/__requests')).json();
@@ -713,10 +819,18 @@
     return { accept: entry?.headers.accept ?? null, oneShot: entry?.headers['x-one-shot'] ?? null };
   });
   check('fetch', 'requestObject', async () => {
-    const request = new Request(streamUrl('request'), { method: 'POST', body: 'hello', headers: { Accept: 'text/event-stream' } });
+    const request = new Request(streamUrl('request'), {
+      method: 'POST',
+      body: 'hello',
+      headers: { Accept: 'text/event-stream' },
+    });
     const response = await fetch(request);
     const text = await response.text();
-    return { bodyUsed: request.bodyUsed, text: text.startsWith(': connected\n\n: body-length 5\n\n'), requestOwnKeys: Reflect.ownKeys(request).length };
+    return {
+      bodyUsed: request.bodyUsed,
+      text: text.startsWith(': connected\n\n: body-length 5\n\n'),
+      requestOwnKeys: Reflect.ownKeys(request).length,
+    };
   });
   check('fetch', 'streamingRequestBody', async () => {
     const body = new ReadableStream({
@@ -726,7 +840,12 @@
       },
     });
     return attempt(async () => {
-      const response = await fetch(streamUrl('upload'), { method: 'POST', body, duplex: 'half', headers: { Accept: 'text/event-stream' } });
+      const response = await fetch(streamUrl('upload'), {
+        method: 'POST',
+        body,
+        duplex: 'half',
+        headers: { Accept: 'text/event-stream' },
+      });
       return (await response.text()).includes('body-length 8');
     });
   });
@@ -734,7 +853,10 @@
     const order = [];
     // A fetch that rejects at once, raced against plain microtasks.
     fetch('http://[').catch(() => order.push('fetch rejected'));
-    Promise.resolve().then(() => order.push('tick 1')).then(() => order.push('tick 2')).then(() => order.push('tick 3'));
+    Promise.resolve()
+      .then(() => order.push('tick 1'))
+      .then(() => order.push('tick 2'))
+      .then(() => order.push('tick 3'));
     await sleep(10);
     // A read of a chunk already queued, raced the same way.
     const response = await fetch(streamUrl('ticks'));
@@ -742,7 +864,10 @@
     await reader.read();
     await sleep(100);
     reader.read().then(() => order.push('read resolved'));
-    Promise.resolve().then(() => order.push('tick A')).then(() => order.push('tick B')).then(() => order.push('tick C'));
+    Promise.resolve()
+      .then(() => order.push('tick A'))
+      .then(() => order.push('tick B'))
+      .then(() => order.push('tick C'));
     await sleep(10);
     await reader.cancel();
     return order;
@@ -851,7 +976,11 @@
     descriptors: descriptors(XMLHttpRequest.prototype),
     open: proxyProbe(XMLHttpRequest.prototype.open),
     send: proxyProbe(XMLHttpRequest.prototype.send),
-    ctor: { name: XMLHttpRequest.name, source: nativeToString.call(XMLHttpRequest), ownKeys: Reflect.ownKeys(new XMLHttpRequest()) },
+    ctor: {
+      name: XMLHttpRequest.name,
+      source: nativeToString.call(XMLHttpRequest),
+      ownKeys: Reflect.ownKeys(new XMLHttpRequest()),
+    },
   }));
 
   // ---------------------------------------------------------------------------------------------
@@ -932,13 +1061,15 @@
     xhr.abort();
     const response = await fetch(streamUrl('cbpipe'));
     const transform = new TransformStream();
-    await response.body.pipeThrough({
-      get writable() {
-        stacks['pipeThrough writable getter'] = stackOf(new Error('called back'));
-        return transform.writable;
-      },
-      readable: transform.readable,
-    }).cancel();
+    await response.body
+      .pipeThrough({
+        get writable() {
+          stacks['pipeThrough writable getter'] = stackOf(new Error('called back'));
+          return transform.writable;
+        },
+        readable: transform.readable,
+      })
+      .cancel();
     return stacks;
   });
 
