@@ -73,6 +73,7 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
   const [tab, setTab] = useState<ConnectionTab>('events');
   const theme = document.documentElement.dataset.theme === 'dark' ? 'dark' : 'light';
   const now = useClock(store.connectionList.some((c) => c.endTime === undefined));
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the store changes in place: `version` says when
   const connections = useMemo(() => store.connectionList, [store, version]);
 
   // The table sees every filter; the timeline all but its own brush (so brushing does not shrink it).
@@ -83,11 +84,15 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
   const timelineFilter = useMemo(() => ({ ...tableFilter, timeRange: null }), [tableFilter]);
   const tableView = useRef(new FilteredItems());
   const timelineView = useRef(new FilteredItems());
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the store changes in place: `version` says when
   const items = useMemo(() => tableView.current.update(store, tableFilter), [store, version, tableFilter]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the store changes in place: `version` says when
   const timelineItems = useMemo(() => timelineView.current.update(store, timelineFilter), [store, version, timelineFilter]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the store changes in place: `version` says when
   const typeCounts = useMemo(() => tableView.current.typeCounts(store, tableFilter), [store, version, tableFilter]);
   // Appends to the same filtered list are merged into the sorted rows, not sorted again.
   const sortedView = useRef(new SortedItems());
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the filtered list grows in place: its length says when
   const sortedItems = useMemo(() => sortedView.current.update(items, sort), [items, items.length, sort]);
   const matcher = useMemo(() => activeMatcher(filterBase.search), [filterBase.search]);
 
@@ -104,6 +109,7 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
       group.push(logged);
     }
     return (id: string) => groups.get(id) ?? [];
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the store and the filtered list change in place
   }, [store, timelineItems, timelineItems.length, version]);
 
   const eventCount = useMemo(() => connections.reduce((sum, c) => sum + c.eventCount, 0), [connections]);

@@ -152,6 +152,7 @@ function MetaTab({ logged, connection, store }: Props) {
   const chunkCount = connection?.chunks.length ?? 0;
   const wireBytes = useMemo(
     () => (raw && connection !== undefined ? utf8Length(rawSliceOf(connection, start, end)) : null),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the connection's chunks grow in place
     [raw, connection, start, end, chunkCount],
   );
   const related = store === undefined ? [] : itemsWithin(store.itemsByConnection.get(logged.connectionId) ?? [], logged);

@@ -22,7 +22,7 @@ export function FilterBar({ search, onSearchChange, hideComments, onHideComments
   const query = search ?? NO_SEARCH;
   const id = useId();
   const errorId = `${id}-error`;
-  const compiled = useMemo(() => compileSearch(query), [query.text, query.regex, query.caseSensitive]);
+  const compiled = useMemo(() => compileSearch(query), [query]);
   const error = isSearchError(compiled) ? compiled : null;
   const active = !isSearchError(compiled) && compiled.active;
   const errorText = error === null ? '' : t('filterRegexInvalid', [error.error]);

@@ -87,6 +87,7 @@ function defaultExpanded(root: JsonValue): Set<string> {
 /** What a key looks like in the tree: itself, or quoted when empty or holding invisible characters. */
 function keyLabel(segment: Segment): string {
   if (typeof segment === 'number') return String(segment);
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must be quoted
   return segment === '' || /[\u0000-\u001f\u007f\u00a0\u2028\u2029\ufeff]/.test(segment) || segment.trim() !== segment
     ? JSON.stringify(segment)
     : segment;

@@ -32,6 +32,7 @@ export function RawView({ logged, connection }: Props) {
   const chunkCount = connection?.chunks.length ?? 0;
   const raw = useMemo(
     () => (hasRaw && connection !== undefined ? rawSliceOf(connection, start, shownEnd) : null),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the connection's chunks grow in place
     [hasRaw, connection, start, shownEnd, chunkCount],
   );
 

@@ -109,7 +109,7 @@ describe('fidelity, end to end', () => {
     const store = await model();
     expect(store.connectionList.some((c) => c.url.includes('prefix=unasked'))).toBe(false);
 
-    await selectConnectionRow(`tr[data-connection-id=\"${(await connectionFor('prefix=plain')).connection.id}\"]`);
+    await selectConnectionRow(`tr[data-connection-id="${(await connectionFor('prefix=plain')).connection.id}"]`);
     await expect.poll(() => panel.locator('[data-fact=mislabelled]').textContent()).toContain('text/plain');
     expect(await panel.locator('tr[aria-selected=true] .badge.mislabelled').count()).toBe(1);
   });
@@ -128,7 +128,7 @@ describe('fidelity, end to end', () => {
     );
     const { connection } = await connectionFor('/sse/resumable');
     expect(connection.listenedTypes.sort()).toEqual(['done', 'message']);
-    await selectConnectionRow(`tr[data-connection-id=\"${connection.id}\"]`);
+    await selectConnectionRow(`tr[data-connection-id="${connection.id}"]`);
     await expect.poll(() => panel.locator('[data-fact=listened]').textContent()).toMatch(/message.*done|done.*message/);
     const reconnects = await panel.locator('[data-fact^=reconnect-]').allTextContents();
     expect(reconnects).toHaveLength(1);
@@ -144,7 +144,7 @@ describe('fidelity, end to end', () => {
     );
     const warnings = items.flatMap((i) => (i.kind === 'warning' ? [i.code] : []));
     expect(warnings.sort()).toEqual(['id-contains-nul', 'retry-not-digits', 'unknown-field'].sort());
-    await selectConnectionRow(`tr[data-connection-id=\"${connection.id}\"]`);
+    await selectConnectionRow(`tr[data-connection-id="${connection.id}"]`);
     await expect.poll(() => panel.locator('.event-row').count()).toBe(8);
     const types = await panel.locator('.event-row .col-type').allTextContents();
     expect(types).toEqual(['comment', 'retry', 'warning', 'ignored field', 'warning', 'ignored field', 'warning', 'message']);
@@ -154,7 +154,7 @@ describe('fidelity, end to end', () => {
   it('renders hostile page data as inert text', async () => {
     await fetchText('/test/hostile?<img src=x onerror=window.__pwned=4>');
     const { connection } = await connectionFor('/test/hostile');
-    await selectConnectionRow(`tr[data-connection-id=\"${connection.id}\"]`);
+    await selectConnectionRow(`tr[data-connection-id="${connection.id}"]`);
     await panel.click('.event-row.kind-event');
     await panel.waitForSelector('.detail pre.data');
     expect(await panel.locator('.detail pre.data').textContent()).toContain('<script>window.__pwned=2</script>');
@@ -174,7 +174,7 @@ describe('fidelity, end to end', () => {
     expect(events.map((e) => e.data.length)).toEqual([1024 * 1024, 5]);
     expect(events[0]!.truncated).toEqual({ originalLength: 50 * 1024 * 1024 });
     expect(events[1]!.data).toBe('after');
-    await selectConnectionRow(`tr[data-connection-id=\"${connection.id}\"]`);
+    await selectConnectionRow(`tr[data-connection-id="${connection.id}"]`);
     await panel.click('.event-row.kind-event >> nth=0');
     await expect.poll(() => panel.locator('.detail .notice').textContent()).toContain(String(50 * 1024 * 1024));
   });
@@ -189,7 +189,7 @@ describe('fidelity, end to end', () => {
     expect(count).toBe(1_000_000);
     const { connection } = await connectionFor('/test/many');
     expect(connection.eventCount).toBe(1_000_000);
-    await selectConnectionRow(`tr[data-connection-id=\"${connection.id}\"]`);
+    await selectConnectionRow(`tr[data-connection-id="${connection.id}"]`);
     await expect
       .poll(() => panel.locator(`tr[data-connection-id="${connection.id}"] td >> nth=5`).textContent(), { timeout: 20_000 })
       .toBe('1000000');

@@ -87,6 +87,7 @@ export function ConversationView({
   const { feed, memory } = feedOf(store, storage === undefined ? defaultStorage() : storage);
   // Bumped when a JSON path changes, so the view re-renders with the re-assembled stream.
   const [pathVersion, setPathVersion] = useState(0);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the feed changes in place: `version` and `pathVersion` say when
   const rows = useMemo(() => feed.conversations(), [feed, version, pathVersion]);
   const selected = useMemo(() => new Set(connectionIds), [connectionIds]);
 

@@ -177,12 +177,13 @@ export function Timeline({
   ]);
 
   // Cleared log: start again from "everything".
+  const empty = connections.length === 0;
   useEffect(() => {
-    if (connections.length === 0) {
+    if (empty) {
       setView({ mode: 'fit' });
       setHover(null);
     }
-  }, [connections.length === 0]);
+  }, [empty]);
 
   // ---- view changes
 
@@ -331,6 +332,7 @@ export function Timeline({
   const totalHeight = connections.length * LANE_HEIGHT;
   const canvasHeight = viewportHeight > 0 ? Math.min(totalHeight, viewportHeight) : totalHeight;
   const overflowing = viewportHeight > 0 && totalHeight > viewportHeight + 1;
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- connections' type counts grow in place: the item total says when
   const legend = useMemo(() => legendOf(connections), [connections, totalItems]);
   const ariaLabel =
     visible === null
