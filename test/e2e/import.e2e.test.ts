@@ -90,13 +90,11 @@ describe('importing a HAR in the viewer', () => {
 
   it('a file that fails says why and leaves the log as it was', async () => {
     const before = await viewer.locator('.banner.info[role=status]').textContent();
-    await viewer
-      .locator('.import-har input[type=file]')
-      .setInputFiles({
-        name: 'broken.har',
-        mimeType: 'application/json',
-        buffer: Buffer.from('{"log":{"entries":[{"request":1}]}}'),
-      });
+    await viewer.locator('.import-har input[type=file]').setInputFiles({
+      name: 'broken.har',
+      mimeType: 'application/json',
+      buffer: Buffer.from('{"log":{"entries":[{"request":1}]}}'),
+    });
     const alert = viewer.locator('[role=alert]');
     await expect.poll(() => alert.first().textContent()).toContain('broken.har has a field of the wrong type');
     expect(await viewer.locator('.banner.info[role=status]').textContent()).toBe(before);
