@@ -6,7 +6,17 @@ import { join } from 'node:path';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { launchWithExtension, openSsePanel, setDevtoolsPreferences, stopServiceWorker, type ExtensionBrowser } from './browser';
-import { until, type BrowserHandle, type DownloadedFile, type InspectedPage, type Key, type LaunchOptions, type Modifier, type PanelHandle, type Target } from './panel-handle';
+import {
+  until,
+  type BrowserHandle,
+  type DownloadedFile,
+  type InspectedPage,
+  type Key,
+  type LaunchOptions,
+  type Modifier,
+  type PanelHandle,
+  type Target,
+} from './panel-handle';
 
 export class ChromiumPage implements InspectedPage {
   readonly browserName = 'chromium';
@@ -138,7 +148,9 @@ export class ChromiumPanel implements PanelHandle {
 
   /** Chrome applies DevTools' `ui-theme` preference on a reload of the DevTools window. */
   async setDevtoolsTheme(theme: 'light' | 'dark'): Promise<void> {
-    const reopened = await setDevtoolsPreferences(this.browser, this.page, this.devtools, { 'ui-theme': theme === 'dark' ? 'dark' : 'default' });
+    const reopened = await setDevtoolsPreferences(this.browser, this.page, this.devtools, {
+      'ui-theme': theme === 'dark' ? 'dark' : 'default',
+    });
     this.frame = reopened.panel;
     this.devtools = reopened.devtools;
   }
@@ -150,7 +162,11 @@ export class ChromiumBrowser implements BrowserHandle {
 
   static async launch(options: LaunchOptions = {}): Promise<ChromiumBrowser> {
     return new ChromiumBrowser(
-      await launchWithExtension({ devtools: true, lang: options.lang, viewport: { width: options.width ?? 1280, height: options.height ?? 1000 } }),
+      await launchWithExtension({
+        devtools: true,
+        lang: options.lang,
+        viewport: { width: options.width ?? 1280, height: options.height ?? 1000 },
+      }),
     );
   }
 

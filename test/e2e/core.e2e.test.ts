@@ -165,7 +165,9 @@ for (const name of BROWSERS) {
       expect(await panel.text('button.chip[data-type="tick"] .chip-count')).toBe('6');
       expect(await panel.text('button.chip[data-type="message"] .chip-count')).toBe('18');
       await panel.click({ role: 'button', name: 'Show only tick events' });
-      await expect.poll(async () => new Set((await eventRows(panel)).filter((r) => r.kind === 'event').map((r) => r.type))).toEqual(new Set(['tick']));
+      await expect
+        .poll(async () => new Set((await eventRows(panel)).filter((r) => r.kind === 'event').map((r) => r.type)))
+        .toEqual(new Set(['tick']));
       await panel.click({ role: 'checkbox', name: 'Hide comments' });
       await expect.poll(() => rowCount(panel)).toBe(6);
       await panel.click('button.chip-all');
@@ -195,14 +197,25 @@ for (const name of BROWSERS) {
       expect(har.name).toMatch(/^sse-127\.0\.0\.1_\d+-.*\.har$/);
       const parsed = JSON.parse(har.text) as Har;
       expect(parsed.log.entries).toHaveLength(8);
-      const messages = parsed.log.entries.map((e) => (e as unknown as { _eventSourceMessages: { data: string }[] })._eventSourceMessages);
-      expect(messages.flat().map((m) => m.data).sort()).toEqual(
-        ['top', 'frame'].flatMap((f) => ['es', 'get', 'post', 'xhr'].flatMap((k) => [1, 2, 3].map((i) => `${f}-${k} ${i}`))).sort(),
+      const messages = parsed.log.entries.map(
+        (e) => (e as unknown as { _eventSourceMessages: { data: string }[] })._eventSourceMessages,
+      );
+      expect(
+        messages
+          .flat()
+          .map((m) => m.data)
+          .sort(),
+      ).toEqual(
+        ['top', 'frame']
+          .flatMap((f) => ['es', 'get', 'post', 'xhr'].flatMap((k) => [1, 2, 3].map((i) => `${f}-${k} ${i}`)))
+          .sort(),
       );
 
       const live = await connectionRows(panel);
       await panel.setInputFiles('.import-har input[type=file]', har.path);
-      await expect.poll(() => panel.text('.banner.info[role=status]'), { timeout: 15_000 }).toContain(`Viewing imported file ${har.name}: 8 streams, 24 events`);
+      await expect
+        .poll(() => panel.text('.banner.info[role=status]'), { timeout: 15_000 })
+        .toContain(`Viewing imported file ${har.name}: 8 streams, 24 events`);
       // The same rows; the order may differ: an imported file lists streams by start time, the live
       // log in the order the streams were reported (in Firefox an XHR can be reported after a fetch
       // that started later).
@@ -244,7 +257,9 @@ for (const name of BROWSERS) {
       const other = await browser.openPage(`${server.url}/test/blank.html?other`);
       await other.evaluate(async () => (await fetch('/test/stream?count=2&prefix=other')).text());
       const otherPanel = await browser.openPanel(other);
-      await expect.poll(async () => (await connectionRows(otherPanel)).map((r) => r.path)).toEqual(['/test/stream?count=2&prefix=other']);
+      await expect
+        .poll(async () => (await connectionRows(otherPanel)).map((r) => r.path))
+        .toEqual(['/test/stream?count=2&prefix=other']);
       expect(await panel.text('.summary')).toBe('8 connections, 24 events');
       await other.close();
     });
@@ -257,9 +272,7 @@ for (const name of BROWSERS) {
       await panel.click({ role: 'checkbox', name: 'Preserve log' });
       await page.reload();
       await page.evaluate(async () => (await fetch('/test/stream?count=2&prefix=after')).text());
-      await expect
-        .poll(async () => (await connectionRows(panel)).map((r) => prefixOf(r.path)))
-        .toEqual(['before', 'after']);
+      await expect.poll(async () => (await connectionRows(panel)).map((r) => prefixOf(r.path))).toEqual(['before', 'after']);
       await panel.click({ role: 'button', name: 'Clear', exact: true });
       await expect.poll(() => panel.count('.empty-state')).toBe(1);
       await panel.click({ role: 'checkbox', name: 'Preserve log' });
@@ -291,7 +304,10 @@ for (const name of BROWSERS) {
     it('brushes a time range on the timeline: the table shows only the events in it', async () => {
       const path = '/test/stream?count=12&delay=60&type=step&prefix=t';
       // Read chunk by chunk (blank.html's readAll), so that each event has its own arrival time.
-      await page.evaluate(async (url) => (window as unknown as { readAll(r: Response): Promise<string> }).readAll(await fetch(url)), path);
+      await page.evaluate(
+        async (url) => (window as unknown as { readAll(r: Response): Promise<string> }).readAll(await fetch(url)),
+        path,
+      );
       const row = await expect
         .poll(async () => (await connectionRows(panel)).find((r) => r.path === path), { timeout: 10_000 })
         .toBeDefined()
@@ -305,18 +321,24 @@ for (const name of BROWSERS) {
       await panel.drag('[data-testid=timeline-brush-area]', { x: 0.3, y: 0.5 }, { x: 0.7, y: 0.5 });
       await expect.poll(() => panel.attribute(timeline, 'data-brush-from')).not.toBeNull();
       const [from, to, windowFrom, windowTo] = await Promise.all(
-        ['data-brush-from', 'data-brush-to', 'data-window-from', 'data-window-to'].map(async (a) => Number(await panel.attribute(timeline, a))),
+        ['data-brush-from', 'data-brush-to', 'data-window-from', 'data-window-to'].map(async (a) =>
+          Number(await panel.attribute(timeline, a)),
+        ),
       );
       expect((from! - windowFrom!) / (windowTo! - windowFrom!)).toBeCloseTo(0.3, 1);
       expect((to! - windowFrom!) / (windowTo! - windowFrom!)).toBeCloseTo(0.7, 1);
       await panel.click('[role=tab][data-tab=events]');
-      await expect.poll(async () => { const shown = await rowCount(panel); return shown > 0 && shown < 13; }).toBe(true);
+      await expect
+        .poll(async () => {
+          const shown = await rowCount(panel);
+          return shown > 0 && shown < 13;
+        })
+        .toBe(true);
       await panel.click('[role=tab][data-tab=timeline]');
       await panel.click('[data-testid=timeline-clear-brush]');
       await expect.poll(() => panel.attribute(timeline, 'data-brush-from')).toBeNull();
       await panel.click('[role=tab][data-tab=events]');
       await expect.poll(() => rowCount(panel)).toBe(13);
-
     });
 
     describe('replay and mock', () => {
@@ -351,7 +373,9 @@ for (const name of BROWSERS) {
         await panel.click({ role: 'button', name: 'Replay to page', within: 'section.replay' });
         await expect.poll(async () => (await eventsOf('live')).length, { timeout: 10_000 }).toBe(6);
         const replayed = (await eventsOf('live')).slice(1);
-        expect(replayed.map((e) => [e.type, e.data, e.lastEventId, e.trusted])).toEqual([1, 2, 3, 4, 5].map((i) => ['tick', `rec ${i}`, `rec-${i}`, false]));
+        expect(replayed.map((e) => [e.type, e.data, e.lastEventId, e.trusted])).toEqual(
+          [1, 2, 3, 4, 5].map((i) => ['tick', `rec ${i}`, `rec-${i}`, false]),
+        );
         await expect.poll(() => panel.attribute('section.replay .replay-status', 'data-state'), { timeout: 10_000 }).toBe('done');
       });
 
@@ -380,7 +404,9 @@ for (const name of BROWSERS) {
         const before = server.requests.filter((r) => r.url === REC).length;
         expect(await page.evaluate((url) => (window as any).listen('recMock', url) as boolean, REC)).toBe(true);
         await expect.poll(async () => (await eventsOf('recMock')).length, { timeout: 10_000 }).toBe(5);
-        expect((await eventsOf('recMock')).map((e) => [e.type, e.data, e.lastEventId])).toEqual([1, 2, 3, 4, 5].map((i) => ['tick', `rec ${i}`, `rec-${i}`]));
+        expect((await eventsOf('recMock')).map((e) => [e.type, e.data, e.lastEventId])).toEqual(
+          [1, 2, 3, 4, 5].map((i) => ['tick', `rec ${i}`, `rec-${i}`]),
+        );
         await expect.poll(() => panel.attribute('section.replay .mock-status', 'data-state'), { timeout: 10_000 }).toBe('done');
         await page.evaluate(() => (window as any).closeSource('recMock'));
         expect(server.requests.filter((r) => r.url === REC).length).toBe(before);
@@ -456,10 +482,14 @@ for (const name of BROWSERS) {
       const panel = await browser.openPanel(page);
       // Events 4 s apart; stopped as soon as the stream shows up, i.e. before its second event.
       void page.evaluate(async () => (await fetch('/test/stream?count=2&delay=4000&prefix=cut')).text());
-      await expect.poll(async () => (await panel.text('.summary'))?.startsWith('1 connections'), { timeout: 4000, interval: 50 }).toBe(true);
+      await expect
+        .poll(async () => (await panel.text('.summary'))?.startsWith('1 connections'), { timeout: 4000, interval: 50 })
+        .toBe(true);
       await browser.suspendBackground(page);
       await expect.poll(() => panel.text('.summary'), { timeout: 15_000 }).toBe('1 connections, 2 events');
-      await expect.poll(async () => (await eventRows(panel)).filter((r) => r.kind === 'event').map((r) => r.data)).toEqual(['cut 1', 'cut 2']);
+      await expect
+        .poll(async () => (await eventRows(panel)).filter((r) => r.kind === 'event').map((r) => r.data))
+        .toEqual(['cut 1', 'cut 2']);
     });
   });
 }

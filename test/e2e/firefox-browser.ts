@@ -163,7 +163,9 @@ export class FirefoxBrowser implements BrowserHandle {
       ...BASE_PREFS,
       'browser.download.dir': downloadsDir,
       'devtools.theme': options.theme ?? 'light',
-      ...(options.backgroundIdleTimeoutMs !== undefined ? { 'extensions.background.idle.timeout': options.backgroundIdleTimeoutMs } : {}),
+      ...(options.backgroundIdleTimeoutMs !== undefined
+        ? { 'extensions.background.idle.timeout': options.backgroundIdleTimeoutMs }
+        : {}),
       ...options.prefs,
     };
     writeFileSync(
@@ -224,7 +226,14 @@ export class FirefoxBrowser implements BrowserHandle {
         await marionette.send('Marionette:SetContext', { value: 'content' });
       }
       const addonId = await marionette.send<string>('Addon:Install', { path: FIREFOX_EXTENSION_DIR, temporary: true });
-      const browser = new FirefoxBrowser(marionette, child, profileDir, downloadsDir, addonId, session.capabilities.browserVersion);
+      const browser = new FirefoxBrowser(
+        marionette,
+        child,
+        profileDir,
+        downloadsDir,
+        addonId,
+        session.capabilities.browserVersion,
+      );
       browser.initialTab = await marionette.send<string>('WebDriver:GetWindowHandle');
       return browser;
     } catch (error) {
@@ -498,7 +507,10 @@ export class FirefoxPanel implements PanelHandle {
   }
 
   /** Synthesizes mouse events of the given types at fractions of `target`'s box (panel viewport coordinates). */
-  private async mouse(target: Target, moves: { type: 'mousedown' | 'mousemove' | 'mouseup'; x: number; y: number }[]): Promise<void> {
+  private async mouse(
+    target: Target,
+    moves: { type: 'mousedown' | 'mousemove' | 'mouseup'; x: number; y: number }[],
+  ): Promise<void> {
     await this.withPanel(
       `const el = await element(panel.actor, arguments[0]);
        const box = await panel.actor.executeScript('const r = arguments[0].getBoundingClientRect(); return { x: r.left, y: r.top, width: r.width, height: r.height };', [el], {});
@@ -522,7 +534,12 @@ export class FirefoxPanel implements PanelHandle {
       x: from.x + ((to.x - from.x) * (i + 1)) / steps,
       y: from.y + ((to.y - from.y) * (i + 1)) / steps,
     }));
-    await this.mouse(target, [{ type: 'mousemove', ...from }, { type: 'mousedown', ...from }, ...path, { type: 'mouseup', ...to }]);
+    await this.mouse(target, [
+      { type: 'mousemove', ...from },
+      { type: 'mousedown', ...from },
+      ...path,
+      { type: 'mouseup', ...to },
+    ]);
   }
 
   async hover(target: Target, at: { x: number; y: number }): Promise<void> {
@@ -600,7 +617,10 @@ export class FirefoxPanel implements PanelHandle {
 
   /** The devtools.panels.themeName our panel page sees (Firefox's API, not the polyfill). */
   themeName(): Promise<string> {
-    return this.evaluate(() => (globalThis as unknown as { browser: { devtools: { panels: { themeName: string } } } }).browser.devtools.panels.themeName);
+    return this.evaluate(
+      () =>
+        (globalThis as unknown as { browser: { devtools: { panels: { themeName: string } } } }).browser.devtools.panels.themeName,
+    );
   }
 }
 

@@ -76,14 +76,18 @@ describe.skipIf(!firefoxAvailable)('Firefox: README screenshot', () => {
         .poll(
           () =>
             panel.evaluate(() =>
-              [...document.querySelectorAll('tr[data-connection-id]')].some((row) => row.textContent?.includes('/api/chat') && row.textContent.includes('closed')),
+              [...document.querySelectorAll('tr[data-connection-id]')].some(
+                (row) => row.textContent?.includes('/api/chat') && row.textContent.includes('closed'),
+              ),
             ),
           { timeout: 20_000 },
         )
         .toBe(true);
       await new Promise((r) => setTimeout(r, 4000));
       const chat = await panel.evaluate(() =>
-        [...document.querySelectorAll('tr[data-connection-id]')].find((row) => row.textContent?.includes('/api/chat'))?.getAttribute('data-connection-id'),
+        [...document.querySelectorAll('tr[data-connection-id]')]
+          .find((row) => row.textContent?.includes('/api/chat'))
+          ?.getAttribute('data-connection-id'),
       );
       await panel.click(`tr[data-connection-id="${chat}"]`);
       await expect.poll(() => panel.attribute(`tr[data-connection-id="${chat}"]`, 'aria-selected')).toBe('true');

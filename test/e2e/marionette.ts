@@ -6,7 +6,10 @@
 import { connect, type Socket } from 'node:net';
 
 export class MarionetteError extends Error {
-  constructor(readonly command: string, readonly error: { error: string; message: string; stacktrace?: string }) {
+  constructor(
+    readonly command: string,
+    readonly error: { error: string; message: string; stacktrace?: string },
+  ) {
     super(`${command}: ${error.error}: ${error.message}`);
   }
 }
@@ -64,7 +67,12 @@ export class Marionette {
       this.pending.delete(id);
       if (waiter === undefined) continue;
       if (error) waiter.reject(new MarionetteError(waiter.command, error));
-      else waiter.resolve(result !== null && typeof result === 'object' && Object.keys(result).length === 1 && 'value' in result ? result.value : result);
+      else
+        waiter.resolve(
+          result !== null && typeof result === 'object' && Object.keys(result).length === 1 && 'value' in result
+            ? result.value
+            : result,
+        );
     }
   }
 

@@ -140,7 +140,8 @@ export const FIND_TARGET_SOURCE = String(function findTarget(target: Target, all
     radio: 'input[type=radio], [role=radio]',
     option: 'option, [role=option]',
   };
-  const scope: ParentNode = typeof target !== 'string' && target.within ? document.querySelector(target.within) ?? document : document;
+  const scope: ParentNode =
+    typeof target !== 'string' && target.within ? (document.querySelector(target.within) ?? document) : document;
   if (typeof target === 'string') return all ? [...scope.querySelectorAll(target)] : scope.querySelector(target);
   const textOf = (ids: string) =>
     ids
@@ -153,7 +154,10 @@ export const FIND_TARGET_SOURCE = String(function findTarget(target: Target, all
     const label = element.getAttribute('aria-label');
     if (label) return label.trim();
     if (element instanceof HTMLInputElement || element instanceof HTMLTextAreaElement || element instanceof HTMLSelectElement) {
-      const labels = [...(element.labels ?? [])].map((l) => l.textContent ?? '').join(' ').trim();
+      const labels = [...(element.labels ?? [])]
+        .map((l) => l.textContent ?? '')
+        .join(' ')
+        .trim();
       if (labels) return labels;
       if ('placeholder' in element && element.placeholder) return element.placeholder;
     }
@@ -167,5 +171,5 @@ export const FIND_TARGET_SOURCE = String(function findTarget(target: Target, all
     const name = nameOf(element);
     return target.exact ? name === target.name : name.toLowerCase().includes(target.name.toLowerCase());
   });
-  return all ? matches : matches[0] ?? null;
+  return all ? matches : (matches[0] ?? null);
 });
