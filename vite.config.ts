@@ -8,9 +8,18 @@ import baseManifest from './manifest.json' with { type: 'json' };
  * `vite build` writes the Chrome extension to dist/chrome; `vite build --mode firefox` writes the
  * Firefox one to dist/firefox from the same manifest.json, with the few keys Firefox needs added.
  */
+/**
+ * `SSE_DEEP_CAPTURE=1 vite build`: a Chrome build with the `debugger` permission, which enables
+ * the panel's Deep capture toggle (src/background/deep-capture.ts). Chrome does not accept
+ * `debugger` as an optional permission (`permissions.request` answers "Only permissions specified
+ * in the manifest may be requested"), so asking for it is a build-time choice: the default build
+ * does not, and installs without the "read and change all your data" warning.
+ */
+const deepCapture = process.env.SSE_DEEP_CAPTURE === '1';
+
 export default defineConfig(({ mode }) => {
   const firefox = mode === 'firefox';
-  const manifest = firefox ? firefoxManifest() : baseManifest;
+  const manifest = firefox ? firefoxManifest() : deepCapture ? deepCaptureManifest() : baseManifest;
   return {
     // assets/ holds icons and _locales: copied as-is to the extension's root.
     publicDir: 'assets',
@@ -42,6 +51,10 @@ export default defineConfig(({ mode }) => {
     },
   };
 });
+
+function deepCaptureManifest() {
+  return { ...baseManifest, permissions: [...baseManifest.permissions, 'debugger'] };
+}
 
 /**
  * Firefox's manifest: an event page instead of the service worker, the add-on id, and

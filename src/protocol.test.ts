@@ -164,6 +164,11 @@ describe('isPageRecord: accepts well-formed records', () => {
 });
 
 describe('isPageRecord: rejects malformed records', () => {
+  it('a page cannot claim a stream was seen on the wire (only deep capture, in the background, sets seenOn)', () => {
+    expect(isPageRecord({ ...streamOpen, seenOn: 'wire' })).toBe(false);
+    expect(isPageRecord({ ...streamOpen, seenOn: 'page' })).toBe(false);
+  });
+
   it('non-objects and unknown types', () => {
     for (const v of [null, undefined, 0, 1, 'stream-open', true, [], [streamChunk], () => streamChunk]) {
       expect(isPageRecord(v), String(v)).toBe(false);

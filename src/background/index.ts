@@ -28,6 +28,7 @@ import {
 import { MemoryPool, TabLog, type DocumentLog } from './tab-log';
 import { decodeWireBatch } from './wire-decode';
 import { clearDeparted, deleteDeparted, loadDeparted, saveDeparted } from './departed-store';
+import { DeepCapture } from './deep-capture';
 
 /** Records per message when sending a log to a panel (keeps each message a few MB at most). */
 const RECORDS_PER_MESSAGE = 20_000;
@@ -45,6 +46,8 @@ interface Tab {
   relays: Map<string, { port: Runtime.Port; frameId: number }>;
   /** Work on this tab runs in order (loading its saved state first). */
   queue: Promise<void>;
+  /** The document of the log that holds what deep capture saw on the wire (a new one after each clear). */
+  wireDocument?: string;
 }
 
 const pool = new MemoryPool();
@@ -59,6 +62,35 @@ function tabOf(tabId: number): Tab {
     tab = created;
   }
   return tab;
+}
+
+let wireDocuments = 0;
+
+/** Deep capture (Chromium, chrome.debugger): what it sees on the wire goes into the tab's log as a document of its own. */
+const deep = new DeepCapture({
+  records(tabId, records) {
+    inOrder(tabId, (tab) => {
+      let doc = tab.wireDocument === undefined ? undefined : tab.log.documents.get(tab.wireDocument);
+      if (doc === undefined) {
+        tab.wireDocument = `wire-${++wireDocuments}`;
+        doc = tab.log.document(0, tab.wireDocument, '', true);
+      }
+      if (doc === undefined) return;
+      const stored: StoredRecord[] = [];
+      for (const record of records) {
+        const entry = tab.log.store(doc, record);
+        if (entry !== undefined) stored.push(entry);
+      }
+      if (stored.length > 0) toPanels(tab, { type: 'append', records: stored, stats: tab.log.stats });
+    });
+  },
+  detached(tabId, reason) {
+    inOrder(tabId, (tab) => toPanels(tab, deepState(tab, reason)));
+  },
+});
+
+function deepState(tab: Tab, error?: string): BackgroundToPanel {
+  return { type: 'deep-capture', available: deep.available, on: deep.isOn(tab.id), ...(error === undefined ? {} : { error }) };
 }
 
 /** Runs `work` on the tab after everything queued before it. */
@@ -302,6 +334,7 @@ function onPanelConnected(port: Runtime.Port): void {
       inOrder(id, (tab) => {
         tab.panels.add(port);
         sendLog(port, tab.log);
+        port.postMessage(deepState(tab));
         // Every frame sends what we do not have yet, and goes live.
         broadcast(tab, control(tab, resumePoints(tab), true));
       });
@@ -322,6 +355,11 @@ function onPanelConnected(port: Runtime.Port): void {
         broadcast(tab, control(tab));
       } else if (command.type === 'page-command') {
         toPage(tab, command.frameId, command.command, port);
+      } else if (command.type === 'set-deep-capture') {
+        let error: string | undefined;
+        if (command.on) await deep.attach(tab.id).catch((e: unknown) => (error = e instanceof Error ? e.message : String(e)));
+        else await deep.detach(tab.id);
+        toPanels(tab, deepState(tab, error));
       }
     });
   });
@@ -329,8 +367,9 @@ function onPanelConnected(port: Runtime.Port): void {
     if (tabId === undefined) return;
     inOrder(tabId, (tab) => {
       tab.panels.delete(port);
-      // The last panel closed: frames go back to recording only.
+      // The last panel closed: frames go back to recording only, and deep capture stops.
       if (!isLive(tab)) broadcast(tab, control(tab));
+      if (tab.panels.size === 0) void deep.detach(tab.id);
     });
   });
 }
@@ -341,6 +380,7 @@ browser.runtime.onConnect.addListener((port: Runtime.Port) => {
 });
 
 browser.tabs.onRemoved.addListener((tabId: number) => {
+  void deep.detach(tabId);
   tabs.get(tabId)?.log.dispose();
   tabs.delete(tabId);
   void clearDeparted(tabId).catch(() => undefined);
@@ -351,4 +391,8 @@ browser.tabs.onRemoved.addListener((tabId: number) => {
 browser.runtime.onStartup.addListener(() => void clearDeparted().catch(() => undefined));
 
 // Inspection from the worker's DevTools console (and by the end-to-end tests): the logs by tab id.
-(globalThis as { sseDevtools?: { tabs: Map<number, Tab>; pool: MemoryPool } }).sseDevtools = { tabs, pool };
+(globalThis as { sseDevtools?: { tabs: Map<number, Tab>; pool: MemoryPool; deep: DeepCapture } }).sseDevtools = {
+  tabs,
+  pool,
+  deep,
+};

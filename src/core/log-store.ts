@@ -81,6 +81,8 @@ export interface Connection {
   endTime?: number;
   /** Answered from a recording the panel armed ("Mock next request"), not by the network. */
   mocked?: boolean;
+  /** Seen on the wire by deep capture (chrome.debugger), not by the page tap. */
+  seenOn?: 'wire';
   /** Bytes read by the page (for XHR: characters). */
   bytes: number;
   /**
@@ -205,6 +207,7 @@ export class LogStore {
           listenedTypes: [],
           eventTypes: new Map(),
           ...(record.mocked === true ? { mocked: true } : {}),
+          ...(record.seenOn === 'wire' ? { seenOn: 'wire' as const } : {}),
           ...(record.kind === 'eventsource' ? { framing: 'sse' as const } : {}),
         });
         return;

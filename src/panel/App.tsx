@@ -186,7 +186,13 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
         return (
           <>
             {/* What the panel must say about the stream (mislabelled, EventSource's visible types, reconnects, retry). */}
-            {singleConnection ? <ConnectionFacts connection={singleConnection} items={singleItems} /> : null}
+            {singleConnection ? (
+              <ConnectionFacts
+                connection={singleConnection}
+                items={singleItems}
+                deepHint={imported === null && link.deep.available && !link.deep.on}
+              />
+            ) : null}
             <div
               ref={eventsPane}
               class={`events-split ${detailBeside ? 'beside' : 'under'}`}
@@ -288,6 +294,8 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
           onImport={onImport}
           connections={connections.length}
           events={eventCount}
+          deepCapture={imported === null && link.live ? link.deep : undefined}
+          onDeepCaptureChange={(on) => link.setDeepCapture(on)}
         />
         <div class="filters-row">
           <FilterBar

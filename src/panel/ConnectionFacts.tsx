@@ -11,9 +11,11 @@ import { t } from './i18n';
 interface Props {
   connection: Connection;
   items: LoggedItem[];
+  /** Deep capture could show what this connection's page view cannot (available and off). */
+  deepHint?: boolean;
 }
 
-export function ConnectionFacts({ connection, items }: Props) {
+export function ConnectionFacts({ connection, items, deepHint = false }: Props) {
   const lines: { key: string; text: string; tone: 'warn' | 'info' }[] = [];
   if (connection.mislabelled) {
     const type = connection.response?.contentType || t('noContentType');
@@ -22,9 +24,10 @@ export function ConnectionFacts({ connection, items }: Props) {
   if (connection.framing === 'lines') {
     lines.push({ key: 'lines', text: t('linesNote', [connection.response?.contentType || t('noContentType')]), tone: 'info' });
   }
-  if (connection.kind === 'eventsource') {
+  if (connection.kind === 'eventsource' && connection.seenOn !== 'wire') {
     const types = connection.listenedTypes.length > 0 ? connection.listenedTypes.join(', ') : 'message';
-    lines.push({ key: 'listened', text: t('listenedTypes', [types]), tone: 'info' });
+    const text = t('listenedTypes', [types]) + (deepHint ? ` ${t('deepCaptureHint')}` : '');
+    lines.push({ key: 'listened', text, tone: 'info' });
   }
   reconnectChain(connection).forEach((reconnect, index) => {
     const reopened =

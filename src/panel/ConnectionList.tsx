@@ -7,9 +7,16 @@ import type { Connection } from '../core/log-store';
 import { reconnectChain } from '../core/connection-facts';
 import { byteSize, duration, splitUrl } from '../core/format';
 import { urlDisplay } from '../core/url-display';
+import { sightings, type Sighting } from '../core/deep-capture';
 import { t, type MessageKey } from './i18n';
 
 const KIND_LABEL: Record<Connection['kind'], string> = { eventsource: 'EventSource', fetch: 'fetch', xhr: 'XHR' };
+/** The badge of where a connection was seen (shown once deep capture saw anything). */
+const SIGHTING_BADGE: Record<Sighting, [MessageKey, MessageKey]> = {
+  page: ['seenPageBadge', 'seenPageBadgeTitle'],
+  wire: ['seenWireBadge', 'seenWireBadgeTitle'],
+  both: ['seenBothBadge', 'seenBothBadgeTitle'],
+};
 export const STATE_KEY: Record<Connection['state'], MessageKey> = {
   connecting: 'stateConnecting',
   open: 'stateOpen',
@@ -56,6 +63,8 @@ export function ConnectionList({ connections, selected, onSelect, now }: Props) 
       else click(event, index);
     }
   };
+
+  const seen = sightings(connections);
 
   return (
     <div class="connections" role="region" aria-label={t('connections')}>
@@ -121,6 +130,15 @@ export function ConnectionList({ connections, selected, onSelect, now }: Props) 
               >
                 <td class="col-kind">
                   <span class={`badge kind-${connection.kind}`}>{KIND_LABEL[connection.kind]}</span>
+                  {seen.has(connection.id) ? (
+                    <span
+                      class={`badge seen seen-${seen.get(connection.id)!}`}
+                      data-seen={seen.get(connection.id)}
+                      title={t(SIGHTING_BADGE[seen.get(connection.id)!][1])}
+                    >
+                      {t(SIGHTING_BADGE[seen.get(connection.id)!][0])}
+                    </span>
+                  ) : null}
                   {connection.mocked ? (
                     <span class="badge mocked" title={t('mockedBadgeTitle')}>
                       {t('mockedBadge')}

@@ -1,5 +1,5 @@
 /**
- * The panel's toolbar: Clear, Preserve log, Relative time, Export HAR, the export menu, Import HAR
+ * The panel's toolbar: Clear, Preserve log, Relative time, Deep capture (when the build can), Export HAR, the export menu, Import HAR
  * and the summary. It wraps onto a second line when the panel is narrow (nothing is cut off, and
  * nothing overflows sideways). Props only.
  */
@@ -8,6 +8,8 @@ import type { TimeMode } from './EventTable';
 import { ExportMenu } from './ExportMenu';
 import { ImportButton, type ImportedFile } from './ImportButton';
 import { t } from './i18n';
+import { DeepCaptureToggle } from './DeepCaptureToggle';
+import type { DeepCaptureState } from '../protocol';
 
 export interface ToolbarProps {
   canClear: boolean;
@@ -22,6 +24,9 @@ export interface ToolbarProps {
   onImport(file: ImportedFile): void;
   connections: number;
   events: number;
+  /** Deep capture of the live tab (undefined: a viewer of imported files). */
+  deepCapture?: DeepCaptureState;
+  onDeepCaptureChange?(on: boolean): void;
 }
 
 export function Toolbar(props: ToolbarProps) {
@@ -43,6 +48,9 @@ export function Toolbar(props: ToolbarProps) {
           />
           {t('relativeTime')}
         </label>
+        {props.deepCapture !== undefined ? (
+          <DeepCaptureToggle state={props.deepCapture} onChange={(on) => props.onDeepCaptureChange?.(on)} />
+        ) : null}
       </div>
       <div class="toolbar-group">
         <button type="button" class="export-har" onClick={() => void props.onExport('har', props.includeSensitive)}>

@@ -5,11 +5,20 @@
  */
 import browser, { type Runtime } from 'webextension-polyfill';
 import { LogStore } from '../core/log-store';
-import { PORT_NAME, type BackgroundToPanel, type PageCommand, type PageStatus, type PanelRequest } from '../protocol';
+import {
+  PORT_NAME,
+  type BackgroundToPanel,
+  type DeepCaptureState,
+  type PageCommand,
+  type PageStatus,
+  type PanelRequest,
+} from '../protocol';
 
 export class LogConnection {
   readonly store = new LogStore();
   preserve = false;
+  /** Deep capture of the tab, as the background last said. */
+  deep: DeepCaptureState = { type: 'deep-capture', available: false, on: false };
   /** The latest status of each command sent, by command id. */
   readonly statuses = new Map<string, PageStatus>();
   /** For mocks that answered a request: that status (the request, and when), by command id. */
@@ -61,8 +70,16 @@ export class LogConnection {
     this.changed();
   }
 
+  /** Turns deep capture of the tab on or off (the panel explained the debugging bar first). */
+  setDeepCapture(on: boolean): void {
+    this.send({ type: 'set-deep-capture', on });
+  }
+
   private receive(message: BackgroundToPanel): void {
     switch (message.type) {
+      case 'deep-capture':
+        this.deep = message;
+        break;
       case 'snapshot':
         this.store.reset();
         this.preserve = message.preserve;

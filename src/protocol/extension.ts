@@ -53,13 +53,25 @@ export type PanelRequest =
   | { type: 'clear' }
   | { type: 'set-preserve'; preserve: boolean }
   /** A command for the page world of frame `frameId` of the panel's tab. */
-  | { type: 'page-command'; frameId: number; command: PageCommand };
+  | { type: 'page-command'; frameId: number; command: PageCommand }
+  /** Deep capture of the panel's tab on or off (the panel explained the debugging bar first). */
+  | { type: 'set-deep-capture'; on: boolean };
+
+/** Deep capture of a tab: whether this build can (it has the `debugger` permission), and whether it is on. */
+export interface DeepCaptureState {
+  type: 'deep-capture';
+  available: boolean;
+  on: boolean;
+  /** Why it is off when it was asked to be on, or why it went off (the user closed the bar...). */
+  error?: string;
+}
 
 export type BackgroundToPanel =
   | { type: 'snapshot'; records: StoredRecord[]; stats: LogStats; preserve: boolean }
   | { type: 'append'; records: StoredRecord[]; stats: LogStats }
   | { type: 'reset'; reason: 'navigation' | 'clear'; url?: string }
-  | { type: 'command-status'; frameId: number; status: PageStatus };
+  | { type: 'command-status'; frameId: number; status: PageStatus }
+  | DeepCaptureState;
 
 export function isRelayMessage(v: unknown): v is RelayMessage {
   if (!isObject(v)) return false;
@@ -88,6 +100,8 @@ export function isPanelRequest(v: unknown): v is PanelRequest {
       return typeof v.preserve === 'boolean';
     case 'page-command':
       return isFrameId(v.frameId) && isPageCommand(v.command);
+    case 'set-deep-capture':
+      return typeof v.on === 'boolean';
     default:
       return false;
   }

@@ -46,6 +46,11 @@ export interface StreamOpenRecord {
   time: number;
   /** Answered from a recording armed in the panel ("Mock next request"), not by the network. */
   mocked?: boolean;
+  /**
+   * Seen on the wire by deep capture (chrome.debugger's Network domain, src/background/deep-capture.ts),
+   * not by the page-world tap. Set only by the background: a page's record that claims it is refused.
+   */
+  seenOn?: 'wire';
 }
 
 export interface StreamResponseRecord {

@@ -86,7 +86,9 @@ export function isPageRecord(v: unknown): v is PageRecord {
         (v.withCredentials === undefined || typeof v.withCredentials === 'boolean') &&
         isString(v.frameUrl) &&
         isTime(v.time) &&
-        (v.mocked === undefined || typeof v.mocked === 'boolean')
+        (v.mocked === undefined || typeof v.mocked === 'boolean') &&
+        // Only deep capture, in the background, sees the wire: a page cannot say it did.
+        v.seenOn === undefined
       );
     case 'stream-response':
       return (

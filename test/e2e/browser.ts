@@ -27,14 +27,21 @@ export interface ExtensionBrowser {
 }
 
 export async function launchWithExtension(
-  options: { devtools?: boolean; viewport?: { width: number; height: number }; lang?: string } = {},
+  options: {
+    devtools?: boolean;
+    viewport?: { width: number; height: number };
+    lang?: string;
+    /** Another build than EXTENSION_DIR (e.g. the deep-capture build of deep-capture.e2e.test.ts). */
+    extensionDir?: string;
+  } = {},
 ): Promise<ExtensionBrowser> {
+  const extensionDir = options.extensionDir ?? EXTENSION_DIR;
   process.env.PW_CHROMIUM_ATTACH_TO_OTHER = '1';
   const userDataDir = mkdtempSync(join(tmpdir(), 'sse-devtools-profile-'));
   const downloadsDir = mkdtempSync(join(tmpdir(), 'sse-devtools-downloads-'));
   const args = [
-    `--disable-extensions-except=${EXTENSION_DIR}`,
-    `--load-extension=${EXTENSION_DIR}`,
+    `--disable-extensions-except=${extensionDir}`,
+    `--load-extension=${extensionDir}`,
     '--disable-background-networking',
     '--disable-component-update',
     '--disable-sync',

@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import { sightings, UNKNOWN_URL, WireTranslator } from './deep-capture';
+
+const utf8base64 = (text: string) => btoa(String.fromCharCode(...new TextEncoder().encode(text)));
+
+describe('WireTranslator', () => {
+  it('turns an EventSource request and its messages into a wire stream, unlistened types included', () => {
+    const wire = new WireTranslator();
+    const open = wire.event('Network.requestWillBeSent', {
+      requestId: '7',
+      type: 'EventSource',
+      documentURL: 'http://127.0.0.1/page',
+      request: { url: 'http://127.0.0.1/sse', method: 'GET', headers: { Accept: 'text/event-stream' } },
+      timestamp: 100,
+      wallTime: 1_700_000_000,
+    });
+    expect(open.records).toEqual([
+      {
+        type: 'stream-open',
+        stream: 'wire:7',
+        kind: 'eventsource',
+        url: 'http://127.0.0.1/sse',
+        method: 'GET',
+        requestHeaders: [{ name: 'Accept', value: 'text/event-stream' }],
+        frameUrl: 'http://127.0.0.1/page',
+        time: 1_700_000_000_000,
+        seenOn: 'wire',
+      },
+    ]);
+    const response = wire.event('Network.responseReceived', {
+      requestId: '7',
+      timestamp: 100.5,
+      response: {
+        url: 'http://127.0.0.1/sse',
+        status: 200,
+        statusText: 'OK',
+        headers: { 'Content-Type': 'text/event-stream' },
+        mimeType: 'text/event-stream',
+      },
+    });
+    expect(response.records.map((r) => r.type)).toEqual(['stream-response', 'stream-state']);
+    expect(response.streamContent).toBeUndefined();
+    const message = wire.event('Network.eventSourceMessageReceived', {
+      requestId: '7',
+      timestamp: 101,
+      eventName: 'secret',
+      eventId: '3',
+      data: 'x',
+    });
+    expect(message.records).toEqual([
+      {
+        type: 'sse',
+        stream: 'wire:7',
+        items: [{ kind: 'event', type: 'secret', data: 'x', lastEventId: '3', time: 1_700_000_001_000 }],
+      },
+    ]);
+    const end = wire.event('Network.loadingFailed', {
+      requestId: '7',
+      timestamp: 102,
+      canceled: true,
+      errorText: 'net::ERR_ABORTED',
+    });
+    expect(end.records).toEqual([
+      { type: 'stream-state', stream: 'wire:7', state: 'closed', reason: 'cancelled-by-page', time: 1_700_000_002_000 },
+    ]);
+  });
+
+  it('opens a stream of unknown URL for messages of a request sent before it attached', () => {
+    const wire = new WireTranslator();
+    const { records } = wire.event(
+      'Network.eventSourceMessageReceived',
+      { requestId: '9', timestamp: 50, eventName: 'message', eventId: '', data: 'hi' },
+      10_000,
+    );
+    expect(records.map((r) => r.type)).toEqual(['stream-open', 'sse']);
+    expect(records[0]).toMatchObject({ url: UNKNOWN_URL, seenOn: 'wire', kind: 'eventsource', time: 10_000 });
+    expect(
+      wire.event('Network.eventSourceMessageReceived', {
+        requestId: '9',
+        timestamp: 51,
+        eventName: 'message',
+        eventId: '',
+        data: 'again',
+      }).records,
+    ).toHaveLength(1);
+  });
+
+  it('streams the bytes of a fetch answered with text/event-stream, and ignores other responses', () => {
+    const wire = new WireTranslator();
+    for (const id of ['1', '2']) {
+      wire.event('Network.requestWillBeSent', {
+        requestId: id,
+        type: 'Fetch',
+        documentURL: 'http://h/',
+        request: { url: `http://h/${id}`, method: 'POST', postData: '{}' },
+        timestamp: 1,
+        wallTime: 1000,
+      });
+    }
+    const json = wire.event('Network.responseReceived', {
+      requestId: '2',
+      timestamp: 2,
+      response: { url: 'http://h/2', status: 200, statusText: 'OK', headers: {}, mimeType: 'application/json' },
+    });
+    expect(json.records).toEqual([]);
+    const sse = wire.event('Network.responseReceived', {
+      requestId: '1',
+      timestamp: 2,
+      response: {
+        url: 'http://h/1',
+        status: 200,
+        statusText: 'OK',
+        headers: { 'content-type': 'text/event-stream; charset=utf-8' },
+        mimeType: 'text/event-stream',
+      },
+    });
+    expect(sse.streamContent).toBe('1');
+    expect(sse.records[0]).toMatchObject({
+      type: 'stream-open',
+      kind: 'fetch',
+      method: 'POST',
+      requestBody: { text: '{}' },
+      seenOn: 'wire',
+      time: 1_000_000,
+    });
+    expect(sse.records[1]).toMatchObject({ type: 'stream-response', contentType: 'text/event-stream; charset=utf-8' });
+    // "é" split across two network chunks: decoded once whole.
+    const bytes = new TextEncoder().encode('data: é\n\n');
+    const first = wire.bufferedData('1', btoa(String.fromCharCode(...bytes.slice(0, 7))), 5);
+    const second = wire.event('Network.dataReceived', {
+      requestId: '1',
+      timestamp: 3,
+      data: btoa(String.fromCharCode(...bytes.slice(7))),
+    });
+    expect(first).toEqual([{ type: 'stream-chunk', stream: 'wire:1', text: 'data: ', bytes: 7, time: 5 }]);
+    expect(second.records).toEqual([
+      { type: 'stream-chunk', stream: 'wire:1', text: 'é\n\n', bytes: bytes.length - 7, time: 1_002_000 },
+    ]);
+    expect(wire.event('Network.dataReceived', { requestId: '2', timestamp: 3, data: utf8base64('x') }).records).toEqual([]);
+    expect(wire.event('Network.loadingFinished', { requestId: '1', timestamp: 4 }).records).toEqual([
+      { type: 'stream-state', stream: 'wire:1', state: 'closed', reason: 'ended-by-server', time: 1_003_000 },
+    ]);
+  });
+});
+
+describe('sightings', () => {
+  it('marks nothing in page mode', () => {
+    expect(sightings([{ id: '0:1', url: 'u', startTime: 0 }]).size).toBe(0);
+  });
+
+  it('pairs a page row and a wire row of the same URL and start, once each', () => {
+    const seen = sightings([
+      { id: '0:1', url: 'http://h/a', startTime: 1000 },
+      { id: '0:2', url: 'http://h/a', startTime: 9000 },
+      { id: '0:3', url: 'http://h/b', startTime: 1000 },
+      { id: 'wire:1', url: 'http://h/a', startTime: 1100, seenOn: 'wire' },
+      { id: 'wire:2', url: 'http://h/a', startTime: 1200, seenOn: 'wire' },
+    ]);
+    expect(Object.fromEntries(seen)).toEqual({ '0:1': 'both', 'wire:1': 'both', '0:2': 'page', '0:3': 'page', 'wire:2': 'wire' });
+  });
+});
