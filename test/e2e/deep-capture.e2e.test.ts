@@ -20,6 +20,7 @@ import { startServer, type StartedServer } from '../server/sse-server';
 
 const STREAM_CHUNKS = ['data: first\n\n', 'event: secret\ndata: hidden-payload\n\n', 'data: last\n\n'];
 
+const RESULTS = resolve(import.meta.dirname, '../../test-results');
 let server: StartedServer;
 let browser: ExtensionBrowser;
 let builtDir: string | undefined;
@@ -100,6 +101,7 @@ describe('deep capture (Chromium, chrome.debugger)', () => {
     await panel.waitForSelector('.deep-capture-explain');
     expect(await panel.locator('.deep-capture-explain').innerText()).toContain('debugging this browser');
     expect(await isOn(tabId)).toBe(false);
+    await panel.screenshot({ path: resolve(RESULTS, 'deep-capture-explain.png') });
     await panel.locator('.deep-capture-confirm').click();
     await expect.poll(() => isOn(tabId), { timeout: 10_000 }).toBe(true);
     await expect.poll(() => panel.locator('.deep-capture-toggle').isChecked()).toBe(true);
@@ -112,6 +114,7 @@ describe('deep capture (Chromium, chrome.debugger)', () => {
     const seen = await panel.locator('[data-seen]').evaluateAll((badges) => badges.map((b) => (b as HTMLElement).dataset.seen));
     // The page's second stream and the wire's are the same request: both marked "both"; the first stays the page's.
     expect(seen.sort()).toEqual(['both', 'both', 'page']);
+    await panel.screenshot({ path: resolve(RESULTS, 'deep-capture-on.png') });
 
     // In the worker's log: a wire stream carrying the "secret" event.
     const records = await (
