@@ -143,6 +143,21 @@ describe('WireTranslator', () => {
   });
 });
 
+describe('WireTranslator in a worker session', () => {
+  it('names its streams with its own prefix (request ids of two sessions may meet)', () => {
+    const wire = new WireTranslator('wire:2:');
+    const { records } = wire.event('Network.requestWillBeSent', {
+      requestId: '7',
+      type: 'EventSource',
+      documentURL: 'blob:http://h/worker',
+      request: { url: 'http://h/sse', method: 'GET' },
+      timestamp: 1,
+      wallTime: 1000,
+    });
+    expect(records[0]).toMatchObject({ stream: 'wire:2:7', seenOn: 'wire', frameUrl: 'blob:http://h/worker' });
+  });
+});
+
 describe('sightings', () => {
   it('marks nothing in page mode', () => {
     expect(sightings([{ id: '0:1', url: 'u', startTime: 0 }]).size).toBe(0);

@@ -12,7 +12,7 @@
  *   browser to stream them (`Network.streamResourceContent`, see `streamContent`), as chunks parsed
  *   by the panel like the page tap's;
  * - events of a request that started before deep capture was on: a stream of unknown URL.
- * Stream ids are `wire:<requestId>`: never a page's (those are `<frameId>:<id>`).
+ * Stream ids are `wire:<requestId>` (`wire:<n>:<requestId>` in a worker's session): never a page's (those are `<frameId>:<id>`).
  */
 import type { HeaderEntry, PageRecord, StreamKind } from '../protocol/records';
 
@@ -76,6 +76,9 @@ export function base64Bytes(base64: string): Uint8Array {
 }
 
 export class WireTranslator {
+  /** `prefix` of the stream ids: `wire:` for the tab's own session, another for each worker's. */
+  constructor(private readonly prefix = 'wire:') {}
+
   private readonly streams = new Map<string, WireStream>();
   /** Requests that may turn out to be event streams (fetch/XHR, until their response says). */
   private readonly pending = new Map<string, PendingRequest>();
@@ -178,7 +181,7 @@ export class WireTranslator {
       this.pending.set(requestId, { request, kind, documentURL, offset, time: wallTime * 1000 });
       return { records: [] };
     }
-    const stream: WireStream = { stream: `wire:${requestId}`, kind, offset, open: true };
+    const stream: WireStream = { stream: `${this.prefix}${requestId}`, kind, offset, open: true };
     this.streams.set(requestId, stream);
     return { records: [this.openRecord(stream, request, documentURL, wallTime * 1000)] };
   }
@@ -202,7 +205,7 @@ export class WireTranslator {
       }
       this.pending.delete(requestId);
       stream = {
-        stream: `wire:${requestId}`,
+        stream: `${this.prefix}${requestId}`,
         kind: pending.kind,
         offset: pending.offset,
         open: true,
@@ -252,7 +255,12 @@ export class WireTranslator {
   /** A stream whose request we never saw (it started before deep capture was on). */
   private unknownStream(requestId: string, timestamp: number | undefined, now: number): WireStream {
     if (this.fallbackOffset === undefined) this.fallbackOffset = now / 1000 - (timestamp ?? now / 1000);
-    const stream: WireStream = { stream: `wire:${requestId}`, kind: 'eventsource', offset: this.fallbackOffset, open: false };
+    const stream: WireStream = {
+      stream: `${this.prefix}${requestId}`,
+      kind: 'eventsource',
+      offset: this.fallbackOffset,
+      open: false,
+    };
     this.streams.set(requestId, stream);
     return stream;
   }

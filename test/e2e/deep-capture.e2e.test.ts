@@ -72,6 +72,14 @@ function runStream(page: Page, prefix: string): Promise<string[]> {
   );
 }
 
+const logOf = async (tabId: number): Promise<unknown[]> =>
+  (await currentServiceWorker(browser)).evaluate(
+    (id) =>
+      (globalThis as unknown as { sseDevtools: { tabs: Map<number, { log: { records: unknown[] } }> } }).sseDevtools.tabs.get(id)!
+        .log.records,
+    tabId,
+  );
+
 const isOn = async (tabId: number) =>
   (await currentServiceWorker(browser)).evaluate(
     (id) => (globalThis as unknown as { sseDevtools: { deep: { isOn(tab: number): boolean } } }).sseDevtools.deep.isOn(id),
@@ -156,6 +164,33 @@ describe('deep capture (Chromium, chrome.debugger)', () => {
         .join('');
     };
     await expect.poll(wireText, { timeout: 10_000 }).toBe(pageText);
+
+    // A dedicated worker reading an SSE fetch stream: the page tap cannot see it, the wire does, byte for byte.
+    const workerText = await page.evaluate(
+      (url) =>
+        new Promise<string>((done) => {
+          const code = `fetch(${JSON.stringify(url)}).then((r) => r.text()).then((text) => postMessage(text));`;
+          const worker = new Worker(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));
+          worker.onmessage = (event) => {
+            worker.terminate();
+            done(event.data as string);
+          };
+        }),
+      `${server.url}/test/stream?count=3&type=in-worker&prefix=worker&delay=50`,
+    );
+    expect(workerText).toContain('event: in-worker');
+    const workerStreams = async () => {
+      const all = (await logOf(tabId)) as { type: string; stream: string; url?: string; text?: string; seenOn?: string }[];
+      const opened = all.filter((r) => r.type === 'stream-open' && r.url?.includes('prefix=worker') === true);
+      return opened.map((open) => ({
+        seenOn: open.seenOn,
+        text: all
+          .filter((r) => r.type === 'stream-chunk' && r.stream === open.stream)
+          .map((r) => r.text)
+          .join(''),
+      }));
+    };
+    await expect.poll(workerStreams, { timeout: 10_000 }).toEqual([{ seenOn: 'wire', text: workerText }]);
 
     // Unticking detaches at once.
     await panel.locator('.deep-capture-toggle').uncheck();
