@@ -205,3 +205,37 @@ describe('deep capture (Chromium, chrome.debugger)', () => {
     await page.close();
   });
 });
+
+describe('the default build (no debugger permission)', () => {
+  it('has no deep capture: no toggle, no hint, the background says unavailable', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sse-devtools-default-'));
+    let plain: ExtensionBrowser | undefined;
+    try {
+      execFileSync('npx', ['vite', 'build', '--outDir', dir, '--logLevel', 'warn'], {
+        cwd: resolve(import.meta.dirname, '../..'),
+        env: { ...process.env, SSE_DEEP_CAPTURE: '' },
+        stdio: 'inherit',
+      });
+      expect(hasDebuggerPermission(dir)).toBe(false);
+      plain = await launchWithExtension({ extensionDir: dir });
+      const page = await plain.context.newPage();
+      await page.goto(`${server.url}/test/blank.html`);
+      const tabId = await tabIdOf(plain, page);
+      const panel = await plain.context.newPage();
+      await panel.goto(`chrome-extension://${plain.extensionId}/src/panel/panel.html?tabId=${tabId}`);
+      expect(await runStream(page, 'default')).toEqual(['first', 'last']);
+      await panel.waitForFunction(() => document.querySelectorAll('tr[data-connection-id]').length === 1);
+      await panel.locator('tr[data-connection-id]').first().click();
+      await panel.waitForSelector('[data-fact="listened"]');
+      expect(await panel.locator('[data-fact="listened"]').innerText()).not.toContain('Deep capture');
+      expect(await panel.locator('.deep-capture-toggle').count()).toBe(0);
+      const available = await (
+        await currentServiceWorker(plain)
+      ).evaluate(() => (globalThis as unknown as { sseDevtools: { deep: { available: boolean } } }).sseDevtools.deep.available);
+      expect(available).toBe(false);
+    } finally {
+      await plain?.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
