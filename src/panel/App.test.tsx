@@ -81,7 +81,7 @@ describe('App', () => {
     await importFile(harOf('https://two.test/second-stream', 3), 'second.har');
     expect(container.textContent).toContain('second-stream');
     expect(container.textContent).not.toContain('first-stream');
-    expect(container.textContent).toContain('summary(1|3)');
+    expect(container.textContent).toContain('summary(connectionCountOne(1)|eventCountMany(3))');
   });
 
   it('an import that fails says why, and leaves the log in view as it was', async () => {

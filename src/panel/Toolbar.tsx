@@ -64,7 +64,10 @@ export function Toolbar(props: ToolbarProps) {
         <ImportButton onImport={props.onImport} />
       </div>
       <span class="summary" aria-live="polite">
-        {t('summary', [props.connections, props.events])}
+        {t('summary', [
+          t(props.connections === 1 ? 'connectionCountOne' : 'connectionCountMany', [props.connections]),
+          t(props.events === 1 ? 'eventCountOne' : 'eventCountMany', [props.events]),
+        ])}
       </span>
     </div>
   );

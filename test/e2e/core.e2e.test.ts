@@ -486,7 +486,7 @@ for (const name of BROWSERS) {
         .poll(async () => (await panel.text('.summary'))?.startsWith('1 connections'), { timeout: 4000, interval: 50 })
         .toBe(true);
       await browser.suspendBackground(page);
-      await expect.poll(() => panel.text('.summary'), { timeout: 15_000 }).toBe('1 connections, 2 events');
+      await expect.poll(() => panel.text('.summary'), { timeout: 15_000 }).toBe('1 connection, 2 events');
       await expect
         .poll(async () => (await eventRows(panel)).filter((r) => r.kind === 'event').map((r) => r.data))
         .toEqual(['cut 1', 'cut 2']);

@@ -141,6 +141,6 @@ describe.skipIf(!firefoxAvailable)('Firefox: nothing is lost when the idle event
     const panel = await browser.openPanel(page);
     // 4 events 2.5 s apart: the event page may be suspended between any two of them.
     void page.evaluate(async () => (await fetch('/test/stream?count=4&delay=2500&prefix=quiet')).text());
-    await expect.poll(() => panel.text('.summary'), { timeout: 20_000 }).toBe('1 connections, 4 events');
+    await expect.poll(() => panel.text('.summary'), { timeout: 20_000 }).toBe('1 connection, 4 events');
   });
 });
