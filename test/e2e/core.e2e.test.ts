@@ -483,7 +483,7 @@ for (const name of BROWSERS) {
       // Events 4 s apart; stopped as soon as the stream shows up, i.e. before its second event.
       void page.evaluate(async () => (await fetch('/test/stream?count=2&delay=4000&prefix=cut')).text());
       await expect
-        .poll(async () => (await panel.text('.summary'))?.startsWith('1 connections'), { timeout: 4000, interval: 50 })
+        .poll(async () => (await panel.text('.summary'))?.startsWith('1 connection,'), { timeout: 4000, interval: 50 })
         .toBe(true);
       await browser.suspendBackground(page);
       await expect.poll(() => panel.text('.summary'), { timeout: 15_000 }).toBe('1 connection, 2 events');

@@ -85,7 +85,7 @@ describe('importing a HAR in the viewer', () => {
     // Parsed on this thread, the file would freeze it for seconds; slices are applied between frames.
     expect(maxGap).toBeLessThan(1000);
     expect(await viewer.getByRole('button', { name: 'Import HAR' }).isDisabled()).toBe(false);
-    expect(await viewer.locator('.summary').textContent()).toBe(`1 connections, ${EVENTS} events`);
+    expect(await viewer.locator('.summary').textContent()).toBe(`1 connection, ${EVENTS} events`);
   });
 
   it('a file that fails says why and leaves the log as it was', async () => {
