@@ -47,11 +47,26 @@ const EVENT_OVERHEAD = 24;
 
 type MetaRecord = Exclude<PageRecord, { type: 'stream-chunk' } | { type: 'sse' }>;
 
+/**
+ * The latest value of a growing text (XHR responseText) of one stream: every range of the stream
+ * is cut from it when sent, so the text is flattened once, not once per progress event.
+ */
+interface GrowingText {
+  text: string;
+}
+
+/** `source.text.slice(start, end)`, cut when sent. */
+interface TextRange {
+  source: GrowingText;
+  start: number;
+  end: number;
+}
+
 interface HeldChunk {
   type: 'stream-chunk';
   stream: string;
-  /** A copy of the bytes read (fetch), or the text read (XHR, which gives text). */
-  data: Uint8Array | string;
+  /** A copy of the bytes read (fetch), the text read (Response.text()), or a range of a growing text (XHR). */
+  data: Uint8Array | string | TextRange;
   bytes: number;
   time: number;
 }
@@ -138,6 +153,8 @@ export class PageLog {
   private scheduled = 0;
   private flushes = 0;
   private announced = false;
+  /** The latest text of each XHR stream (see addTextRange); no prototype: stream ids are keys. */
+  private readonly growingTexts: Record<string, GrowingText> = bare({});
   /** Where chunk copies go (see copyOf). */
   private slab: Uint8Array | undefined;
   private slabUsed = 0;
@@ -220,7 +237,25 @@ export class PageLog {
     return call(uint8Subarray, this.slab, start, start + length) as Uint8Array;
   }
 
-  /** Text the page read (XHR responseText, Response.text()). */
+  /**
+   * The part of `whole` past `start` (XHR responseText, which only grows): held as a range of the
+   * stream's latest text, cut when sent.
+   */
+  addTextRange(stream: string, whole: string, start: number, time: number): void {
+    let source = this.growingTexts[stream];
+    if (source === undefined) this.growingTexts[stream] = source = bare({ text: whole });
+    else source.text = whole;
+    // Pieces of at most MAX_CHUNK_PIECE characters, like any other chunk (batches stay bounded).
+    for (let from = start; from < whole.length; from += MAX_CHUNK_PIECE) {
+      const end = Math.min(whole.length, from + MAX_CHUNK_PIECE);
+      if (!this.admit((end - from) * 2 + RECORD_OVERHEAD)) return;
+      const range: TextRange = bare({ source, start: from, end });
+      this.held[this.held.length] = bare({ type: 'stream-chunk', stream, data: range, bytes: end - from, time }) as HeldChunk;
+      this.counted();
+    }
+  }
+
+  /** Text the page read (Response.text()). */
   addText(stream: string, text: string, time: number): void {
     if (text.length > MAX_CHUNK_PIECE) {
       for (let start = 0; start < text.length; start += MAX_CHUNK_PIECE) {
@@ -376,7 +411,7 @@ export class PageLog {
 /** A held record in the clone form: the bytes and strings as they are (the clone copies them). */
 function toCloneWire(record: HeldRecord): { record: WireRecord; size: number } {
   if (record.type === 'stream-chunk') {
-    const data = record.data;
+    const data = textOf(record.data);
     const wire =
       typeof data === 'string'
         ? bare({
@@ -415,10 +450,17 @@ function toCloneWire(record: HeldRecord): { record: WireRecord; size: number } {
 
 const cloneEncoder = new natives.TextEncoder();
 
+/** A held chunk's bytes or text, a range cut now from its stream's latest text. */
+function textOf(data: Uint8Array | string | TextRange): Uint8Array | string {
+  if (typeof data === 'string' || natives.arrayBufferIsView(data)) return data as Uint8Array | string;
+  const range = data as TextRange;
+  return call(natives.stringSlice, range.source.text, range.start, range.end) as string;
+}
+
 /** A held record in its wire form, with its size in characters (roughly). */
 function toWire(record: HeldRecord): { record: WireRecord; size: number } {
   if (record.type === 'stream-chunk') {
-    const data = record.data;
+    const data = textOf(record.data);
     const b64 = typeof data === 'string' ? utf8Base64(data) : toBase64(data);
     const wire = bare({ type: 'stream-chunk', stream: record.stream, b64, bytes: record.bytes, time: record.time });
     return { record: wire as WireRecord, size: b64.length };

@@ -89,7 +89,16 @@ export class StreamTap {
     if (fresh.byteLength > 0) this.outbox.addBytes(this.id, fresh, time);
   }
 
-  /** Text the page read (XHR responseText, Response.text()). */
+  /**
+   * Text a growing response text holds past `start` (XHR responseText; every later value of it
+   * begins with this one).
+   */
+  textRange(whole: string, start: number, time = now()): void {
+    if (this.ended || whole.length <= start) return;
+    this.outbox.addTextRange(this.id, whole, start, time);
+  }
+
+  /** Text the page read (Response.text()). */
   text(chunk: string, time = now()): void {
     if (this.ended || chunk.length === 0) return;
     this.outbox.addText(this.id, chunk, time);

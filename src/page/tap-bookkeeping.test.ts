@@ -201,6 +201,23 @@ describe('PageLog', () => {
     expect(text.length).toBe(64 * chunk.length);
   });
 
+  it('XHR: ranges of the growing responseText are cut when sent, each with its own time, in bounded pieces', () => {
+    const { target, batches } = relayedWindow();
+    const log = new PageLog(target, true);
+    const tap = new StreamTap(log, { ...request, kind: 'xhr' }, '');
+    let text = 'data: é1\n\n';
+    tap.textRange(text, 0, 10);
+    const first = text.length;
+    text += 'data: 2\n\n' + 'x'.repeat(2_500_000) + '\n\n';
+    tap.textRange(text, first, 20);
+    pull(target);
+    const chunks = records(batches).flatMap((r) => (r.type === 'stream-chunk' ? [r] : []));
+    expect(chunks.map((c) => c.text).join('')).toBe(text);
+    expect(chunks[0]).toMatchObject({ text: 'data: é1\n\n', time: 10 });
+    expect(chunks.slice(1).every((c) => c.time === 20 && c.text.length <= 1024 * 1024)).toBe(true);
+    expect(chunks.length).toBe(4);
+  });
+
   it('copies the bytes: a page that reuses its buffer does not change what was captured', () => {
     const { target, batches } = relayedWindow();
     const log = new PageLog(target, true);

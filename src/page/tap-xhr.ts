@@ -85,7 +85,9 @@ export function installXhrTap(win: typeof globalThis, outbox: PageLog): void {
     if (type !== '' && type !== 'text') return;
     const text = read(responseTextOf, xhr) ?? '';
     if (text.length > state.offset) {
-      tap.text(call(natives.stringSlice, text, state.offset) as string);
+      // No slice now: responseText is a growing rope, and slicing it would flatten all of it on every
+      // progress event. The range is cut from the latest text when the log is sent.
+      tap.textRange(text, state.offset);
       state.offset = text.length;
     }
   }
