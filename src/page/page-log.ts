@@ -310,7 +310,8 @@ export class PageLog {
       const reason = `this frame's page log is full (${size})`;
       this.drops[reason] = (this.drops[reason] ?? 0) + 1;
       this.dropCount++;
-      if (this.live) this.schedule();
+      // (Once per pending flush: a full log refuses every event, and each must not schedule a task.)
+      if (this.live && this.scheduled === 0) this.schedule();
       return false;
     }
     this.charge += charge;
