@@ -48,6 +48,8 @@ interface Tab {
   queue: Promise<void>;
   /** The document of the log that holds what deep capture saw on the wire (a new one after each clear). */
   wireDocument?: string;
+  /** After a Clear: where each live document's copy started again (saved with the tab's settings). */
+  clearedPlaces?: SavedTab['clearedPlaces'];
 }
 
 const pool = new MemoryPool();
@@ -114,6 +116,7 @@ async function restore(tab: Tab): Promise<void> {
     if (saved !== undefined) {
       tab.log.preserve = saved.preserve;
       tab.log.topDocument = saved.topDocument;
+      tab.clearedPlaces = saved.clearedPlaces;
       for (const [documentId, place] of Object.entries(saved.clearedPlaces ?? {})) {
         const doc = tab.log.document(place.frameId, documentId, '', place.isTop);
         if (doc !== undefined) doc.next = place.next;
@@ -131,8 +134,8 @@ async function restore(tab: Tab): Promise<void> {
   }
 }
 
-function saveTab(tab: Tab, clearedPlaces?: SavedTab['clearedPlaces']): void {
-  const saved: SavedTab = { preserve: tab.log.preserve, topDocument: tab.log.topDocument, clearedPlaces };
+function saveTab(tab: Tab): void {
+  const saved: SavedTab = { preserve: tab.log.preserve, topDocument: tab.log.topDocument, clearedPlaces: tab.clearedPlaces };
   void browser.storage.session.set({ [sessionKey(tab.id)]: saved }).catch(() => undefined);
 }
 
@@ -200,6 +203,7 @@ function onRelayConnected(port: Runtime.Port): void {
           tab.log.topDocument = documentId;
           if (navigated && !tab.log.preserve) {
             tab.log.clear(true);
+            tab.clearedPlaces = undefined;
             void clearDeparted(tab.id).catch(() => undefined);
             toPanels(tab, { type: 'reset', reason: 'navigation', url: frameUrl });
           }
@@ -346,7 +350,8 @@ function onPanelConnected(port: Runtime.Port): void {
       if (command.type === 'clear') {
         // The pages keep their own logs: a fresh copy starts from where each page is now.
         tab.log.clearKeepingPlaces();
-        saveTab(tab, tab.log.places());
+        tab.clearedPlaces = tab.log.places();
+        saveTab(tab);
         await clearDeparted(tab.id).catch(() => undefined);
         toPanels(tab, { type: 'reset', reason: 'clear' });
       } else if (command.type === 'set-preserve') {

@@ -157,6 +157,36 @@ describe('durability: nothing is lost', () => {
     await page.close();
   });
 
+  it('Clear, then Preserve log toggled, then a worker stop: what was cleared does not come back', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.url}/test/blank.html?clear`);
+    const tabId = await tabIdOf(browser, page);
+    await streamBoth(page, 'cleared', 5, 0);
+    // Clear and toggle Preserve log as the panel's buttons do (its requests, on a panel port).
+    const panel = await browser.context.newPage();
+    await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/panel.html?tabId=${tabId}`);
+    await panel.evaluate(
+      (id) =>
+        new Promise((resolve) => {
+          const port = chrome.runtime.connect({ name: 'sse-panel' });
+          port.postMessage({ type: 'panel-hello', tabId: id });
+          setTimeout(() => {
+            port.postMessage({ type: 'clear' });
+            port.postMessage({ type: 'set-preserve', preserve: true });
+            port.postMessage({ type: 'set-preserve', preserve: false });
+            setTimeout(resolve, 500);
+          }, 500);
+        }),
+      tabId,
+    );
+    await panel.close();
+    const kept = await streamBoth(page, 'kept', 5, 0);
+    await stopServiceWorker(browser, page);
+    const records = (await capturedByTab(browser, [tabId])).get(tabId) ?? [];
+    expect(sorted(eventData(records))).toEqual(sorted(kept));
+    await page.close();
+  });
+
   it('Preserve log on, the page navigates, the worker stops: the previous page’s events are still there', async () => {
     const page = await browser.context.newPage();
     await page.goto(`${server.url}/test/blank.html?first`);
