@@ -16,6 +16,7 @@
 import type { DropCount, LogStats, PageRecord, StoredRecord } from '../protocol';
 import type { DecodedBatch } from './wire-decode';
 import { StreamDecoders } from './wire-decode';
+import { limitLabel } from '../protocol/limit-label';
 
 export interface TabLogLimits {
   /** Bytes one document may hold. */
@@ -204,13 +205,13 @@ export class TabLog {
   }
 
   private refusal(doc: DocumentLog, charge: number): string | undefined {
-    const mib = (bytes: number) => (bytes >= 1048576 ? `${Math.round(bytes / 1048576)} MiB` : `${Math.round(bytes / 1024)} KiB`);
-    if (doc.charge + charge > this.limits.perDocument) return `a frame's log holds at most ${mib(this.limits.perDocument)}`;
+    if (doc.charge + charge > this.limits.perDocument)
+      return `a frame's log holds at most ${limitLabel(this.limits.perDocument)}`;
     if (!doc.isTop && this.iframeCharge + charge > this.limits.perTab - this.limits.perDocument) {
-      return `iframes of a tab hold at most ${mib(this.limits.perTab - this.limits.perDocument)} together`;
+      return `iframes of a tab hold at most ${limitLabel(this.limits.perTab - this.limits.perDocument)} together`;
     }
-    if (this.charge + charge > this.limits.perTab) return `a tab's log holds at most ${mib(this.limits.perTab)}`;
-    if (this.pool.used + charge > this.pool.limit) return `all tabs together hold at most ${mib(this.pool.limit)}`;
+    if (this.charge + charge > this.limits.perTab) return `a tab's log holds at most ${limitLabel(this.limits.perTab)}`;
+    if (this.pool.used + charge > this.pool.limit) return `all tabs together hold at most ${limitLabel(this.pool.limit)}`;
     return undefined;
   }
 

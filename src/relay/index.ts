@@ -28,6 +28,7 @@ import {
   type RelayMessage,
 } from '../protocol';
 import { RelayBudget } from './budget';
+import { limitLabel } from '../protocol/limit-label';
 
 interface MinimalPort {
   postMessage(message: RelayMessage): void;
@@ -110,7 +111,7 @@ window.addEventListener(PAGE_EVENT.batch, (event) => {
     const chars = typeof detail === 'string' ? detail.length : 0;
     budget.refuse(
       chars > MAX_BATCH_JSON_LENGTH
-        ? `a batch over ${MAX_BATCH_JSON_LENGTH / 1048576} MiB was refused by the relay`
+        ? `a batch over ${limitLabel(MAX_BATCH_JSON_LENGTH)} was refused by the relay`
         : 'a malformed batch was refused by the relay',
       chars,
     );
@@ -139,7 +140,7 @@ function forwardCloneBatch(batch: object): void {
   let size = 0;
   for (const record of records as unknown[]) size += cloneRecordSize(record);
   if (size > MAX_BATCH_SIZE) {
-    budget.refuse(`a batch over ${MAX_BATCH_SIZE / 1048576} MiB was refused by the relay`, size);
+    budget.refuse(`a batch over ${limitLabel(MAX_BATCH_SIZE)} was refused by the relay`, size);
     reportDrops();
     return;
   }
