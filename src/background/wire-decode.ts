@@ -114,32 +114,32 @@ function decodeRecord(record: unknown, decoders: StreamDecoders): PageRecord[] |
 }
 
 function decodeEvents(record: Record<string, unknown>): PageRecord[] | null {
-  const { stream, times, strings } = record;
+  const { stream, times } = record;
   if (typeof stream !== 'string' || !Array.isArray(times) || !times.every(isTime)) return null;
+  const strings = eventStrings(record, times.length);
+  if (strings === null) return null;
   const replayed = record.replayed === true;
-  if (Array.isArray(strings)) {
-    // Clone form: the strings themselves.
-    if (strings.length !== times.length * 3 || !strings.every((s) => typeof s === 'string')) return null;
-    const items: SseItem[] = [];
-    for (let i = 0; i < times.length; i++) {
-      const [type, lastEventId, data] = [strings[i * 3] as string, strings[i * 3 + 1] as string, strings[i * 3 + 2] as string];
-      items.push({ kind: 'event', type, data, lastEventId, time: times[i] as number, ...(replayed ? { replayed: true } : {}) });
-    }
-    return [{ type: 'sse', stream, items }];
-  }
-  const { lengths, b64 } = record;
-  if (typeof b64 !== 'string' || !Array.isArray(lengths)) return null;
-  if (lengths.length !== times.length * 3 || !lengths.every(isCount)) return null;
-  const text = b64.length === 0 ? '' : new TextDecoder().decode(fromBase64(b64));
   const items: SseItem[] = [];
-  let offset = 0;
   for (let i = 0; i < times.length; i++) {
-    const type = text.slice(offset, (offset += lengths[i * 3] as number));
-    const lastEventId = text.slice(offset, (offset += lengths[i * 3 + 1] as number));
-    const data = text.slice(offset, (offset += lengths[i * 3 + 2] as number));
+    const [type, lastEventId, data] = [strings[i * 3]!, strings[i * 3 + 1]!, strings[i * 3 + 2]!];
     items.push({ kind: 'event', type, data, lastEventId, time: times[i] as number, ...(replayed ? { replayed: true } : {}) });
   }
-  // Lengths that do not add up mean the strings were not ours (or lost characters in UTF-8).
-  if (offset !== text.length) return null;
   return [{ type: 'sse', stream, items }];
+}
+
+/** The type, lastEventId and data of each of `count` events, from either wire form; null if they do not add up. */
+function eventStrings(record: Record<string, unknown>, count: number): string[] | null {
+  const { strings, lengths, b64 } = record;
+  if (Array.isArray(strings)) {
+    // Clone form: the strings themselves.
+    return strings.length === count * 3 && strings.every((s) => typeof s === 'string') ? (strings as string[]) : null;
+  }
+  if (typeof b64 !== 'string' || !Array.isArray(lengths)) return null;
+  if (lengths.length !== count * 3 || !lengths.every(isCount)) return null;
+  const text = b64.length === 0 ? '' : new TextDecoder().decode(fromBase64(b64));
+  const cut: string[] = [];
+  let offset = 0;
+  for (const length of lengths as number[]) cut.push(text.slice(offset, (offset += length)));
+  // Lengths that do not add up mean the strings were not ours (or lost characters in UTF-8).
+  return offset === text.length ? cut : null;
 }
