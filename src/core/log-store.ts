@@ -98,6 +98,11 @@ export interface Connection {
   eventCount: number;
   /** EventSource only: the event types the page listens for (others are not dispatched, so not seen). */
   listenedTypes: string[];
+  /**
+   * EventSource only: when the page began to listen for each of `listenedTypes` (epoch ms), so deep
+   * capture can tell which events came before anyone listened (`core/sightings.ts`).
+   */
+  listenTimes?: Map<string, number>;
   /** Count of each event type received. */
   eventTypes: Map<string, number>;
 }
@@ -262,7 +267,10 @@ export class LogStore {
       }
       case 'stream-listen': {
         const connection = this.connection(record.stream, record.frameId, record.time);
-        if (!connection.listenedTypes.includes(record.eventType)) connection.listenedTypes.push(record.eventType);
+        if (!connection.listenedTypes.includes(record.eventType)) {
+          connection.listenedTypes.push(record.eventType);
+          (connection.listenTimes ??= new Map()).set(record.eventType, record.time);
+        }
         return;
       }
       case 'stream-request-body': {

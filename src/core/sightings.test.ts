@@ -1,0 +1,235 @@
+import { describe, expect, it } from 'vitest';
+import type { PageRecord, StoredRecord } from '../protocol';
+import { LogStore } from './log-store';
+import {
+  isDuplicate,
+  mergeSightings,
+  pageMark,
+  pageViewOf,
+  pairRequests,
+  sameSightings,
+  UNKNOWN_URL,
+  type PageView,
+  type Seen,
+} from './sightings';
+import type { SseEvent } from './sse-types';
+
+const seen = (id: string, url: string, startTime: number, extra: Partial<Seen> = {}): Seen => ({
+  id,
+  url,
+  method: 'GET',
+  kind: 'eventsource',
+  startTime,
+  ...extra,
+});
+const wire = (id: string, url: string, startTime: number, extra: Partial<Seen> = {}) =>
+  seen(id, url, startTime, { seenOn: 'wire', ...extra });
+
+describe('pairRequests', () => {
+  it('pairs nothing in page mode', () => {
+    expect(pairRequests([seen('0:1', 'u', 0)])).toEqual([]);
+  });
+
+  it('pairs a page stream and a wire stream of the same URL and start, once each', () => {
+    const pairs = pairRequests([
+      seen('0:1', 'http://h/a', 1000),
+      seen('0:2', 'http://h/a', 9000),
+      seen('0:3', 'http://h/b', 1000),
+      wire('wire:1', 'http://h/a', 1100),
+      wire('wire:2', 'http://h/a', 1200),
+    ]);
+    expect(pairs).toEqual([{ page: '0:1', wire: 'wire:1' }]);
+  });
+
+  it('pairs the closest starts first, whatever order the wire streams come in', () => {
+    // Taken wire by wire, wire:1 would take 0:1 (50 ms); but wire:2 is closer to it (10 ms).
+    const pairs = pairRequests([
+      seen('0:1', 'http://h/a', 1000),
+      seen('0:2', 'http://h/a', 2900),
+      wire('wire:1', 'http://h/a', 1050),
+      wire('wire:2', 'http://h/a', 1010),
+    ]);
+    expect(pairs).toEqual([
+      { page: '0:1', wire: 'wire:2' },
+      { page: '0:2', wire: 'wire:1' },
+    ]);
+  });
+
+  it('needs the same method, a start within the window, and no mock', () => {
+    expect(pairRequests([seen('0:1', 'http://h/a', 0, { method: 'POST' }), wire('wire:1', 'http://h/a', 0)])).toEqual([]);
+    expect(pairRequests([seen('0:1', 'http://h/a', 0), wire('wire:1', 'http://h/a', 2001)])).toEqual([]);
+    expect(pairRequests([seen('0:1', 'http://h/a', 0, { mocked: true }), wire('wire:1', 'http://h/a', 0)])).toEqual([]);
+  });
+
+  it('pairs a wire stream of unknown URL with the one EventSource open at its start', () => {
+    const pairs = pairRequests([
+      seen('0:1', 'http://h/a', 0),
+      seen('0:2', 'http://h/b', 0, { endTime: 500 }),
+      seen('0:3', 'http://h/c', 0, { kind: 'fetch' }),
+      wire('wire:9', UNKNOWN_URL, 1000),
+    ]);
+    expect(pairs).toEqual([{ page: '0:1', wire: 'wire:9' }]);
+  });
+
+  it('leaves a wire stream of unknown URL apart when two EventSources could be it, or two such streams claim one', () => {
+    expect(pairRequests([seen('0:1', 'http://h/a', 0), seen('0:2', 'http://h/b', 0), wire('wire:9', UNKNOWN_URL, 1000)])).toEqual(
+      [],
+    );
+    expect(
+      pairRequests([seen('0:1', 'http://h/a', 0), wire('wire:8', UNKNOWN_URL, 1000), wire('wire:9', UNKNOWN_URL, 1200)]),
+    ).toEqual([]);
+  });
+
+  it('does not pair an unknown wire stream with an EventSource a known wire stream already has', () => {
+    const pairs = pairRequests([
+      seen('0:1', 'http://h/a', 0),
+      seen('0:2', 'http://h/b', 0),
+      wire('wire:1', 'http://h/a', 10),
+      wire('wire:9', UNKNOWN_URL, 1000),
+    ]);
+    expect(pairs).toEqual([
+      { page: '0:1', wire: 'wire:1' },
+      { page: '0:2', wire: 'wire:9' },
+    ]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+let seq = 0;
+const stored = (record: PageRecord, frameId = 0): StoredRecord => ({ ...record, frameId, seq: seq++ }) as StoredRecord;
+const openRecord = (stream: string, kind: 'eventsource' | 'fetch', time: number, extra: object = {}, frameId = 0) =>
+  stored(
+    {
+      type: 'stream-open',
+      stream,
+      kind,
+      url: 'http://h/sse',
+      method: 'GET',
+      requestHeaders: [],
+      frameUrl: 'http://h/',
+      time,
+      ...extra,
+    },
+    frameId,
+  );
+const event = (type: string, data: string, time: number): SseEvent => ({ kind: 'event', type, data, lastEventId: '', time });
+const sse = (stream: string, ...items: SseEvent[]) => stored({ type: 'sse', stream, items });
+const state = (
+  stream: string,
+  s: 'open' | 'closed',
+  time: number,
+  reason?: 'closed-by-page' | 'cancelled-by-page' | 'ended-by-server',
+) => stored({ type: 'stream-state', stream, state: s, ...(reason ? { reason } : {}), time });
+const chunk = (stream: string, text: string, time: number) =>
+  stored({ type: 'stream-chunk', stream, text, bytes: text.length, time });
+
+describe('pageMark', () => {
+  const view = (extra: Partial<PageView> = {}): PageView => ({ kind: 'eventsource', listening: new Map(), ...extra });
+
+  it('marks an EventSource event of a type nobody listened for as not heard; message is always heard', () => {
+    expect(pageMark(event('update', 'x', 10), view())).toBe('not-heard');
+    expect(pageMark(event('message', 'x', 10), view())).toBeUndefined();
+    expect(pageMark(event('update', 'x', 10), view({ listening: new Map([['update', 5]]) }))).toBeUndefined();
+    // A listener added after the event came did not hear it.
+    expect(pageMark(event('update', 'x', 10), view({ listening: new Map([['update', 20]]) }))).toBe('not-heard');
+  });
+
+  it('marks what came after the page stopped reading as not read', () => {
+    expect(pageMark(event('message', 'x', 30), view({ stoppedAt: 20 }))).toBe('not-read');
+    expect(pageMark(event('message', 'x', 10), view({ stoppedAt: 20 }))).toBeUndefined();
+    const fetchView = view({ kind: 'fetch', stoppedAt: 20, readLength: 10 });
+    expect(pageMark({ ...event('message', 'x', 99), span: { start: 0, end: 10 } }, fetchView)).toBeUndefined();
+    expect(pageMark({ ...event('message', 'x', 1), span: { start: 10, end: 20 } }, fetchView)).toBe('not-read');
+  });
+});
+
+describe('mergeSightings', () => {
+  it('marks nothing when nothing was seen on the wire', () => {
+    const store = new LogStore();
+    store.apply([openRecord('0:1', 'eventsource', 0)]);
+    const result = mergeSightings(store.connectionList);
+    expect(result.rows.map((r) => [r.id, r.seen])).toEqual([['0:1', undefined]]);
+  });
+
+  it('shows a pair as one row: the wire as what was sent, the page for what it missed', () => {
+    const store = new LogStore();
+    store.apply([
+      openRecord('3:1', 'eventsource', 1000, {}, 3),
+      stored({ type: 'stream-listen', stream: '3:1', eventType: 'message', time: 1000 }, 3),
+      openRecord('wire:7', 'eventsource', 1001, { seenOn: 'wire', frameUrl: 'http://h/' }),
+      sse('wire:7', event('message', 'a', 1100), event('update', 'b', 1200)),
+      sse('3:1', event('message', 'a', 1101)),
+      openRecord('0:2', 'eventsource', 5000, { url: 'http://h/other' }),
+    ]);
+    const result = mergeSightings(store.connectionList);
+    expect(result.rows.map((r) => [r.id, r.seen, r.members])).toEqual([
+      ['wire:7', 'both', ['3:1', 'wire:7']],
+      ['0:2', 'page', ['0:2']],
+    ]);
+    const row = result.rows[0]!;
+    expect(row.connection).toMatchObject({ id: 'wire:7', frameId: 3, eventCount: 2, url: 'http://h/sse' });
+    expect(result.rowOf.get('3:1')).toBe(row);
+    const view = result.filter.pageViews.get('wire:7')!;
+    const marks = store.itemsByConnection.get('wire:7')!.map((l) => pageMark(l.item, view));
+    expect(marks).toEqual([undefined, 'not-heard']);
+    // The page's own copy of the event is shown once, from the wire.
+    const pageItem = store.itemsByConnection.get('3:1')![0]!;
+    expect(isDuplicate('3:1', pageItem.item, result.filter)).toBe(true);
+    expect(isDuplicate('3:1', { ...pageItem.item, replayed: true } as SseEvent, result.filter)).toBe(false);
+  });
+
+  it('keeps the page items from before deep capture joined a stream of unknown URL', () => {
+    const store = new LogStore();
+    store.apply([
+      openRecord('0:1', 'eventsource', 0),
+      sse('0:1', event('message', 'early', 100)),
+      openRecord('wire:9', 'eventsource', 1000, { seenOn: 'wire', url: UNKNOWN_URL }),
+      sse('wire:9', event('message', 'late', 1000)),
+      sse('0:1', event('message', 'late', 1001)),
+    ]);
+    const result = mergeSightings(store.connectionList);
+    expect(result.rows).toHaveLength(1);
+    expect(result.rows[0]!.connection).toMatchObject({ url: 'http://h/sse', startTime: 0 });
+    const [early, late] = store.itemsByConnection.get('0:1')!;
+    expect(isDuplicate('0:1', early!.item, result.filter)).toBe(false);
+    expect(isDuplicate('0:1', late!.item, result.filter)).toBe(true);
+  });
+
+  it('tells what a fetch the page cancelled never read, by where its text is', () => {
+    const store = new LogStore();
+    store.apply([
+      openRecord('0:1', 'fetch', 0),
+      openRecord('wire:1', 'fetch', 1, { seenOn: 'wire' }),
+      chunk('wire:1', 'data: a\n\ndata: b\n\n', 10),
+      chunk('0:1', 'data: a\n\n', 11),
+      state('0:1', 'closed', 12, 'cancelled-by-page'),
+      state('wire:1', 'closed', 13, 'cancelled-by-page'),
+    ]);
+    const result = mergeSightings(store.connectionList);
+    const view = result.filter.pageViews.get('wire:1')!;
+    expect(view).toMatchObject({ stoppedAt: 12, readLength: 9 });
+    expect(store.itemsByConnection.get('wire:1')!.map((l) => pageMark(l.item, view))).toEqual([undefined, 'not-read']);
+  });
+
+  it('keeps the filter part when nothing it holds changed, so views do not start over', () => {
+    const store = new LogStore();
+    store.apply([openRecord('0:1', 'eventsource', 0), openRecord('wire:1', 'eventsource', 1, { seenOn: 'wire' })]);
+    const first = mergeSightings(store.connectionList);
+    store.apply([sse('wire:1', event('message', 'a', 5))]);
+    const second = mergeSightings(store.connectionList, first);
+    expect(second.filter).toBe(first.filter);
+    store.apply([state('0:1', 'closed', 9, 'closed-by-page')]);
+    const third = mergeSightings(store.connectionList, second);
+    expect(third.filter).not.toBe(second.filter);
+    expect(sameSightings(third.filter, second.filter)).toBe(false);
+  });
+
+  it('a page view of a log without listen times listens from the start', () => {
+    const store = new LogStore();
+    store.apply([openRecord('0:1', 'eventsource', 0)]);
+    const page = store.connections.get('0:1')!;
+    page.listenedTypes.push('update');
+    expect(pageViewOf(page).listening.get('update')).toBe(-Infinity);
+  });
+});

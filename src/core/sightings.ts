@@ -1,0 +1,287 @@
+/**
+ * Where each connection was seen — by the page tap, on the wire (deep capture), or both — and what
+ * the page missed of a request both saw. Pure: no DOM, no browser APIs.
+ *
+ * A request deep capture saw is two streams in the log: the page tap's (`<frameId>:<id>`) and the
+ * wire's (`wire:...`, `seenOn: 'wire'`). `pairRequests` decides which two are the same request;
+ * `mergeSightings` turns the log's connections into the panel's rows (one per request) with what
+ * the filter needs to show a pair once (`duplicates`) and to mark what the page missed
+ * (`pageViews`, read per item by `pageMark` in O(1), so neither the table nor a filter pays per row
+ * more than a map lookup).
+ *
+ * What the page missed, by what the wire holds and the page's stream says:
+ * - 'not-heard': an EventSource event of a named type no listener asked for when it came (the
+ *   browser dispatches only types someone listens for, so the page tap never saw it);
+ * - 'not-read': what came after the page stopped reading (fetch/XHR cancelled or aborted: the text
+ *   beyond what the page read; EventSource `close()`d: events after it).
+ */
+import type { StreamKind } from '../protocol';
+import type { SseItem } from './sse-types';
+import { rawLengthOf, type Connection } from './log-store';
+import { UNKNOWN_URL } from './deep-capture';
+
+export { UNKNOWN_URL };
+
+/** Where a connection was seen: by the page tap, on the wire (deep capture), or both. */
+export type Sighting = 'page' | 'wire' | 'both';
+
+/** A page stream and a wire stream of the same URL and method are one request when they started this close. */
+export const SAME_REQUEST_MS = 2000;
+
+/** What the pairing reads of a connection. */
+export type Seen = Pick<Connection, 'id' | 'url' | 'method' | 'kind' | 'startTime' | 'endTime' | 'seenOn' | 'mocked'>;
+
+export interface Pair {
+  page: string;
+  wire: string;
+}
+
+/**
+ * The page/wire pairs among `connections`: same URL, same method, starts at most SAME_REQUEST_MS
+ * apart; the closest starts pair first and each stream pairs at most once. A page stream answered
+ * by a mock never reached the network and pairs with nothing.
+ *
+ * A wire stream of unknown URL (an EventSource opened before deep capture was on, whose first
+ * record is its first event since) pairs only when that is unambiguous: exactly one page
+ * EventSource left unpaired was open at that moment, and no other such wire stream could be it.
+ * Otherwise the two stay apart: a wrong merge would mark as "not heard" events the page did hear,
+ * which is worse than two rows.
+ */
+export function pairRequests(connections: readonly Seen[]): Pair[] {
+  const pages = new Map<string, Seen[]>();
+  const wires: Seen[] = [];
+  const unknown: Seen[] = [];
+  for (const c of connections) {
+    if (c.seenOn === 'wire') {
+      (c.url === UNKNOWN_URL ? unknown : wires).push(c);
+    } else if (c.mocked !== true) {
+      const key = `${c.method} ${c.url}`;
+      const list = pages.get(key);
+      if (list === undefined) pages.set(key, [c]);
+      else list.push(c);
+    }
+  }
+  if (wires.length === 0 && unknown.length === 0) return [];
+  const candidates: { gap: number; order: number; page: Seen; wire: Seen }[] = [];
+  for (const wire of wires) {
+    for (const page of pages.get(`${wire.method} ${wire.url}`) ?? []) {
+      const gap = Math.abs(page.startTime - wire.startTime);
+      if (gap <= SAME_REQUEST_MS) candidates.push({ gap, order: candidates.length, page, wire });
+    }
+  }
+  // Closest first; at equal gaps, the order the log holds them in.
+  candidates.sort((a, b) => a.gap - b.gap || a.order - b.order);
+  const paired = new Set<string>();
+  const pairs: Pair[] = [];
+  for (const { page, wire } of candidates) {
+    if (paired.has(page.id) || paired.has(wire.id)) continue;
+    paired.add(page.id);
+    paired.add(wire.id);
+    pairs.push({ page: page.id, wire: wire.id });
+  }
+  if (unknown.length > 0) {
+    const open = (page: Seen, at: number) =>
+      page.kind === 'eventsource' && !paired.has(page.id) && page.startTime <= at && (page.endTime ?? Infinity) >= at;
+    const eventSources = [...pages.values()].flat();
+    const claims = new Map<string, Seen[]>();
+    const only = new Map<string, Seen>();
+    for (const wire of unknown) {
+      const could = eventSources.filter((page) => open(page, wire.startTime));
+      if (could.length !== 1) continue;
+      only.set(wire.id, could[0]!);
+      const list = claims.get(could[0]!.id);
+      if (list === undefined) claims.set(could[0]!.id, [wire]);
+      else list.push(wire);
+    }
+    for (const wire of unknown) {
+      const page = only.get(wire.id);
+      if (page === undefined || claims.get(page.id)!.length !== 1) continue;
+      paired.add(page.id);
+      pairs.push({ page: page.id, wire: wire.id });
+    }
+  }
+  return pairs;
+}
+
+// ---------------------------------------------------------------------------------------------
+// what the page missed
+
+/** What the page saw of a request the wire saw too: enough to tell, per item, what it missed. */
+export interface PageView {
+  kind: StreamKind;
+  /** EventSource: when the page began to listen for each named type (epoch ms). 'message' is always heard. */
+  listening: ReadonlyMap<string, number>;
+  /** When the page stopped reading before the stream ended (cancel, abort, `close()`); absent otherwise. */
+  stoppedAt?: number;
+  /** fetch/XHR, once stopped: how much of the stream's text (UTF-16 code units) the page had read. */
+  readLength?: number;
+}
+
+export type PageMark = 'not-heard' | 'not-read';
+
+/** Reasons a page's stream ends that mean the page stopped reading (not the server, not the network). */
+const STOPPED_BY_PAGE = new Set(['closed-by-page', 'cancelled-by-page', 'aborted']);
+
+/** What the page saw of its stream `page`. */
+export function pageViewOf(page: Connection): PageView {
+  const listening = new Map<string, number>(page.listenTimes ?? []);
+  // A log written before listen times were kept: its types were listened for from the start.
+  for (const type of page.listenedTypes) if (!listening.has(type)) listening.set(type, -Infinity);
+  const stopped =
+    page.endTime !== undefined && page.stateReason !== undefined && STOPPED_BY_PAGE.has(page.stateReason)
+      ? page.endTime
+      : undefined;
+  return {
+    kind: page.kind,
+    listening,
+    ...(stopped === undefined ? {} : { stoppedAt: stopped }),
+    ...(stopped !== undefined && page.kind !== 'eventsource' ? { readLength: rawLengthOf(page) } : {}),
+  };
+}
+
+/** What the page missed of a wire item (undefined: the page saw it, or nothing says otherwise). O(1). */
+export function pageMark(item: SseItem, view: PageView): PageMark | undefined {
+  if (view.stoppedAt !== undefined) {
+    // fetch/XHR items know where their text is: beyond what the page read, it never read them.
+    if (item.span !== undefined && view.readLength !== undefined) {
+      if (item.span.end > view.readLength) return 'not-read';
+    } else if (item.time > view.stoppedAt) return 'not-read';
+  }
+  if (view.kind === 'eventsource' && item.kind === 'event' && item.type !== 'message' && item.replayed !== true) {
+    const since = view.listening.get(item.type);
+    if (since === undefined || since > item.time) return 'not-heard';
+  }
+  return undefined;
+}
+
+export function samePageView(a: PageView, b: PageView): boolean {
+  if (a.kind !== b.kind || a.stoppedAt !== b.stoppedAt || a.readLength !== b.readLength) return false;
+  if (a.listening.size !== b.listening.size) return false;
+  for (const [type, time] of a.listening) if (b.listening.get(type) !== time) return false;
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// rows
+
+/** What the filter needs to show each request once and to tell what the page missed. */
+export interface SightingFilter {
+  /**
+   * Page streams of pairs, each with the time from which the wire holds what it holds: their items
+   * from then on are shown from the wire (once); earlier ones (before deep capture was on) and
+   * events the panel replayed into the page are the page's own.
+   */
+  duplicates: ReadonlyMap<string, number>;
+  /** Wire streams of pairs: what the page saw of them. */
+  pageViews: ReadonlyMap<string, PageView>;
+}
+
+export const NO_SIGHTINGS: SightingFilter = Object.freeze({ duplicates: new Map(), pageViews: new Map() });
+
+/** Whether a page item of a pair is shown from the wire instead (O(1)). */
+export function isDuplicate(connectionId: string, item: SseItem, sightings: SightingFilter): boolean {
+  const since = sightings.duplicates.get(connectionId);
+  return since !== undefined && item.time >= since && !(item.kind === 'event' && item.replayed === true);
+}
+
+export function sameSightings(a: SightingFilter | null | undefined, b: SightingFilter | null | undefined): boolean {
+  if (a === b) return true;
+  const x = a ?? NO_SIGHTINGS;
+  const y = b ?? NO_SIGHTINGS;
+  if (x.duplicates.size !== y.duplicates.size || x.pageViews.size !== y.pageViews.size) return false;
+  for (const [id, since] of x.duplicates) if (y.duplicates.get(id) !== since) return false;
+  for (const [id, view] of x.pageViews) {
+    const other = y.pageViews.get(id);
+    if (other === undefined || !samePageView(view, other)) return false;
+  }
+  return true;
+}
+
+/** One row of the connection list: a request, as one or both sightings saw it. */
+export interface ConnectionRow {
+  /** The row's id: the wire stream's for a pair (its items are what was sent). */
+  id: string;
+  /**
+   * What the row shows. For a pair, a merged copy: the wire's response, state, bytes, chunks and
+   * counts (what was sent), with the page's URL (when the wire's is unknown), frame, listened types
+   * and request body.
+   */
+  connection: Connection;
+  /** Where it was seen; absent when nothing was seen on the wire (page mode: nothing to mark). */
+  seen?: Sighting;
+  /** The store's streams this row shows: [page, wire] for a pair, else [its own]. */
+  members: string[];
+  /** A pair's page stream (for replay into the page, which knows it by that id). */
+  page?: Connection;
+}
+
+export interface Sightings {
+  rows: ConnectionRow[];
+  /** The row each store stream is shown in. */
+  rowOf: ReadonlyMap<string, ConnectionRow>;
+  filter: SightingFilter;
+}
+
+/**
+ * The rows of `connections` (in their order, a pair where its earlier member is), and the filter
+ * parts. `previous`: the last result, whose `filter` is kept when equal by value, so incremental
+ * views do not start over on every update.
+ */
+export function mergeSightings(connections: readonly Connection[], previous?: Sightings): Sightings {
+  const anyWire = connections.some((c) => c.seenOn === 'wire');
+  const pairs = anyWire ? pairRequests(connections) : [];
+  const byId = new Map(connections.map((c) => [c.id, c]));
+  const partner = new Map<string, Pair>();
+  for (const pair of pairs) {
+    partner.set(pair.page, pair);
+    partner.set(pair.wire, pair);
+  }
+  const rows: ConnectionRow[] = [];
+  const rowOf = new Map<string, ConnectionRow>();
+  const duplicates = new Map<string, number>();
+  const pageViews = new Map<string, PageView>();
+  for (const c of connections) {
+    if (rowOf.has(c.id)) continue;
+    const pair = partner.get(c.id);
+    let row: ConnectionRow;
+    if (pair === undefined) {
+      row = { id: c.id, connection: c, members: [c.id], ...(anyWire ? { seen: c.seenOn === 'wire' ? 'wire' : 'page' } : {}) };
+    } else {
+      const page = byId.get(pair.page)!;
+      const wire = byId.get(pair.wire)!;
+      row = { id: wire.id, connection: merged(page, wire), seen: 'both', members: [page.id, wire.id], page };
+      // A wire stream of unknown URL joined mid-stream: the page's earlier items are its own.
+      duplicates.set(page.id, wire.url === UNKNOWN_URL ? wire.startTime : -Infinity);
+      pageViews.set(wire.id, pageViewOf(page));
+    }
+    rows.push(row);
+    for (const id of row.members) rowOf.set(id, row);
+  }
+  let filter: SightingFilter = pairs.length === 0 ? NO_SIGHTINGS : { duplicates, pageViews };
+  if (previous !== undefined && sameSightings(previous.filter, filter)) filter = previous.filter;
+  return { rows, rowOf, filter };
+}
+
+/** A pair as one connection: what was sent (the wire's), where the page had it (the page's). */
+function merged(page: Connection, wire: Connection): Connection {
+  return {
+    ...wire,
+    url: wire.url === UNKNOWN_URL ? page.url : wire.url,
+    startTime: wire.url === UNKNOWN_URL ? page.startTime : wire.startTime,
+    frameId: page.frameId,
+    frameUrl: page.frameUrl,
+    listenedTypes: page.listenedTypes,
+    ...(page.listenTimes === undefined ? {} : { listenTimes: page.listenTimes }),
+    requestHeaders: wire.requestHeaders.length > 0 ? wire.requestHeaders : page.requestHeaders,
+    ...(page.requestBody !== undefined || wire.requestBody !== undefined
+      ? { requestBody: page.requestBody ?? wire.requestBody }
+      : {}),
+    ...(page.withCredentials === undefined ? {} : { withCredentials: page.withCredentials }),
+    transitions: wire.url === UNKNOWN_URL ? mergeTransitions(page, wire) : wire.transitions,
+  };
+}
+
+/** A wire stream joined mid-stream: the page's state changes before it, then the wire's. */
+function mergeTransitions(page: Connection, wire: Connection) {
+  return [...page.transitions.filter((t) => t.time < wire.startTime), ...wire.transitions];
+}
