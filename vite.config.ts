@@ -49,8 +49,12 @@ export default defineConfig(({ mode }) => {
       minify: false,
       sourcemap: false,
       rolldownOptions: {
-        // The panel page is named only at run time (devtools.panels.create), so list it here.
-        input: { panel: resolve(import.meta.dirname, 'src/panel/panel.html') },
+        // The panel page is named only at run time (devtools.panels.create), so list it here; so is
+        // the page that asks Firefox for deep capture's permissions (opened by the background).
+        input: {
+          panel: resolve(import.meta.dirname, 'src/panel/panel.html'),
+          ...(firefox ? { permission: resolve(import.meta.dirname, 'src/permission/deep-capture.html') } : {}),
+        },
       },
     },
   };
@@ -65,7 +69,11 @@ function deepCaptureManifest() {
  * - `strict_min_version`: the oldest Firefox the end-to-end suite drives our panel in
  *   (firefox-esr 153, test/e2e/firefox-browser.ts); raise it when the tested Firefox moves on;
  * - `data_collection_permissions`: we collect and transmit nothing (everything stays in the
- *   browser; exports are files the user saves), which addons.mozilla.org spells `required: ["none"]`.
+ *   browser; exports are files the user saves), which addons.mozilla.org spells `required: ["none"]`;
+ * - deep capture's permissions, all optional, asked for when the user turns it on in the panel
+ *   (src/background/deep-capture-firefox.ts): webRequest + webRequestBlocking for
+ *   `webRequest.filterResponseData`, plus webRequestFilterResponse, which Firefox (110+) wants of
+ *   an MV3 extension for it; and host access to every origin, as the page may stream from any.
  */
 function firefoxManifest() {
   // Chrome-only keys: Firefox's messaging is structured clone already.
@@ -73,6 +81,8 @@ function firefoxManifest() {
   return {
     ...rest,
     background: { scripts: [background.service_worker], type: background.type },
+    optional_permissions: ['webRequest', 'webRequestBlocking', 'webRequestFilterResponse'],
+    optional_host_permissions: ['<all_urls>'],
     browser_specific_settings: {
       gecko: {
         id: 'sse-devtools@sse-devtools.dev',

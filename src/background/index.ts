@@ -28,7 +28,8 @@ import {
 import { MemoryPool, TabLog, type DocumentLog } from './tab-log';
 import { decodeWireBatch } from './wire-decode';
 import { clearDeparted, deleteDeparted, loadDeparted, saveDeparted } from './departed-store';
-import { DeepCapture } from './deep-capture';
+import { DeepCapture, type DeepCaptureHooks } from './deep-capture';
+import { FirefoxDeepCapture } from './deep-capture-firefox';
 
 /** Records per message when sending a log to a panel (keeps each message a few MB at most). */
 const RECORDS_PER_MESSAGE = 20_000;
@@ -68,8 +69,11 @@ function tabOf(tabId: number): Tab {
 
 let wireDocuments = 0;
 
-/** Deep capture (Chromium, chrome.debugger): what it sees on the wire goes into the tab's log as a document of its own. */
-const deep = new DeepCapture({
+/**
+ * Deep capture — Chromium: chrome.debugger; Firefox: webRequest.filterResponseData (a build whose
+ * manifest offers its permissions) — what it sees on the wire goes into the tab's log as a document of its own.
+ */
+const deepHooks: DeepCaptureHooks = {
   records(tabId, records) {
     inOrder(tabId, (tab) => {
       let doc = tab.wireDocument === undefined ? undefined : tab.log.documents.get(tab.wireDocument);
@@ -89,10 +93,17 @@ const deep = new DeepCapture({
   detached(tabId, reason) {
     inOrder(tabId, (tab) => toPanels(tab, deepState(tab, reason)));
   },
-});
+};
+const deep = FirefoxDeepCapture.supported() ? new FirefoxDeepCapture(deepHooks) : new DeepCapture(deepHooks);
 
 function deepState(tab: Tab, error?: string): BackgroundToPanel {
-  return { type: 'deep-capture', available: deep.available, on: deep.isOn(tab.id), ...(error === undefined ? {} : { error }) };
+  return {
+    type: 'deep-capture',
+    available: deep.available,
+    on: deep.isOn(tab.id),
+    ...(deep instanceof FirefoxDeepCapture ? { mechanism: 'webRequest' as const } : {}),
+    ...(error === undefined ? {} : { error }),
+  };
 }
 
 /** Runs `work` on the tab after everything queued before it. */
@@ -396,7 +407,9 @@ browser.tabs.onRemoved.addListener((tabId: number) => {
 browser.runtime.onStartup.addListener(() => void clearDeparted().catch(() => undefined));
 
 // Inspection from the worker's DevTools console (and by the end-to-end tests): the logs by tab id.
-(globalThis as { sseDevtools?: { tabs: Map<number, Tab>; pool: MemoryPool; deep: DeepCapture } }).sseDevtools = {
+(
+  globalThis as { sseDevtools?: { tabs: Map<number, Tab>; pool: MemoryPool; deep: DeepCapture | FirefoxDeepCapture } }
+).sseDevtools = {
   tabs,
   pool,
   deep,

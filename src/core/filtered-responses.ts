@@ -15,6 +15,19 @@ import type { HeaderEntry, PageRecord } from '../protocol/records';
 
 export const FIREFOX_WIRE_PREFIX = 'wire:fx:';
 
+/**
+ * What deep capture asks Firefox for (all optional in the Firefox manifest): filterResponseData
+ * wants webRequest and webRequestBlocking, and in MV3 webRequestFilterResponse (Firefox 110+); the
+ * listeners want host access to the requests' URLs, which may be any origin the page talks to.
+ */
+export const DEEP_CAPTURE_PERMISSIONS: {
+  permissions: ('webRequest' | 'webRequestBlocking' | 'webRequestFilterResponse')[];
+  origins: string[];
+} = {
+  permissions: ['webRequest', 'webRequestBlocking', 'webRequestFilterResponse'],
+  origins: ['<all_urls>'],
+};
+
 /** A header as webRequest gives it (`binaryValue` for values that are not text). */
 export interface WebRequestHeader {
   name: string;

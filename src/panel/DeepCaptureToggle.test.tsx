@@ -61,6 +61,17 @@ describe('DeepCaptureToggle', () => {
     expect(onChange).toHaveBeenCalledWith(false);
   });
 
+  it('in Firefox (webRequest) explains the access it will ask for, not a debugging bar', () => {
+    const onChange = vi.fn();
+    render(<DeepCaptureToggle state={state({ mechanism: 'webRequest' })} onChange={onChange} />, container);
+    expect(container.querySelector('label')?.title).toBe('deepCaptureTitleFirefox');
+    click(toggle());
+    expect(container.querySelector('.deep-capture-explain p')?.textContent).toBe('deepCaptureExplainFirefox');
+    expect(onChange).not.toHaveBeenCalled();
+    click(container.querySelector<HTMLButtonElement>('.deep-capture-confirm')!);
+    expect(onChange).toHaveBeenCalledWith(true);
+  });
+
   it('says why it went off', () => {
     render(<DeepCaptureToggle state={state({ error: 'canceled_by_user' })} onChange={() => {}} />, container);
     expect(container.querySelector('.deep-capture-error')?.textContent).toBe('deepCaptureOff(canceled_by_user)');

@@ -1,8 +1,11 @@
 /**
- * The toolbar's "Deep capture" toggle (Chromium builds with the `debugger` permission): ticking it
- * first explains the "is debugging this browser" bar Chrome will show, and only the confirm button
- * asks the background to attach. Unticking detaches at once. Says why when the mode went off by
- * itself (the user closed the bar) or could not start. Props only.
+ * The toolbar's "Deep capture" toggle (Chromium builds with the `debugger` permission; Firefox
+ * builds, whose manifest offers webRequest as optional): ticking it first explains what will happen
+ * — in Chrome the "is debugging this browser" bar, in Firefox (`mechanism: 'webRequest'`) no bar but
+ * a request for access to the site's responses, made from a small window of ours (Firefox gives
+ * DevTools panels no permissions API) — and only the confirm button asks the background to turn it
+ * on. Unticking turns it off at once. Says why when the mode went off by itself (the user closed
+ * the bar, refused the access) or could not start. Props only.
  */
 import { useState } from 'preact/hooks';
 import type { DeepCaptureState } from '../protocol';
@@ -16,9 +19,10 @@ interface Props {
 export function DeepCaptureToggle({ state, onChange }: Props) {
   const [explaining, setExplaining] = useState(false);
   if (!state.available) return null;
+  const firefox = state.mechanism === 'webRequest';
   return (
     <span class="deep-capture">
-      <label class="check" title={t('deepCaptureTitle')}>
+      <label class="check" title={t(firefox ? 'deepCaptureTitleFirefox' : 'deepCaptureTitle')}>
         <input
           type="checkbox"
           class="deep-capture-toggle"
@@ -35,7 +39,7 @@ export function DeepCaptureToggle({ state, onChange }: Props) {
       </label>
       {explaining ? (
         <div class="deep-capture-explain banner info" role="dialog" aria-label={t('deepCapture')}>
-          <p>{t('deepCaptureExplain')}</p>
+          <p>{t(firefox ? 'deepCaptureExplainFirefox' : 'deepCaptureExplain')}</p>
           <button
             type="button"
             class="deep-capture-confirm"

@@ -57,13 +57,18 @@ export type PanelRequest =
   /** Deep capture of the panel's tab on or off (the panel explained the debugging bar first). */
   | { type: 'set-deep-capture'; on: boolean };
 
-/** Deep capture of a tab: whether this build can (it has the `debugger` permission), and whether it is on. */
+/** Deep capture of a tab: whether this build can (Chrome: the `debugger` permission; Firefox: its optional permissions), and whether it is on. */
 export interface DeepCaptureState {
   type: 'deep-capture';
   available: boolean;
   on: boolean;
   /** Why it is off when it was asked to be on, or why it went off (the user closed the bar...). */
   error?: string;
+  /**
+   * How it captures: Firefox's `webRequest.filterResponseData` (asks for optional permissions, no
+   * infobar); absent: Chromium's `chrome.debugger` (the "is debugging this browser" bar).
+   */
+  mechanism?: 'webRequest';
 }
 
 export type BackgroundToPanel =
