@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sightings, UNKNOWN_URL, WireTranslator } from './deep-capture';
+import { UNKNOWN_URL, WireTranslator } from './deep-capture';
 
 const utf8base64 = (text: string) => btoa(String.fromCharCode(...new TextEncoder().encode(text)));
 
@@ -155,22 +155,5 @@ describe('WireTranslator in a worker session', () => {
       wallTime: 1000,
     });
     expect(records[0]).toMatchObject({ stream: 'wire:2:7', seenOn: 'wire', frameUrl: 'blob:http://h/worker' });
-  });
-});
-
-describe('sightings', () => {
-  it('marks nothing in page mode', () => {
-    expect(sightings([{ id: '0:1', url: 'u', startTime: 0 }]).size).toBe(0);
-  });
-
-  it('pairs a page row and a wire row of the same URL and start, once each', () => {
-    const seen = sightings([
-      { id: '0:1', url: 'http://h/a', startTime: 1000 },
-      { id: '0:2', url: 'http://h/a', startTime: 9000 },
-      { id: '0:3', url: 'http://h/b', startTime: 1000 },
-      { id: 'wire:1', url: 'http://h/a', startTime: 1100, seenOn: 'wire' },
-      { id: 'wire:2', url: 'http://h/a', startTime: 1200, seenOn: 'wire' },
-    ]);
-    expect(Object.fromEntries(seen)).toEqual({ '0:1': 'both', 'wire:1': 'both', '0:2': 'page', '0:3': 'page', 'wire:2': 'wire' });
   });
 });
