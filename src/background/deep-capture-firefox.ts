@@ -44,10 +44,20 @@ interface Listeners {
 }
 
 interface Filtered {
+  requestId: string;
   filter: WebRequest.StreamFilter;
   /** The deep-capture tabs this response is recorded for (several for a worker shared by tabs of one origin). */
   tabs: number[];
+  /** Chunks passed on to the page and not recorded yet (see FLUSH_MS), with when each came. */
+  chunks: { bytes: Uint8Array; time: number }[];
 }
+
+/**
+ * Chunks are recorded in batches at most this far apart: the bytes go on to the page at once, but
+ * decoding them and sending them to the panel one message a chunk would keep busy the process that
+ * passes the page its bytes (a 6 MB burst comes in some 400 chunks).
+ */
+const FLUSH_MS = 50;
 
 export class FirefoxDeepCapture {
   /** Tabs in deep mode, with the origin of their top-level page (kept up to date while on). */
@@ -59,6 +69,7 @@ export class FirefoxDeepCapture {
   private readonly filtered = new Map<string, Filtered>();
   private readonly responses = new FilteredResponses();
   private keepAlive: ReturnType<typeof setInterval> | undefined;
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Whether this build can (Firefox, with the optional permissions in its manifest). */
   static supported(): boolean {
@@ -119,11 +130,13 @@ export class FirefoxDeepCapture {
     const now = Date.now();
     for (const [requestId, entry] of this.filtered) {
       if (!entry.tabs.includes(tabId)) continue;
-      entry.tabs = entry.tabs.filter((t) => t !== tabId);
-      if (entry.tabs.length > 0) continue;
-      this.filtered.delete(requestId);
+      if (entry.tabs.length > 1) {
+        entry.tabs = entry.tabs.filter((t) => t !== tabId);
+        continue;
+      }
       this.release(entry.filter);
-      const records = this.responses.released(requestId, now);
+      const records = [...this.recordChunks(entry), ...this.responses.released(requestId, now)];
+      this.filtered.delete(requestId);
       if (records.length > 0) this.hooks.records(tabId, records);
     }
     if (this.origins.size === 0) {
@@ -191,12 +204,8 @@ export class FirefoxDeepCapture {
       },
       failed: (details) => {
         const entry = this.filtered.get(details.requestId);
-        if (entry === undefined) {
-          this.responses.forget(details.requestId);
-          return;
-        }
-        this.filtered.delete(details.requestId);
-        this.report(entry.tabs, this.responses.failed(details.requestId, details.error, details.timeStamp));
+        if (entry === undefined) this.responses.forget(details.requestId);
+        else this.finish(entry, () => this.responses.failed(details.requestId, details.error, details.timeStamp));
       },
     };
     webRequest.onSendHeaders.addListener(listeners.sent, filter, ['requestHeaders']);
@@ -232,29 +241,45 @@ export class FirefoxDeepCapture {
       this.responses.forget(requestId);
       return;
     }
-    const entry: Filtered = { filter, tabs };
+    const entry: Filtered = { requestId, filter, tabs, chunks: [] };
     this.filtered.set(requestId, entry);
     this.report(tabs, this.responses.opened(details));
     filter.ondata = (event) => {
-      // The page's bytes first, as they came; our copy after (write copies them, and leaves ours intact).
+      // The page's bytes first, as they came; ours after (write copies them, and leaves the buffer ours).
       filter.write(event.data);
-      if (this.filtered.get(requestId) === entry) {
-        this.report(entry.tabs, this.responses.data(requestId, new Uint8Array(event.data), Date.now()));
-      }
+      if (this.filtered.get(requestId) !== entry) return;
+      entry.chunks.push({ bytes: new Uint8Array(event.data), time: Date.now() });
+      this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
     };
     filter.onstop = () => {
       filter.close();
-      if (this.filtered.get(requestId) !== entry) return;
-      this.filtered.delete(requestId);
-      this.report(entry.tabs, this.responses.stopped(requestId, Date.now()));
+      if (this.filtered.get(requestId) === entry) this.finish(entry, () => this.responses.stopped(requestId, Date.now()));
     };
     filter.onerror = () => {
       // The filter failed: whatever is left is the browser's to deliver (or to fail) without us.
       this.release(filter);
-      if (this.filtered.get(requestId) !== entry) return;
-      this.filtered.delete(requestId);
-      this.report(entry.tabs, this.responses.failed(requestId, filter.error, Date.now()));
+      if (this.filtered.get(requestId) === entry)
+        this.finish(entry, () => this.responses.failed(requestId, filter.error, Date.now()));
     };
+  }
+
+  /** Records the chunks every filtered response passed on since the last flush. */
+  private flush(): void {
+    this.flushTimer = undefined;
+    for (const entry of this.filtered.values()) this.report(entry.tabs, this.recordChunks(entry));
+  }
+
+  private recordChunks(entry: Filtered): PageRecord[] {
+    const records = entry.chunks.flatMap((chunk) => this.responses.data(entry.requestId, chunk.bytes, chunk.time));
+    entry.chunks = [];
+    return records;
+  }
+
+  /** A response ended: its chunks not recorded yet, then the records of its end (`ending`). */
+  private finish(entry: Filtered, ending: () => PageRecord[]): void {
+    const records = [...this.recordChunks(entry), ...ending()];
+    this.filtered.delete(entry.requestId);
+    this.report(entry.tabs, records);
   }
 
   /** Lets the rest of a response go straight to the page. */

@@ -1,0 +1,314 @@
+/**
+ * Deep capture in real Firefox (webRequest.filterResponseData; src/background/deep-capture-firefox.ts),
+ * on the fixture page test/server/pages/test/deep/: a dedicated Worker reading a fetch stream, a
+ * SharedWorker with an EventSource, the service worker fetching a stream, and an EventSource whose
+ * server sends an `update` event no listener asks for.
+ *
+ * Page mode: the panel has none of the workers' streams nor the unheard event, and says deep capture
+ * could show it. Deep mode, turned on from the panel (explanation, confirm, then Allow in the small
+ * window of ours that asks Firefox for the optional permissions — Firefox gives DevTools panels no
+ * permissions API): every event of the four streams is in the panel, and the HAR export has each
+ * response byte for byte. Unticking stops capture.
+ *
+ * The cost to the page (a 6 MB burst read by fetch, deep mode on vs off, alternating rounds) is
+ * measured and written to test-results/deep-capture-firefox-cost.md; nothing is asserted on times.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firefoxAvailable, launchFirefox, type FirefoxBrowser, type FirefoxPage, type FirefoxPanel } from './firefox-browser';
+import { until } from './panel-handle';
+import { startServer, type StartedServer } from '../server/sse-server';
+import type { Har } from '../../src/core/har';
+
+const RESULTS = resolve(import.meta.dirname, '../../test-results');
+const SOURCES = ['worker', 'shared', 'serviceWorker', 'unlistened'] as const;
+type Source = (typeof SOURCES)[number];
+
+let server: StartedServer;
+let browser: FirefoxBrowser;
+let page: FirefoxPage;
+let panel: FirefoxPanel;
+
+beforeAll(async () => {
+  mkdirSync(RESULTS, { recursive: true });
+  server = await startServer();
+  if (!firefoxAvailable) return;
+  browser = await launchFirefox();
+  page = await browser.openPage(`${server.url}/test/deep/index.html`);
+  panel = await browser.openPanel(page);
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+interface Heard {
+  worker: string[];
+  shared: string[];
+  serviceWorker: string[];
+  unlistened: string[];
+}
+
+/** Starts the fixture's four streams (URLs tagged with `run`) and resolves with what each consumer heard. */
+const runStreams = (run: string) =>
+  page.evaluate((id) => (window as unknown as { runDeepStreams(run: string): Promise<Heard> }).runDeepStreams(id), run);
+
+/** The fixture's bytes of each stream (streams.js, loaded by the page). */
+const fixtureStreams = () => page.evaluate(() => (window as unknown as { deepStreams: Record<Source, string[]> }).deepStreams);
+
+/** The panel's connection rows: URL, the seen-on badge, event count. */
+const rows = () =>
+  panel.evaluate(() =>
+    [...document.querySelectorAll('tr[data-connection-id]')].map((row) => ({
+      id: row.getAttribute('data-connection-id') ?? '',
+      // The full URL is the row's tooltip (the cell may elide its middle), on its first line.
+      url: (row.getAttribute('title') ?? '').split('\n')[0] ?? '',
+      text: row.textContent ?? '',
+      seen: row.querySelector<HTMLElement>('[data-seen]')?.dataset.seen ?? '',
+    })),
+  );
+
+const sourceOf = (url: string): Source | undefined => /[?&]source=(\w+)/.exec(url)?.[1] as Source | undefined;
+const runOf = (url: string) => /[?&]run=([\w-]+)/.exec(url)?.[1];
+
+/** The HAR of the whole log, through the panel's Export HAR button. */
+async function exportHar(): Promise<Har> {
+  await panel.click('td.all-row');
+  const file = await panel.download(() => panel.click({ role: 'button', name: 'Export HAR', exact: true }));
+  return JSON.parse(file.text) as Har;
+}
+
+interface WireEntry {
+  url: string;
+  text: string;
+  messages: { eventName: string; data: string }[];
+  streamId: string;
+}
+
+/** HAR entries of run `run` that were seen on the wire, by fixture source. */
+function wireEntries(har: Har, run: string): Map<Source, WireEntry[]> {
+  const bySource = new Map<Source, WireEntry[]>();
+  for (const entry of har.log.entries as unknown as {
+    request: { url: string };
+    response: { content: { text?: string } };
+    _eventSourceMessages?: { eventName: string; data: string }[];
+    _sseDevtools?: { streamId?: string };
+  }[]) {
+    const source = sourceOf(entry.request.url);
+    const streamId = entry._sseDevtools?.streamId ?? '';
+    if (source === undefined || runOf(entry.request.url) !== run || !streamId.includes('wire:')) continue;
+    const list = bySource.get(source) ?? [];
+    list.push({
+      url: entry.request.url,
+      text: entry.response.content.text ?? '',
+      messages: entry._eventSourceMessages ?? [],
+      streamId,
+    });
+    bySource.set(source, list);
+  }
+  return bySource;
+}
+
+/** Ticks the toolbar toggle, checks the Firefox explanation, confirms. */
+async function turnOn(): Promise<void> {
+  await panel.click('.deep-capture-toggle');
+  await until('the explanation', async () => ((await panel.count('.deep-capture-explain')) > 0 ? true : undefined));
+  await panel.click('.deep-capture-confirm');
+}
+
+const deepOn = () => panel.evaluate(() => (document.querySelector('.deep-capture-toggle') as HTMLInputElement | null)?.checked);
+
+describe.skipIf(!firefoxAvailable)('deep capture in Firefox (webRequest.filterResponseData)', () => {
+  it('page mode: the workers’ streams and the unheard event are not in the panel, which says deep capture could show them', async () => {
+    const heard = await runStreams('page');
+    // What each consumer heard: the unlistened EventSource never got `update`.
+    expect(heard).toEqual({
+      worker: ['worker-1', '{"text":"worker-2"}', 'worker-3'],
+      shared: ['shared-1', 'shared-2', 'shared-3'],
+      serviceWorker: ['sw-1', 'sw-2', 'sw-3'],
+      unlistened: ['page-1', 'page-3'],
+    });
+    // The page tap sees the page's own EventSource only.
+    await expect
+      .poll(async () => (await rows()).map((r) => `${sourceOf(r.url)}:${runOf(r.url)}`), { timeout: 10_000 })
+      .toEqual(['unlistened:page']);
+    const pageRows = await rows();
+    await panel.click(`tr[data-connection-id="${pageRows[0]!.id}"]`);
+    await until('the connection facts', async () => ((await panel.count('[data-fact="listened"]')) > 0 ? true : undefined));
+    expect(await panel.text('[data-fact="listened"]')).toContain('Deep capture');
+    await panel.click('td.all-row');
+    const body = (await panel.text('body')) ?? '';
+    for (const unseen of ['unheard-update', 'worker-1', 'shared-1', 'sw-1']) expect(body).not.toContain(unseen);
+    // The toggle is there, off, and its tooltip names what it would add.
+    expect(await deepOn()).toBe(false);
+    expect(await panel.attribute('label:has(.deep-capture-toggle)', 'title')).toContain('workers');
+  });
+
+  it('deep mode: asks for access from a window of ours, then every event of the four streams is in the panel and the HAR, byte for byte', async () => {
+    const before = await browser.contentCommand<string[]>(page.handle, 'WebDriver:GetWindowHandles');
+    await panel.click('.deep-capture-toggle');
+    await until('the explanation', async () => ((await panel.count('.deep-capture-explain')) > 0 ? true : undefined));
+    const explanation = (await panel.text('.deep-capture-explain')) ?? '';
+    expect(explanation).toContain('access to the site');
+    expect(explanation).not.toContain('debugging this browser');
+    await panel.screenshot(resolve(RESULTS, 'deep-capture-firefox-explain.png'));
+    await panel.click('.deep-capture-confirm');
+
+    // The window that asks: its Allow button is a user's click in an extension page.
+    const asking = await until(
+      'the permission window',
+      async () => {
+        const handles = await browser.contentCommand<string[]>(page.handle, 'WebDriver:GetWindowHandles');
+        return handles.find((h) => !before.includes(h));
+      },
+      15_000,
+    );
+    await until('the permission page', async () =>
+      (await browser.contentCommand<string>(asking, 'WebDriver:GetCurrentURL')).includes('/src/permission/deep-capture.html')
+        ? true
+        : undefined,
+    );
+    const allow = await until('the Allow button', async () => {
+      const found = await browser
+        .contentCommand<{ value: Record<string, string> }>(asking, 'WebDriver:FindElement', {
+          using: 'css selector',
+          value: '#allow',
+        })
+        .catch(() => undefined);
+      const text =
+        found === undefined ? '' : await browser.content<string>(asking, 'return document.getElementById("allow").textContent;');
+      return text === '' ? undefined : found;
+    });
+    expect(await browser.content<string>(asking, 'return document.getElementById("explain").textContent;')).toContain('access');
+    const elementId = Object.values((allow as unknown as { value?: Record<string, string> }).value ?? allow)[0];
+    await browser.contentCommand(asking, 'WebDriver:ElementClick', { id: elementId });
+    // Granted: the window closes itself, the panel's toggle is on.
+    await until(
+      'the permission window to close',
+      async () =>
+        !(await browser.contentCommand<string[]>(page.handle, 'WebDriver:GetWindowHandles')).includes(asking) ? true : undefined,
+      15_000,
+    );
+    await expect.poll(deepOn, { timeout: 10_000 }).toBe(true);
+    expect(await panel.count('.deep-capture-error')).toBe(0);
+
+    // The same four streams again: the wire has every one.
+    const heard = await runStreams('deep');
+    expect(heard.unlistened).toEqual(['page-1', 'page-3']);
+    const expected = await fixtureStreams();
+    await expect
+      .poll(
+        async () =>
+          new Set((await rows()).filter((r) => runOf(r.url) === 'deep' && r.seen !== 'page').map((r) => sourceOf(r.url))).size,
+        {
+          timeout: 15_000,
+        },
+      )
+      .toBe(4);
+    // Every event of every stream in the panel's table (all connections selected).
+    await panel.click('td.all-row');
+    const tableData = async () =>
+      panel.evaluate(() => [...document.querySelectorAll('.event-row')].map((row) => row.textContent ?? '').join('\n'));
+    for (const events of Object.values(expected)) {
+      for (const chunk of events) {
+        const data = /data: (.*)\n/.exec(chunk)![1]!;
+        await expect.poll(tableData, { timeout: 10_000 }).toContain(data);
+      }
+    }
+    expect(await tableData()).toContain('update');
+    await panel.screenshot(resolve(RESULTS, 'deep-capture-firefox-on.png'));
+
+    // The HAR: one wire entry per stream, its response text the fixture's bytes exactly, its events all there.
+    const har = await exportHar();
+    writeFileSync(resolve(RESULTS, 'deep-capture-firefox.har'), JSON.stringify(har, null, 2));
+    const wire = wireEntries(har, 'deep');
+    expect([...wire.keys()].sort()).toEqual([...SOURCES].sort());
+    for (const source of SOURCES) {
+      const entries = wire.get(source)!;
+      expect(entries, source).toHaveLength(1);
+      expect(entries[0]!.streamId).toContain('wire:fx:');
+      expect(entries[0]!.text, source).toBe(expected[source].join(''));
+      expect(
+        entries[0]!.messages.map((m) => m.data),
+        source,
+      ).toEqual(expected[source].map((chunk) => /data: (.*)\n/.exec(chunk)![1]));
+    }
+    expect(wire.get('unlistened')![0]!.messages.map((m) => m.eventName)).toEqual(['message', 'update', 'message']);
+  });
+
+  it('unticking stops capture: the streams of the next run are not on the wire', async () => {
+    await panel.click('.deep-capture-toggle');
+    await expect.poll(deepOn, { timeout: 10_000 }).toBe(false);
+    await runStreams('off');
+    // The page tap still sees the page's own EventSource of this run...
+    await expect.poll(async () => (await rows()).some((r) => runOf(r.url) === 'off'), { timeout: 10_000 }).toBe(true);
+    await new Promise((r) => setTimeout(r, 500));
+    // ...and nothing of it was seen on the wire.
+    const har = await exportHar();
+    expect(wireEntries(har, 'off').size).toBe(0);
+    expect((await rows()).filter((r) => runOf(r.url) === 'off').map((r) => r.seen)).not.toContain('wire');
+  });
+
+  it('measures what deep mode costs the page: a 6 MB burst read by fetch, on vs off (no assertion on time)', async () => {
+    const rounds = Number(process.env.DEEP_COST_ROUNDS ?? 4);
+    const read = () =>
+      page.evaluate(async () => {
+        const start = performance.now();
+        const response = await fetch(`/bench/burst?count=100000&t=${Math.random()}`);
+        const reader = response.body!.getReader();
+        let bytes = 0;
+        for (;;) {
+          const step = await reader.read();
+          if (step.done) break;
+          bytes += step.value.length;
+        }
+        return { ms: performance.now() - start, bytes };
+      });
+    const times: Record<'on' | 'off', number[]> = { on: [], off: [] };
+    // A warm-up read (connection, caches, JIT), not counted.
+    await read();
+    for (let round = 0; round < rounds; round++) {
+      for (const mode of round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
+        if (mode === 'on' && !(await deepOn())) await turnOn();
+        if (mode === 'off' && (await deepOn())) await panel.click('.deep-capture-toggle');
+        await expect.poll(deepOn, { timeout: 10_000 }).toBe(mode === 'on');
+        const { ms, bytes } = await read();
+        expect(bytes).toBeGreaterThan(6_000_000);
+        times[mode].push(ms);
+      }
+    }
+    // With deep mode on, the wire did record the bursts, whole.
+    await expect
+      .poll(
+        () =>
+          panel.evaluate(
+            () =>
+              [...document.querySelectorAll('tr[data-connection-id]')].filter(
+                (row) => row.textContent?.includes('/bench/burst') && row.querySelector('[data-seen="wire"], [data-seen="both"]'),
+              ).length,
+          ),
+        { timeout: 30_000 },
+      )
+      .toBeGreaterThanOrEqual(1);
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    const ratio = median(times.on) / median(times.off);
+    const report = [
+      `# Deep capture in Firefox: what it costs the page`,
+      ``,
+      `Firefox ${browser.version}, a 6 MB burst (/bench/burst?count=100000, 16 KiB writes) read by fetch in the page,`,
+      `the SSE panel open, ${rounds} alternating rounds; time from fetch() to the last byte read (page clock).`,
+      ``,
+      `| deep mode | rounds (ms) | median |`,
+      `| --- | --- | --- |`,
+      `| off | ${times.off.map((t) => t.toFixed(0)).join(', ')} | ${median(times.off).toFixed(0)} ms |`,
+      `| on | ${times.on.map((t) => t.toFixed(0)).join(', ')} | ${median(times.on).toFixed(0)} ms |`,
+      ``,
+      `on ÷ off: ×${ratio.toFixed(2)}`,
+      ``,
+    ].join('\n');
+    writeFileSync(resolve(RESULTS, 'deep-capture-firefox-cost.md'), report);
+    console.log(report);
+  }, 240_000);
+});
