@@ -4,6 +4,7 @@
  * to a log is `filtered-items.ts`; compiling its search is `search.ts`.
  */
 import { sameSearch, type SearchQuery } from './search';
+import { sameSightings, type SightingFilter } from './sightings';
 
 /** Epoch ms, both ends inclusive. */
 export interface TimeRange {
@@ -21,6 +22,13 @@ export interface EventFilter {
   /** Null or empty text = no search. An invalid regex filters nothing (the bar shows why). */
   search: SearchQuery | null;
   timeRange: TimeRange | null;
+  /**
+   * Deep capture: pairs of page and wire streams (each request shown once) and what the page
+   * missed of them (`core/sightings.ts`). Absent or null: no pairs.
+   */
+  sightings?: SightingFilter | null;
+  /** Show only what the page did not hear or read (needs `sightings`). */
+  missedOnly?: boolean;
 }
 
 export const NO_TYPES: ReadonlySet<string> = new Set();
@@ -54,7 +62,9 @@ export function sameFilter(a: EventFilter, b: EventFilter): boolean {
       sameSet(a.connectionIds, b.connectionIds) &&
       sameSet(a.hiddenTypes, b.hiddenTypes) &&
       sameSearch(a.search, b.search) &&
-      sameRange(a.timeRange, b.timeRange))
+      sameRange(a.timeRange, b.timeRange) &&
+      sameSightings(a.sightings, b.sightings) &&
+      (a.missedOnly ?? false) === (b.missedOnly ?? false))
   );
 }
 
@@ -65,7 +75,8 @@ export function isFilterActive(filter: EventFilter): boolean {
     filter.hiddenTypes.size > 0 ||
     filter.hideComments ||
     (filter.search !== null && filter.search.text !== '') ||
-    filter.timeRange !== null
+    filter.timeRange !== null ||
+    filter.missedOnly === true
   );
 }
 

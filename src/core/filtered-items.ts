@@ -12,6 +12,7 @@
 import type { LoggedItem } from './log-store';
 import { NO_TYPES, sameRange, sameSet, type EventFilter, type TimeRange } from './filter-model';
 import { activeMatcher, itemMatches, sameSearch, type Matcher, type SearchQuery } from './search';
+import { isDuplicate, pageMark, sameSightings, type SightingFilter } from './sightings';
 
 /**
  * A predicate for one item under the whole filter (for one-off checks; `FilteredItems` is the
@@ -43,36 +44,45 @@ interface BaseFilter {
   search: SearchQuery | null;
   matcher: Matcher | null;
   timeRange: TimeRange | null;
+  /** Pairs of page and wire streams (null: none), and whether to show only what the page missed. */
+  sightings: SightingFilter | null;
+  missedOnly: boolean;
 }
 
 function baseOf(filter: EventFilter): BaseFilter {
   const matcher = activeMatcher(filter.search);
+  const sightings = filter.sightings ?? null;
   return {
     connectionIds: filter.connectionIds,
     hideComments: filter.hideComments,
     search: matcher === null ? null : filter.search,
     matcher,
     timeRange: filter.timeRange,
+    sightings: sightings !== null && sightings.duplicates.size === 0 ? null : sightings,
+    missedOnly: filter.missedOnly === true,
   };
 }
 
 /** Same connections, comment hiding, search and time range (what every view of the filter shares). */
 function sameBase(
-  a: Pick<EventFilter, 'connectionIds' | 'hideComments' | 'search' | 'timeRange'>,
-  b: Pick<EventFilter, 'connectionIds' | 'hideComments' | 'search' | 'timeRange'>,
+  a: Pick<EventFilter, 'connectionIds' | 'hideComments' | 'search' | 'timeRange' | 'sightings' | 'missedOnly'>,
+  b: Pick<EventFilter, 'connectionIds' | 'hideComments' | 'search' | 'timeRange' | 'sightings' | 'missedOnly'>,
 ): boolean {
   return (
     a.hideComments === b.hideComments &&
     sameSet(a.connectionIds, b.connectionIds) &&
     sameSearch(a.search, b.search) &&
-    sameRange(a.timeRange, b.timeRange)
+    sameRange(a.timeRange, b.timeRange) &&
+    sameSightings(a.sightings, b.sightings) &&
+    (a.missedOnly ?? false) === (b.missedOnly ?? false)
   );
 }
 
 /** Everything `next` lets through, `old` let through too (same connections). */
 function narrows(old: BaseFilter, next: BaseFilter): boolean {
-  if (!sameSet(old.connectionIds, next.connectionIds)) return false;
+  if (!sameSet(old.connectionIds, next.connectionIds) || !sameSightings(old.sightings, next.sightings)) return false;
   if (old.hideComments && !next.hideComments) return false;
+  if (old.missedOnly && !next.missedOnly) return false;
   if (
     old.timeRange !== null &&
     (next.timeRange === null || next.timeRange.from < old.timeRange.from || next.timeRange.to > old.timeRange.to)
@@ -93,13 +103,21 @@ function narrows(old: BaseFilter, next: BaseFilter): boolean {
 /** The base filter as a predicate, or null when it lets everything through. */
 function basePredicate(base: BaseFilter, checkConnection: boolean): ((logged: LoggedItem) => boolean) | null {
   const connections = checkConnection ? base.connectionIds : null;
-  const { hideComments, matcher, timeRange } = base;
-  if (connections === null && !hideComments && matcher === null && timeRange === null) return null;
+  const { hideComments, matcher, timeRange, sightings, missedOnly } = base;
+  if (connections === null && !hideComments && matcher === null && timeRange === null && sightings === null && !missedOnly)
+    return null;
   const from = timeRange?.from ?? -Infinity;
   const to = timeRange?.to ?? Infinity;
+  const pageViews = sightings?.pageViews;
   return (logged) => {
     const item = logged.item;
     if (connections !== null && !connections.has(logged.connectionId)) return false;
+    // A request both sightings saw: shown once, from the wire.
+    if (sightings !== null && isDuplicate(logged.connectionId, item, sightings)) return false;
+    if (missedOnly) {
+      const view = pageViews?.get(logged.connectionId);
+      if (view === undefined || pageMark(item, view) === undefined) return false;
+    }
     if (hideComments && item.kind === 'comment') return false;
     if (item.time < from || item.time > to) return false;
     return matcher === null || itemMatches(item, matcher);

@@ -83,6 +83,13 @@ export interface Connection {
   mocked?: boolean;
   /** Seen on the wire by deep capture (chrome.debugger), not by the page tap. */
   seenOn?: 'wire';
+  /**
+   * Not in the store: set on the panel's rows and exports once deep capture saw anything
+   * (`core/sightings.ts`): where the request was seen.
+   */
+  seen?: 'page' | 'wire' | 'both';
+  /** Not in the store: on a request both saw, the page's own stream (what it saw of the request). */
+  pageSide?: PageSide;
   /** Bytes read by the page (for XHR: characters). */
   bytes: number;
   /**
@@ -105,6 +112,16 @@ export interface Connection {
   listenTimes?: Map<string, number>;
   /** Count of each event type received. */
   eventTypes: Map<string, number>;
+}
+
+/** The page tap's stream of a request deep capture saw too. */
+export interface PageSide {
+  connection: Connection;
+  /**
+   * The wire stream was joined mid-stream (an EventSource opened before deep capture was on): its
+   * URL was not known, and the page's items before it are the page's own.
+   */
+  joined: boolean;
 }
 
 export interface LoggedItem {

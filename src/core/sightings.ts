@@ -213,6 +213,8 @@ export interface ConnectionRow {
   members: string[];
   /** A pair's page stream (for replay into the page, which knows it by that id). */
   page?: Connection;
+  /** A pair's wire stream, as the store holds it (an export writes it, with what the page saw). */
+  wire?: Connection;
 }
 
 export interface Sightings {
@@ -220,6 +222,17 @@ export interface Sightings {
   /** The row each store stream is shown in. */
   rowOf: ReadonlyMap<string, ConnectionRow>;
   filter: SightingFilter;
+}
+
+/**
+ * A row as an export writes it: a pair is its wire stream with what the page saw (`pageSide`);
+ * every row says where it was seen once deep capture saw anything.
+ */
+export function exportedConnection(row: ConnectionRow): Connection {
+  if (row.wire !== undefined && row.page !== undefined) {
+    return { ...row.wire, seen: 'both', pageSide: { connection: row.page, joined: row.wire.url === UNKNOWN_URL } };
+  }
+  return row.seen === undefined ? row.connection : { ...row.connection, seen: row.seen };
 }
 
 /**
@@ -249,7 +262,7 @@ export function mergeSightings(connections: readonly Connection[], previous?: Si
     } else {
       const page = byId.get(pair.page)!;
       const wire = byId.get(pair.wire)!;
-      row = { id: wire.id, connection: merged(page, wire), seen: 'both', members: [page.id, wire.id], page };
+      row = { id: wire.id, connection: merged(page, wire), seen: 'both', members: [page.id, wire.id], page, wire };
       // A wire stream of unknown URL joined mid-stream: the page's earlier items are its own.
       duplicates.set(page.id, wire.url === UNKNOWN_URL ? wire.startTime : -Infinity);
       pageViews.set(wire.id, pageViewOf(page));
@@ -278,6 +291,8 @@ function merged(page: Connection, wire: Connection): Connection {
       : {}),
     ...(page.withCredentials === undefined ? {} : { withCredentials: page.withCredentials }),
     transitions: wire.url === UNKNOWN_URL ? mergeTransitions(page, wire) : wire.transitions,
+    seen: 'both',
+    pageSide: { connection: page, joined: wire.url === UNKNOWN_URL },
   };
 }
 

@@ -11,7 +11,8 @@ import { ARRIVAL_ORDER, SortedItems, type SortOrder } from '../core/sort-items';
 import { allTypes, DEFAULT_FILTER, onlyType, toggleType, type EventFilter, type TimeRange } from '../core/filter-model';
 import { FilteredItems } from '../core/filtered-items';
 import { activeMatcher } from '../core/search';
-import { LogStore, type LoggedItem } from '../core/log-store';
+import { LogStore, type Connection, type LoggedItem } from '../core/log-store';
+import { exportedConnection, mergeSightings, NO_SIGHTINGS, pageMark, type Sightings } from '../core/sightings';
 import type { ExportFormat } from '../core/export-formats';
 import { clockTime, duration } from '../core/format';
 import type { LogConnection } from './log-connection';
@@ -74,12 +75,39 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
   const theme = document.documentElement.dataset.theme === 'dark' ? 'dark' : 'light';
   const now = useClock(store.connectionList.some((c) => c.endTime === undefined));
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the store changes in place: `version` says when
-  const connections = useMemo(() => store.connectionList, [store, version]);
+  const storeConnections = useMemo(() => store.connectionList, [store, version]);
+  // One row per request: what the page tap and deep capture both saw of one is merged (core/sightings.ts).
+  const lastSightings = useRef<Sightings | undefined>(undefined);
+  const sightings = useMemo(() => {
+    const next = mergeSightings(storeConnections, lastSightings.current);
+    lastSightings.current = next;
+    return next;
+  }, [storeConnections]);
+  const rows = sightings.rows;
+  const connections = useMemo(() => rows.map((row) => row.connection), [rows]);
+  const pairs = sightings.filter === NO_SIGHTINGS ? null : sightings.filter;
+  // The store's streams behind the selected rows (a pair is two).
+  const selectedStreams = useMemo(() => {
+    if (selectedConnections === null) return null;
+    const ids = new Set<string>();
+    for (const id of selectedConnections) for (const member of sightings.rowOf.get(id)?.members ?? [id]) ids.add(member);
+    return ids;
+  }, [selectedConnections, sightings]);
+  const selectedRows = useMemo(
+    () => (selectedConnections === null ? rows : rows.filter((row) => row.members.some((id) => selectedStreams!.has(id)))),
+    [rows, selectedConnections, selectedStreams],
+  );
 
   // The table sees every filter; the timeline all but its own brush (so brushing does not shrink it).
   const tableFilter = useMemo(
-    () => ({ ...filterBase, connectionIds: selectedConnections, timeRange }),
-    [filterBase, selectedConnections, timeRange],
+    () => ({
+      ...filterBase,
+      connectionIds: selectedStreams,
+      timeRange,
+      sightings: pairs,
+      missedOnly: pairs !== null && filterBase.missedOnly,
+    }),
+    [filterBase, selectedStreams, timeRange, pairs],
   );
   const timelineFilter = useMemo(() => ({ ...tableFilter, timeRange: null }), [tableFilter]);
   const tableView = useRef(new FilteredItems());
@@ -96,29 +124,54 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
   const sortedItems = useMemo(() => sortedView.current.update(items, sort), [items, items.length, sort]);
   const matcher = useMemo(() => activeMatcher(filterBase.search), [filterBase.search]);
 
-  const timelineConnections = useMemo(
-    () => (selectedConnections === null ? connections : connections.filter((c) => selectedConnections.has(c.id))),
-    [connections, selectedConnections],
-  );
+  const timelineConnections = useMemo(() => selectedRows.map((row) => row.connection), [selectedRows]);
   const itemsOfConnection = useMemo(() => {
     if (timelineItems === store.items) return (id: string) => store.itemsByConnection.get(id) ?? [];
     const groups = new Map<string, LoggedItem[]>();
     for (const logged of timelineItems) {
-      let group = groups.get(logged.connectionId);
-      if (group === undefined) groups.set(logged.connectionId, (group = []));
+      // A pair's lane holds both its streams' items (the page's own ones are few: see sightings.ts).
+      const row = sightings.rowOf.get(logged.connectionId)?.id ?? logged.connectionId;
+      let group = groups.get(row);
+      if (group === undefined) groups.set(row, (group = []));
       group.push(logged);
     }
     return (id: string) => groups.get(id) ?? [];
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the store and the filtered list change in place
-  }, [store, timelineItems, timelineItems.length, version]);
+  }, [store, timelineItems, timelineItems.length, version, sightings]);
 
   const eventCount = useMemo(() => connections.reduce((sum, c) => sum + c.eventCount, 0), [connections]);
   const selected = selectedId === null ? undefined : store.items[selectedId];
-  const singleConnection =
-    selectedConnections !== null && selectedConnections.size === 1
-      ? store.connections.get([...selectedConnections][0]!)
-      : undefined;
-  const singleItems = singleConnection === undefined ? [] : (store.itemsByConnection.get(singleConnection.id) ?? []);
+  const singleRow = selectedRows.length === 1 && selectedConnections !== null ? selectedRows[0] : undefined;
+  const singleConnection = singleRow?.connection;
+  // A pair's items: both streams', each shown once (kept incrementally, like the table's).
+  const rowItemsView = useRef(new FilteredItems());
+  const singleItems = useMemo(() => {
+    if (singleRow === undefined) return [];
+    if (singleRow.members.length === 1) return store.itemsByConnection.get(singleRow.id) ?? [];
+    return rowItemsView.current.update(store, { ...DEFAULT_FILTER, connectionIds: new Set(singleRow.members), sightings: pairs });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the store changes in place: `version` says when
+  }, [store, version, singleRow?.id, singleRow?.members.length, pairs]);
+  // Display connection of each store stream (a pair's two streams show as their row).
+  const rowConnections = useMemo(() => {
+    if (pairs === null) return store.connections;
+    const map = new Map<string, Connection>(store.connections);
+    for (const [id, row] of sightings.rowOf) map.set(id, row.connection);
+    return map;
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the store changes in place: `version` says when
+  }, [store, version, sightings, pairs]);
+  const missedOf = useMemo(() => {
+    if (pairs === null) return undefined;
+    return (logged: LoggedItem) => {
+      const view = pairs.pageViews.get(logged.connectionId);
+      return view === undefined ? undefined : pageMark(logged.item, view);
+    };
+  }, [pairs]);
+  const missedView = useRef(new FilteredItems());
+  const missedCount = useMemo(
+    () => (pairs === null ? 0 : missedView.current.update(store, { ...tableFilter, missedOnly: true }).length),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the store changes in place: `version` says when
+    [store, version, tableFilter, pairs],
+  );
   const renderText = matcher === null ? undefined : (text: string) => <Highlight text={text} matcher={matcher} />;
 
   const [workspace, workspaceWidth] = useWidth<HTMLDivElement>();
@@ -151,13 +204,21 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
 
   /** Exports "what you see": the connections in view; for event formats, the filtered items in view order. */
   const onExport = async (format: ExportFormat, sensitive: boolean) => {
-    const inView = timelineConnections;
     const url = imported === null ? await pageUrl() : `file:///${imported.name}`;
     if (format === 'har') {
-      // HAR holds whole streams (an import re-derives fetch/XHR events from their raw text).
-      const ids = new Set(inView.map((c) => c.id));
+      // HAR holds whole streams (an import re-derives fetch/XHR events from their raw text); a
+      // request both sightings saw is one entry: the wire's stream, the page's own items, what the page saw.
+      const inView = selectedRows.map(exportedConnection);
+      const ids = new Set(selectedRows.flatMap((row) => row.members));
+      const all = new FilteredItems().update(store, { ...DEFAULT_FILTER, connectionIds: ids, sightings: pairs });
       await exportEvents('har', {
-        items: store.items.filter((logged) => ids.has(logged.connectionId)),
+        items:
+          pairs === null
+            ? all
+            : all.map((logged) => {
+                const row = sightings.rowOf.get(logged.connectionId)!;
+                return row.id === logged.connectionId ? logged : { ...logged, connectionId: row.id };
+              }),
         connections: inView,
         pageUrl: url,
         includeSensitive: sensitive,
@@ -165,7 +226,7 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
     } else {
       await exportEvents(format, {
         items: sortedItems,
-        connections: store.connections,
+        connections: rowConnections,
         pageUrl: url,
         includeSensitive: sensitive,
       });
@@ -201,7 +262,8 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
               <div class="events-pane">
                 <EventTable
                   items={sortedItems}
-                  connections={store.connections}
+                  connections={rowConnections}
+                  missedOf={missedOf}
                   showConnection={singleConnection === undefined}
                   selectedId={selectedId}
                   onSelect={setSelectedId}
@@ -317,6 +379,17 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
               </button>
             </span>
           ) : null}
+          {pairs !== null ? (
+            <button
+              type="button"
+              class="chip missed-chip"
+              aria-pressed={filterBase.missedOnly === true}
+              title={t('missedChipTitle')}
+              onClick={() => setFilter((f) => ({ ...f, missedOnly: f.missedOnly !== true }))}
+            >
+              <span class="chip-label">{t('missedChip')}</span> <span class="chip-count">{missedCount.toLocaleString()}</span>
+            </button>
+          ) : null}
           <TypeChips
             counts={typeCounts}
             hiddenTypes={filterBase.hiddenTypes}
@@ -364,7 +437,7 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
           >
             <div class="connections-pane">
               <ConnectionList
-                connections={connections}
+                rows={rows}
                 selected={selectedConnections}
                 now={now}
                 onSelect={(next) => {

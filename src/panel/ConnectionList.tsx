@@ -1,22 +1,30 @@
 /**
- * The connections table: one row per stream (an EventSource's reconnects stay one row, with a
- * reconnect count). Click selects one; Ctrl/⌘+click toggles; Shift+click selects a range; the
- * "All connections" row clears the selection. ↑/↓ move between rows.
+ * The connections table: one row per request (an EventSource's reconnects stay one row, with a
+ * reconnect count; what the page tap and deep capture both saw of a request is one row, marked
+ * page / wire / both: `core/sightings.ts`). Click selects one; Ctrl/⌘+click toggles; Shift+click
+ * selects a range; the "All connections" row clears the selection. ↑/↓ move between rows.
  */
 import type { Connection } from '../core/log-store';
 import { reconnectChain } from '../core/connection-facts';
 import { byteSize, duration, splitUrl } from '../core/format';
 import { urlDisplay } from '../core/url-display';
-import { sightings, type Sighting } from '../core/deep-capture';
+import type { ConnectionRow, Sighting } from '../core/sightings';
 import { t, type MessageKey } from './i18n';
 
 const KIND_LABEL: Record<Connection['kind'], string> = { eventsource: 'EventSource', fetch: 'fetch', xhr: 'XHR' };
 /** The badge of where a connection was seen (shown once deep capture saw anything). */
-const SIGHTING_BADGE: Record<Sighting, [MessageKey, MessageKey]> = {
-  page: ['seenPageBadge', 'seenPageBadgeTitle'],
-  wire: ['seenWireBadge', 'seenWireBadgeTitle'],
-  both: ['seenBothBadge', 'seenBothBadgeTitle'],
+const SIGHTING_BADGE: Record<Sighting, [MessageKey, MessageKey, string]> = {
+  page: ['seenPageBadge', 'seenPageBadgeTitle', '▢'],
+  wire: ['seenWireBadge', 'seenWireBadgeTitle', '≋'],
+  both: ['seenBothBadge', 'seenBothBadgeTitle', '▣'],
 };
+
+/** Whether a row is selected: by its id, or (a selection made before its pair formed) by a member's. */
+export function rowSelected(row: ConnectionRow, selected: ReadonlySet<string> | null): boolean {
+  if (selected === null) return false;
+  for (const id of row.members) if (selected.has(id)) return true;
+  return selected.has(row.id);
+}
 export const STATE_KEY: Record<Connection['state'], MessageKey> = {
   connecting: 'stateConnecting',
   open: 'stateOpen',
@@ -25,7 +33,7 @@ export const STATE_KEY: Record<Connection['state'], MessageKey> = {
 };
 
 interface Props {
-  connections: Connection[];
+  rows: ConnectionRow[];
   /** null: all connections. */
   selected: ReadonlySet<string> | null;
   onSelect(selected: ReadonlySet<string> | null): void;
@@ -33,38 +41,37 @@ interface Props {
   now: number;
 }
 
-export function ConnectionList({ connections, selected, onSelect, now }: Props) {
+export function ConnectionList({ rows, selected, onSelect, now }: Props) {
   const click = (event: MouseEvent | KeyboardEvent, index: number) => {
-    const id = connections[index]!.id;
+    const row = rows[index]!;
+    const id = row.id;
     if (event.ctrlKey || event.metaKey) {
       const next = new Set(selected ?? []);
-      if (next.has(id)) next.delete(id);
+      if (rowSelected(row, next)) for (const member of [id, ...row.members]) next.delete(member);
       else next.add(id);
       onSelect(next.size === 0 ? null : next);
     } else if (event.shiftKey && selected !== null && selected.size > 0) {
-      const anchor = connections.findIndex((c) => selected.has(c.id));
+      const anchor = rows.findIndex((r) => rowSelected(r, selected));
       const [from, to] = anchor < index ? [anchor, index] : [index, anchor];
-      onSelect(new Set(connections.slice(from, to + 1).map((c) => c.id)));
+      onSelect(new Set(rows.slice(from, to + 1).map((r) => r.id)));
     } else {
       onSelect(new Set([id]));
     }
   };
 
   const onKeyDown = (event: KeyboardEvent, index: number) => {
-    const rows = (event.currentTarget as HTMLElement).parentElement?.querySelectorAll<HTMLElement>('tr');
+    const trs = (event.currentTarget as HTMLElement).parentElement?.querySelectorAll<HTMLElement>('tr');
     if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       event.preventDefault();
       // Row 0 is "All connections"; connection i is row i + 1.
-      const target = Math.min(connections.length, Math.max(0, index + 1 + (event.key === 'ArrowDown' ? 1 : -1)));
-      rows?.[target]?.focus();
+      const target = Math.min(rows.length, Math.max(0, index + 1 + (event.key === 'ArrowDown' ? 1 : -1)));
+      trs?.[target]?.focus();
     } else if (event.key === 'Enter' || event.key === ' ') {
       event.preventDefault();
       if (index < 0) onSelect(null);
       else click(event, index);
     }
   };
-
-  const seen = sightings(connections);
 
   return (
     <div class="connections" role="region" aria-label={t('connections')}>
@@ -112,15 +119,16 @@ export function ConnectionList({ connections, selected, onSelect, now }: Props) 
               {selected !== null && selected.size > 1 ? t('selectedConnections', [selected.size]) : t('allConnections')}
             </td>
           </tr>
-          {connections.map((connection, index) => {
+          {rows.map((row, index) => {
+            const { connection, seen } = row;
             const url = urlDisplay(connection.url);
             const status = connection.response?.status;
-            const isSelected = selected?.has(connection.id) ?? false;
+            const isSelected = rowSelected(row, selected);
             const chain = connection.kind === 'eventsource' ? reconnectChain(connection) : [];
             return (
               <tr
-                key={connection.id}
-                data-connection-id={connection.id}
+                key={row.id}
+                data-connection-id={row.id}
                 class={isSelected ? 'selected' : ''}
                 aria-selected={isSelected}
                 tabIndex={0}
@@ -130,13 +138,12 @@ export function ConnectionList({ connections, selected, onSelect, now }: Props) 
               >
                 <td class="col-kind">
                   <span class={`badge kind-${connection.kind}`}>{KIND_LABEL[connection.kind]}</span>
-                  {seen.has(connection.id) ? (
-                    <span
-                      class={`badge seen seen-${seen.get(connection.id)!}`}
-                      data-seen={seen.get(connection.id)}
-                      title={t(SIGHTING_BADGE[seen.get(connection.id)!][1])}
-                    >
-                      {t(SIGHTING_BADGE[seen.get(connection.id)!][0])}
+                  {seen !== undefined ? (
+                    <span class={`badge seen seen-${seen}`} data-seen={seen} title={t(SIGHTING_BADGE[seen][1])}>
+                      <span class="seen-icon" aria-hidden="true">
+                        {SIGHTING_BADGE[seen][2]}
+                      </span>
+                      {t(SIGHTING_BADGE[seen][0])}
                     </span>
                   ) : null}
                   {connection.mocked ? (

@@ -11,9 +11,16 @@ import { byteSize, clockTime, preview, relativeTime, splitUrl } from '../core/fo
 import { itemSize, type SortColumn, type SortOrder } from '../core/sort-items';
 import { itemText, itemTypeLabel } from './item-labels';
 import { virtualWindow } from '../core/virtual-window';
+import type { PageMark } from '../core/sightings';
 import { t, type MessageKey } from './i18n';
 
 export { itemText, itemTypeLabel };
+
+/** The tag of an item the page missed: text, its tooltip. */
+export const MISSED_TAG: Record<PageMark, [MessageKey, MessageKey]> = {
+  'not-heard': ['notHeardTag', 'notHeardTagTitle'],
+  'not-read': ['notReadTag', 'notReadTagTitle'],
+};
 
 const ROW_HEIGHT = 21;
 
@@ -28,6 +35,11 @@ interface Props {
   sort: SortOrder;
   onSort(sort: SortOrder): void;
   timeMode: TimeMode;
+  /**
+   * Deep capture: what the page missed of an item (O(1), `core/sightings.ts`); such rows are
+   * marked "not heard" / "not read by the page".
+   */
+  missedOf?: (logged: LoggedItem) => PageMark | undefined;
   /** Renders a cell's text (e.g. with search matches highlighted); plain text by default. */
   renderText?: (text: string) => ComponentChildren;
 }
@@ -41,7 +53,7 @@ const COLUMNS: { column: SortColumn; key: MessageKey; className: string }[] = [
 ];
 
 export function EventTable(props: Props) {
-  const { items, connections, showConnection, selectedId, onSelect, sort, onSort, timeMode } = props;
+  const { items, connections, showConnection, selectedId, onSelect, sort, onSort, timeMode, missedOf } = props;
   const renderText = props.renderText ?? ((text: string) => text);
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -169,13 +181,14 @@ export function EventTable(props: Props) {
             const item = logged.item;
             const connection = connections.get(logged.connectionId);
             const selected = logged.id === selectedId;
+            const missed = missedOf?.(logged);
             return (
               <div
                 key={logged.id}
                 role="row"
                 aria-rowindex={index + 2}
                 aria-selected={selected}
-                class={`event-row kind-${item.kind}${selected ? ' selected' : ''}`}
+                class={`event-row kind-${item.kind}${selected ? ' selected' : ''}${missed === undefined ? '' : ` missed ${missed}`}`}
                 style={{ transform: `translateY(${view.offset + position * ROW_HEIGHT}px)`, height: `${ROW_HEIGHT}px` }}
                 onClick={() => onSelect(logged.id)}
                 data-item-id={logged.id}
@@ -190,6 +203,14 @@ export function EventTable(props: Props) {
                   {item.kind === 'event' ? renderText(item.lastEventId) : ''}
                 </span>
                 <span role="gridcell" class="col-data">
+                  {missed !== undefined ? (
+                    <span class="missed-tag" title={t(MISSED_TAG[missed][1])}>
+                      <span class="missed-icon" aria-hidden="true">
+                        {missed === 'not-heard' ? '⊘' : '✂'}
+                      </span>
+                      {t(MISSED_TAG[missed][0])}
+                    </span>
+                  ) : null}
                   {renderText(preview(itemText(item)))}
                   {item.kind === 'event' && item.truncated ? <span class="truncated-tag">{t('truncatedTag')}</span> : null}
                   {item.kind === 'event' && item.replayed ? (

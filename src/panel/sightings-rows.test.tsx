@@ -1,0 +1,99 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { render } from 'preact';
+import { act } from 'preact/test-utils';
+import { LogStore } from '../core/log-store';
+import type { LogConnection } from './log-connection';
+import { App } from './App';
+import { CHAT_URL, deepPairRecords, NOTIFY_URL } from '../../test/fixtures/deep-pair';
+
+vi.mock('./i18n', () => import('./i18n.test-double'));
+vi.mock('webextension-polyfill', () => ({ default: {} }));
+
+function linkWith(store: LogStore): LogConnection {
+  return {
+    store,
+    live: false,
+    preserve: false,
+    statuses: new Map(),
+    answers: new Map(),
+    deep: { available: false, on: false },
+  } as unknown as LogConnection;
+}
+
+let container: HTMLElement;
+beforeEach(() => {
+  container = document.createElement('div');
+  document.body.appendChild(container);
+});
+afterEach(() => {
+  render(null, container);
+  container.remove();
+});
+
+const rows = () => [...container.querySelectorAll<HTMLElement>('tr[data-connection-id]')];
+const marks = () => rows().map((row) => row.querySelector<HTMLElement>('[data-seen]')?.dataset.seen);
+const eventRows = () => [...container.querySelectorAll<HTMLElement>('.event-row')];
+/** A tag's words (its icon is decoration, hidden from assistive technology). */
+const tagOf = (row: HTMLElement) => row.querySelector('.missed-tag')?.textContent?.replace(/^[⊘✂]/, '');
+const rowOf = (url: string) => rows().find((row) => row.title.startsWith(url))!;
+
+function show() {
+  const store = new LogStore();
+  store.apply(deepPairRecords());
+  act(() => render(<App link={linkWith(store)} version={store.version} pageUrl={async () => 'about:blank'} />, container));
+  return store;
+}
+
+describe('one row per request (deep capture)', () => {
+  it('shows what the page and the wire both saw as one row, marked, and the others as page or wire', () => {
+    show();
+    expect(rows()).toHaveLength(4);
+    expect(marks()).toEqual(['both', 'both', 'wire', 'page']);
+    const badge = rowOf(NOTIFY_URL).querySelector<HTMLElement>('.badge.seen')!;
+    expect(badge.textContent).toContain('seenBothBadge');
+    expect(badge.title).toBe('seenBothBadgeTitle');
+    expect(badge.querySelector('[aria-hidden="true"]')).not.toBeNull();
+  });
+
+  it('a selected pair shows the wire’s events once, marking what the page did not hear or read', () => {
+    show();
+    act(() => rowOf(NOTIFY_URL).click());
+    // hello (heard: the page's own copy is not shown again), update (no listener), after close (not read).
+    const shown = eventRows().map((row) => [row.querySelector('.col-data')!.textContent, tagOf(row)]);
+    expect(shown).toEqual([
+      ['hello', undefined],
+      ['⊘notHeardTag{"v":2}', 'notHeardTag'],
+      ['✂notReadTagafter close', 'notReadTag'],
+    ]);
+    expect(eventRows()[1]!.classList.contains('not-heard')).toBe(true);
+    expect(eventRows()[1]!.querySelector('.missed-tag')!.getAttribute('title')).toBe('notHeardTagTitle');
+  });
+
+  it('marks a fetch’s text the page never read because it cancelled', () => {
+    show();
+    act(() => rowOf(CHAT_URL).click());
+    const shown = eventRows().map((row) => tagOf(row) ?? 'read');
+    expect(shown).toEqual(['read', 'notReadTag']);
+  });
+
+  it('the "not heard by the page" chip counts and shows only what the page missed, across all rows', () => {
+    show();
+    // Every connection: 3 notify + 2 chat + 1 worker + 1 clock, the page's copies not repeated.
+    expect(eventRows()).toHaveLength(7);
+    const chip = container.querySelector<HTMLButtonElement>('.missed-chip')!;
+    expect(chip.textContent).toContain('3');
+    expect(chip.getAttribute('aria-pressed')).toBe('false');
+    act(() => chip.click());
+    expect(chip.getAttribute('aria-pressed')).toBe('true');
+    expect(eventRows().map(tagOf)).toEqual(['notHeardTag', 'notReadTag', 'notReadTag']);
+  });
+
+  it('has no chip and no marks in page mode', () => {
+    const store = new LogStore();
+    store.apply(deepPairRecords().filter((r) => !('stream' in r && r.stream.startsWith('wire:'))));
+    act(() => render(<App link={linkWith(store)} version={store.version} pageUrl={async () => 'about:blank'} />, container));
+    expect(marks()).toEqual([undefined, undefined, undefined]);
+    expect(container.querySelector('.missed-chip')).toBeNull();
+  });
+});
