@@ -96,7 +96,42 @@ export interface SseDevtoolsExtras {
    * writes it. For readers; import re-assembles it from the stream.
    */
   aiConversation?: ReturnType<typeof conversationJson>;
+  /**
+   * Deep capture: where the request was seen — by the page tap, on the wire, or both (then this
+   * entry is the wire's stream, and `page` says what the page saw of it). Absent: by the page tap
+   * (every file written before deep capture).
+   */
+  seenOn?: 'page' | 'wire' | 'both';
+  /** seenOn 'both': the page tap's own stream of the request. */
+  page?: PageExtras;
+  /** seenOn 'both': indices in `_eventSourceMessages` of events only the page had (before deep capture joined; replayed). */
+  pageOnlyEvents?: number[];
+  /**
+   * seenOn 'both': indices in `_eventSourceMessages` of events the page never heard (a type no
+   * listener asked for). For readers: an import derives them again from `page`.
+   */
+  notHeardEvents?: number[];
+  /** seenOn 'both': indices of events that came after the page stopped reading (for readers, as above). */
+  notReadEvents?: number[];
 }
+
+/** What the page tap saw of a request deep capture saw too (`_sseDevtools.page`). */
+export interface PageExtras {
+  streamId: string;
+  /** The URL the page asked for (redacted like request.url). */
+  url: string;
+  startTime: number;
+  frameId: number;
+  frameUrl: string;
+  /** EventSource: when the page began to listen for each event type (epoch ms). */
+  listening: { type: string; time: number }[];
+  /** The page's own state changes (it may have closed or cancelled before the stream ended). */
+  transitions: StateTransition[];
+  /** fetch/XHR: how much of response.content.text the page read (UTF-16 code units). */
+  readLength?: number;
+}
+
+export const SEEN_ON = ['page', 'wire', 'both'] as const;
 
 /**
  * The letter of each item kind in `itemOrder`: lower case for items written in the extras (or in
@@ -188,5 +223,30 @@ export function readSseDevtoolsExtras(value: unknown, path: string): ReadExtras 
     ...optional('eventTimes', () => numbers(x.eventTimes, `${path}.eventTimes`)),
     ...optional('idSetEvents', () => numbers(x.idSetEvents, `${path}.idSetEvents`)),
     ...optional('replayedEvents', () => numbers(x.replayedEvents, `${path}.replayedEvents`)),
+    ...optional('seenOn', () => oneOf(x, 'seenOn', path, SEEN_ON)),
+    ...optional('page', () => readPageExtras(x.page, `${path}.page`)),
+    ...optional('pageOnlyEvents', () => numbers(x.pageOnlyEvents, `${path}.pageOnlyEvents`)),
+    ...optional('notHeardEvents', () => numbers(x.notHeardEvents, `${path}.notHeardEvents`)),
+    ...optional('notReadEvents', () => numbers(x.notReadEvents, `${path}.notReadEvents`)),
   } as ReadExtras;
+}
+
+function readPageExtras(value: unknown, path: string): PageExtras {
+  const p: Json = object(value, path);
+  const readLength = optNumber(p, 'readLength', path);
+  return {
+    streamId: string(p, 'streamId', path),
+    url: string(p, 'url', path),
+    startTime: time(p, 'startTime', path),
+    frameId: number(p, 'frameId', path),
+    frameUrl: string(p, 'frameUrl', path),
+    listening: list(p, 'listening', path, (l, lp) => ({ type: string(l, 'type', lp), time: time(l, 'time', lp) })),
+    transitions: list(p, 'transitions', path, (t, tp) => ({
+      state: oneOf(t, 'state', tp, STREAM_STATES),
+      reason: t.reason === undefined ? undefined : oneOf(t, 'reason', tp, STATE_REASONS),
+      detail: optString(t, 'detail', tp),
+      time: time(t, 'time', tp),
+    })),
+    ...(readLength !== undefined ? { readLength } : {}),
+  };
 }

@@ -21,8 +21,25 @@ import {
   type Timed,
 } from './har-import-records';
 
-/** The records of one entry SSE DevTools wrote; `x` is its `_sseDevtools`, already read and checked. */
-export function readOwnEntry(entry: Json, path: string, streamId: string, x: ReadExtras): StreamRecords {
+/** An entry's records, and for a request deep capture and the page tap both saw, the page's stream too. */
+export interface OwnStreamRecords extends StreamRecords {
+  page?: { records: Timed[]; frameId: number };
+}
+
+/**
+ * The records of one entry SSE DevTools wrote; `x` is its `_sseDevtools`, already read and checked.
+ * An entry seen on the wire (`seenOn` 'wire' or 'both') is a wire stream again; with `page` (seen
+ * by both) the page's own stream is rebuilt beside it under `pageStreamId` — its opening, when it
+ * listened for each type, its state changes, the text it read, the events only it had — so the
+ * panel pairs the two and marks what the page missed as it did live.
+ */
+export function readOwnEntry(
+  entry: Json,
+  path: string,
+  streamId: string,
+  x: ReadExtras,
+  pageStreamId = x.page?.streamId,
+): OwnStreamRecords {
   const xp = `${path}._sseDevtools`;
   const request = object(entry.request, `${path}.request`);
   const response = object(entry.response, `${path}.response`);
@@ -72,6 +89,7 @@ export function readOwnEntry(entry: Json, path: string, streamId: string, x: Rea
         frameUrl,
         time: startTime,
         ...(mocked === true ? { mocked } : {}),
+        ...(x.seenOn === 'wire' || x.seenOn === 'both' ? { seenOn: 'wire' as const } : {}),
       },
     });
   } else if (body) {
@@ -159,6 +177,9 @@ export function readOwnEntry(entry: Json, path: string, streamId: string, x: Rea
   for (const t of x.truncatedEvents) truncated.set(t.index, t.originalLength);
   const idSet = new Set(x.idSetEvents ?? []);
   const replayed = new Set(x.replayedEvents ?? []);
+  const pageSide = x.page !== undefined && pageStreamId !== undefined ? { ...x.page, streamId: pageStreamId } : undefined;
+  const pageOnly = new Set(pageSide === undefined ? [] : (x.pageOnlyEvents ?? []));
+  const pageTimed: Timed[] = [];
   let order = x.itemOrder;
   if (order === undefined && kind === 'eventsource') {
     // Written without an order (by hand, or an older version): every item, by time.
@@ -219,6 +240,10 @@ export function readOwnEntry(entry: Json, path: string, streamId: string, x: Rea
           break;
       }
       if (!isTime(item.time)) throw new BadField(`${path}._eventSourceMessages[${index}].time`, 'a time');
+      if (lower === 'e' && pageOnly.has(index)) {
+        pageTimed.push({ time: item.time, rank: RANK.data, record: { type: 'sse', stream: pageStreamId!, items: [item] } });
+        continue;
+      }
       timed.push({ time: item.time, rank: RANK.data, record: { type: 'sse', stream: streamId, items: [item] } });
     }
     lists.push(timed);
@@ -228,7 +253,77 @@ export function readOwnEntry(entry: Json, path: string, streamId: string, x: Rea
     records: [...head, ...mergeLists(lists)],
     events: messages.length,
     hasContent: text !== undefined || messages.length > 0,
+    ...(pageSide === undefined
+      ? {}
+      : {
+          page: {
+            records: pageRecords(pageSide, kind, string(request, 'method', `${path}.request`), text ?? '', x, pageTimed),
+            frameId: pageSide.frameId,
+          },
+        }),
   };
+}
+
+/** The page tap's stream of a request both saw, as far as the entry says what the page saw. */
+function pageRecords(
+  page: NonNullable<ReadExtras['page']>,
+  kind: ReadExtras['kind'],
+  method: string,
+  text: string,
+  x: ReadExtras,
+  events: Timed[],
+): Timed[] {
+  const stream = page.streamId;
+  const head: Timed[] = [
+    {
+      time: page.startTime,
+      rank: RANK.open,
+      record: {
+        type: 'stream-open',
+        stream,
+        kind,
+        url: page.url,
+        method,
+        requestHeaders: [],
+        frameUrl: page.frameUrl,
+        time: page.startTime,
+      },
+    },
+  ];
+  const rest: Timed[] = page.listening.map(({ type, time }) => ({
+    time,
+    rank: RANK.listen,
+    record: { type: 'stream-listen', stream, eventType: type, time },
+  }));
+  const first = page.transitions[0];
+  const opened = first?.state === 'connecting' && first.time === page.startTime;
+  for (const t of page.transitions.slice(opened ? 1 : 0)) {
+    rest.push({
+      time: t.time,
+      rank: stateRank(t.state),
+      record: {
+        type: 'stream-state',
+        stream,
+        state: t.state,
+        ...(t.reason !== undefined ? { reason: t.reason } : {}),
+        ...(t.detail !== undefined ? { detail: t.detail } : {}),
+        time: t.time,
+      },
+    });
+  }
+  if (page.readLength !== undefined && page.readLength > 0) {
+    // The text the page read: the stream's first readLength code units, when the wire had them.
+    const read = text.slice(0, page.readLength);
+    let at = 0;
+    let time = page.startTime;
+    for (const chunk of x.chunks ?? []) {
+      time = chunk.time;
+      at += chunk.length;
+      if (at >= read.length) break;
+    }
+    rest.push({ time, rank: RANK.data, record: { type: 'stream-chunk', stream, text: read, bytes: read.length, time } });
+  }
+  return [...head, ...mergeLists([rest.sort((a, b) => a.time - b.time || a.rank - b.rank), events])];
 }
 
 /** Every item by time (stable: events, then comments, retries, fields, warnings at equal times). */

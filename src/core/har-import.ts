@@ -91,13 +91,16 @@ export function importHar(text: string, options: ImportOptions = {}): ImportResu
   let skipped = 0;
   let events = 0;
   let withoutContent = 0;
-  let own = 0;
+  let ownEntries = 0;
+  /** Page streams rebuilt beside their wire stream (one entry, one request: not counted apart). */
+  let pageStreams = 0;
   try {
     entries.forEach((value, index) => {
       const path = `log.entries[${index}]`;
       const entry = object(value, path);
       let read: StreamRecords;
       let frameId = 0;
+      let companion: { records: Timed[]; frameId: number } | undefined;
       if (entry._sseDevtools !== undefined) {
         const extras = readSseDevtoolsExtras(entry._sseDevtools, `${path}._sseDevtools`);
         let id = extras.streamId;
@@ -105,8 +108,17 @@ export function importHar(text: string, options: ImportOptions = {}): ImportResu
         for (let n = 2; usedIds.has(id); n++) id = `${extras.streamId}#${n}`;
         usedIds.add(id);
         frameId = extras.frameId;
-        read = readOwnEntry(entry, path, id, extras);
-        own++;
+        // A request deep capture and the page tap both saw: the page's stream comes back beside it.
+        let pageId = extras.page?.streamId;
+        if (pageId !== undefined) {
+          const base = pageId;
+          for (let n = 2; usedIds.has(pageId); n++) pageId = `${base}#${n}`;
+          usedIds.add(pageId);
+        }
+        const own = readOwnEntry(entry, path, id, extras, pageId);
+        companion = own.page;
+        read = own;
+        ownEntries++;
       } else {
         const kind = foreignKind(entry, path);
         if (kind === null) {
@@ -121,6 +133,10 @@ export function importHar(text: string, options: ImportOptions = {}): ImportResu
       events += read.events;
       if (!read.hasContent) withoutContent++;
       streams.push({ records: read.records, frameId });
+      if (companion !== undefined) {
+        streams.push(companion);
+        pageStreams++;
+      }
     });
   } catch (error) {
     if (error instanceof BadField) {
@@ -155,7 +171,9 @@ export function importHar(text: string, options: ImportOptions = {}): ImportResu
   let first = Infinity;
   let last = -Infinity;
   for (const { stream, record } of keyed) {
-    if (!isPageRecord(record)) {
+    // A file may say a stream was seen on the wire (a page's record may not: the background refuses that).
+    const wire = record.type === 'stream-open' && record.seenOn === 'wire';
+    if (!isPageRecord(wire ? { ...record, seenOn: undefined } : record)) {
       return fail(
         'bad-field',
         `The HAR file has a value SSE DevTools cannot show in stream ${stream + 1}.`,
@@ -180,9 +198,9 @@ export function importHar(text: string, options: ImportOptions = {}): ImportResu
     records,
     summary: {
       creator,
-      ownFormat: own === streams.length,
+      ownFormat: ownEntries === entries.length - skipped,
       entries: entries.length,
-      streams: streams.length,
+      streams: streams.length - pageStreams,
       skipped,
       events,
       withoutContent,

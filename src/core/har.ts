@@ -11,7 +11,8 @@
  * other export form (export-formats.ts) applies the same functions.
  */
 import type { HeaderEntry } from '../protocol';
-import { rawTextOf, type Connection, type LoggedItem } from './log-store';
+import { rawLengthOf, rawTextOf, type Connection, type LoggedItem } from './log-store';
+import { pageMark, pageViewOf } from './sightings';
 import { utf8Length } from './format';
 import { ITEM_ORDER_LETTER, type EventSourceMessage, type SseDevtoolsExtras } from './har-extras';
 import { AiStreamAssembler } from './ai/assembler';
@@ -281,8 +282,12 @@ export function harEntryBuilder(connection: Connection, options: HarOptions): Ha
   const rawStream = connection.kind !== 'eventsource';
   // Lines of records (NDJSON, Vercel AI data stream) are not SSE: no EventSource messages for them.
   const lines = connection.framing === 'lines';
+  // Deep capture: a request both saw is the wire's stream with what the page saw of it.
+  const pageSide = connection.pageSide;
+  const pageView = pageSide === undefined ? undefined : pageViewOf(pageSide.connection);
   const url = redactUrl(connection.url, includeSensitive);
-  const requestUrl = harRequestUrl(url);
+  // A wire stream joined mid-stream has no URL of its own: the page's is the request's.
+  const requestUrl = harRequestUrl(pageSide?.joined === true ? redactUrl(pageSide.connection.url, includeSensitive) : url);
   const response = connection.response;
   const extras: SseDevtoolsExtras = {
     streamId: connection.id,
@@ -334,8 +339,13 @@ export function harEntryBuilder(connection: Connection, options: HarOptions): Ha
   const eventTimes: number[] = [];
   const idSetEvents: number[] = [];
   const replayedEvents: number[] = [];
-  const add = ({ item }: LoggedItem): void => {
-    const derived = rawStream && item.span !== undefined;
+  const pageOnlyEvents: number[] = [];
+  const notHeardEvents: number[] = [];
+  const notReadEvents: number[] = [];
+  const add = ({ item, connectionId }: LoggedItem): void => {
+    // A pair's items are the wire's, and a few the page alone had (they are not in content.text).
+    const fromPage = pageSide !== undefined && connectionId !== connection.id;
+    const derived = rawStream && item.span !== undefined && !fromPage;
     if (!derived) explicit = true;
     order += derived ? ITEM_ORDER_LETTER[item.kind].toUpperCase() : ITEM_ORDER_LETTER[item.kind];
     switch (item.kind) {
@@ -348,6 +358,12 @@ export function harEntryBuilder(connection: Connection, options: HarOptions): Ha
           eventTimes.push(item.time);
           if (item.idSet === true) idSetEvents.push(messages.length);
           if (item.replayed === true) replayedEvents.push(messages.length);
+        }
+        if (fromPage) pageOnlyEvents.push(messages.length);
+        else if (pageView !== undefined) {
+          const mark = pageMark(item, pageView);
+          if (mark === 'not-heard') notHeardEvents.push(messages.length);
+          else if (mark === 'not-read') notReadEvents.push(messages.length);
         }
         messages.push({ time: item.time / 1000, eventName: item.type, eventId: item.lastEventId, data: item.data });
         break;
@@ -366,6 +382,27 @@ export function harEntryBuilder(connection: Connection, options: HarOptions): Ha
     }
   };
   const finish = (): HarEntry => {
+    if (connection.seen !== undefined) extras.seenOn = connection.seen;
+    if (pageSide !== undefined) {
+      const page = pageSide.connection;
+      extras.page = {
+        streamId: page.id,
+        url: redactUrl(page.url, includeSensitive),
+        startTime: page.startTime,
+        frameId: page.frameId,
+        frameUrl: redactUrl(page.frameUrl, includeSensitive),
+        // A log kept before listen times were: listened for from the start.
+        listening: [...(pageView?.listening ?? [])].map(([type, at]) => ({
+          type,
+          time: Number.isFinite(at) ? at : page.startTime,
+        })),
+        transitions: page.transitions,
+        ...(page.kind !== 'eventsource' ? { readLength: rawLengthOf(page) } : {}),
+      };
+      if (pageOnlyEvents.length > 0) extras.pageOnlyEvents = pageOnlyEvents;
+      extras.notHeardEvents = notHeardEvents;
+      extras.notReadEvents = notReadEvents;
+    }
     if (explicit) {
       extras.itemOrder = order;
       extras.eventTimes = eventTimes;
@@ -453,6 +490,14 @@ export function itemsByConnection(items: readonly LoggedItem[]): Map<string, Log
   return byConnection;
 }
 
+/** A connection's items; for a request both sightings saw, with the page's own among the wire's, in log order. */
+function entryItems(connection: Connection, byConnection: Map<string, LoggedItem[]>): LoggedItem[] {
+  const own = byConnection.get(connection.id) ?? [];
+  const page = connection.pageSide === undefined ? undefined : byConnection.get(connection.pageSide.connection.id);
+  if (page === undefined || page.length === 0) return own;
+  return [...own, ...page].sort((a, b) => a.id - b.id);
+}
+
 /** The connections in the order their entries appear (by start time). */
 export function harConnectionOrder(connections: readonly Connection[]): Connection[] {
   return connections.slice().sort((a, b) => a.startTime - b.startTime);
@@ -477,7 +522,7 @@ export function buildHar(connections: readonly Connection[], items: readonly Log
     log: {
       ...harLogHeader(options),
       entries: harConnectionOrder(connections).map((connection) =>
-        buildHarEntry(connection, byConnection.get(connection.id) ?? [], options),
+        buildHarEntry(connection, entryItems(connection, byConnection), options),
       ),
     },
   };

@@ -124,6 +124,11 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
   const sortedItems = useMemo(() => sortedView.current.update(items, sort), [items, items.length, sort]);
   const matcher = useMemo(() => activeMatcher(filterBase.search), [filterBase.search]);
 
+  const selectedRowIds = useMemo(
+    () => (selectedConnections === null ? null : new Set(selectedRows.map((row) => row.id))),
+    [selectedConnections, selectedRows],
+  );
+  const pairPageIds = useMemo(() => (pairs === null ? undefined : new Set(pairs.duplicates.keys())), [pairs]);
   const timelineConnections = useMemo(() => selectedRows.map((row) => row.connection), [selectedRows]);
   const itemsOfConnection = useMemo(() => {
     if (timelineItems === store.items) return (id: string) => store.itemsByConnection.get(id) ?? [];
@@ -310,7 +315,8 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
             connection={singleConnection}
             items={singleItems}
             store={store}
-            selectedIds={selectedConnections}
+            selectedIds={selectedRowIds}
+            hiddenIds={pairPageIds}
             link={link}
             fromLiveLog={imported === null}
             onSelect={(id) => setSelectedConnections(new Set([id]))}

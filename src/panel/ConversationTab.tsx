@@ -24,6 +24,8 @@ export interface ConversationTabProps {
   fromLiveLog?: boolean;
   /** Selects a stream (a click in the comparison table). */
   onSelect?: (connectionId: string) => void;
+  /** Streams left out of the comparison table (deep capture: a pair's page stream, shown by its wire stream). */
+  hiddenIds?: ReadonlySet<string>;
 }
 
 let mockCounter = 0;
@@ -34,7 +36,15 @@ interface SentMock {
   pattern: string;
 }
 
-export function ConversationTab({ connection, store, selectedIds, link, fromLiveLog = true, onSelect }: ConversationTabProps) {
+export function ConversationTab({
+  connection,
+  store,
+  selectedIds,
+  link,
+  fromLiveLog = true,
+  onSelect,
+  hiddenIds,
+}: ConversationTabProps) {
   const [sent, setSent] = useState<SentMock | null>(null);
   const ids = selectedIds != null ? [...selectedIds] : connection !== undefined ? [connection.id] : [];
   const canMock = link !== undefined && link.live;
@@ -58,6 +68,7 @@ export function ConversationTab({ connection, store, selectedIds, link, fromLive
         store={store}
         version={store.version}
         connectionIds={ids}
+        hiddenIds={hiddenIds}
         onSelect={onSelect}
         onMock={canMock ? onMock : undefined}
       />

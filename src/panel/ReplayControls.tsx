@@ -70,7 +70,9 @@ export function ReplayControls({ connection, items, itemsInView, fromLiveLog, li
   const allEvents = useGrowingFilter(items, isEvent);
   const scoped = scope === 'all' ? items : inView;
   const events = scope === 'all' ? allEvents : inViewEvents;
-  const live = link.live ? liveEventSources(liveConnections) : [];
+  // Replay goes to an EventSource in the page: not to a stream only deep capture saw (the page has
+  // none by that id); a pair's row finds its page stream by URL.
+  const live = link.live ? liveEventSources(liveConnections.filter((c) => c.seenOn !== 'wire')) : [];
   const target = live.find((c) => c.id === targetId) ?? defaultReplayTarget(connection, live);
 
   const replayBlocked = !link.live

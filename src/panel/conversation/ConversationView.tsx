@@ -36,6 +36,8 @@ export interface ConversationViewProps {
   onMock?: (request: MockRequest) => void;
   /** Where JSON paths named by the user are remembered (default: localStorage). */
   storage?: KeyValueStorage | null;
+  /** Streams left out of the comparison table (deep capture: a pair's page stream, shown by its wire stream). */
+  hiddenIds?: ReadonlySet<string>;
 }
 
 interface FeedState {
@@ -83,12 +85,16 @@ export function ConversationView({
   onSelect,
   onMock,
   storage,
+  hiddenIds,
 }: ConversationViewProps) {
   const { feed, memory } = feedOf(store, storage === undefined ? defaultStorage() : storage);
   // Bumped when a JSON path changes, so the view re-renders with the re-assembled stream.
   const [pathVersion, setPathVersion] = useState(0);
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- the feed changes in place: `version` and `pathVersion` say when
-  const rows = useMemo(() => feed.conversations(), [feed, version, pathVersion]);
+  const rows = useMemo(
+    () => feed.conversations().filter((row) => hiddenIds === undefined || !hiddenIds.has(row.connection.id)),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the feed changes in place: `version` and `pathVersion` say when
+    [feed, version, pathVersion, hiddenIds],
+  );
   const selected = useMemo(() => new Set(connectionIds), [connectionIds]);
 
   const cards = connectionIds

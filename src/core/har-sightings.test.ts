@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { buildHar, type Har } from './har';
+import { importHar } from './har-import';
+import { LogStore, type LoggedItem } from './log-store';
+import { FilteredItems } from './filtered-items';
+import { DEFAULT_FILTER } from './filter-model';
+import { exportedConnection, mergeSightings, pageMark, type Sightings } from './sightings';
+import { buildExportParts } from './export-formats';
+import { CHAT_URL, CLOCK_URL, deepPairRecords, NOTIFY_URL, WORKER_URL } from '../../test/fixtures/deep-pair';
+
+/** What the panel exports as HAR: one entry per row, a pair's items shown once. */
+function exportOf(store: LogStore): { sightings: Sightings; items: LoggedItem[] } {
+  const sightings = mergeSightings(store.connectionList);
+  const items = new FilteredItems().update(store, { ...DEFAULT_FILTER, sightings: sightings.filter });
+  return { sightings, items };
+}
+
+/** Each row: its URL, where it was seen, and the marks of its events (what the page missed). */
+function view(store: LogStore) {
+  const { sightings, items } = exportOf(store);
+  return sightings.rows.map((row) => {
+    const pageView = sightings.filter.pageViews.get(row.id);
+    const own = items.filter((logged) => row.members.includes(logged.connectionId) && logged.item.kind === 'event');
+    return {
+      url: row.connection.url,
+      seen: row.seen,
+      events: own.map((logged) => {
+        const mark = pageView === undefined ? undefined : pageMark(logged.item, pageView);
+        return `${logged.item.kind === 'event' ? logged.item.data : ''}${mark === undefined ? '' : ` (${mark})`}`;
+      }),
+    };
+  });
+}
+
+function harOf(store: LogStore): Har {
+  const { sightings, items } = exportOf(store);
+  return buildHar(sightings.rows.map(exportedConnection), items, { creatorVersion: '0.1.0' });
+}
+
+const live = () => {
+  const store = new LogStore();
+  store.apply(deepPairRecords());
+  return store;
+};
+
+const EXPECTED = [
+  { url: NOTIFY_URL, seen: 'both', events: ['hello', '{"v":2} (not-heard)', 'after close (not-read)'] },
+  { url: CHAT_URL, seen: 'both', events: ['first', 'second (not-read)'] },
+  { url: WORKER_URL, seen: 'wire', events: ['from the worker'] },
+  { url: CLOCK_URL, seen: 'page', events: ['tick'] },
+];
+
+describe('HAR of a deep-captured log', () => {
+  it('is one entry per request, saying where it was seen and what the page missed', () => {
+    expect(view(live())).toEqual(EXPECTED);
+    const entries = harOf(live()).log.entries;
+    expect(entries.map((e) => [e.request.url, e._sseDevtools.seenOn])).toEqual([
+      [NOTIFY_URL, 'both'],
+      [CHAT_URL, 'both'],
+      [WORKER_URL, 'wire'],
+      [CLOCK_URL, 'page'],
+    ]);
+    const notify = entries[0]!;
+    expect(notify._eventSourceMessages.map((m) => m.data)).toEqual(['hello', '{"v":2}', 'after close']);
+    expect(notify._sseDevtools).toMatchObject({
+      streamId: 'wire:7',
+      notHeardEvents: [1],
+      notReadEvents: [2],
+      page: { streamId: '0:1', url: NOTIFY_URL, listening: [{ type: 'message' }] },
+    });
+    expect(notify._sseDevtools.page!.transitions.at(-1)).toMatchObject({ state: 'closed', reason: 'closed-by-page' });
+    const chat = entries[1]!;
+    expect(chat.response.content.text).toBe('data: first\n\ndata: second\n\n');
+    expect(chat._sseDevtools).toMatchObject({ notHeardEvents: [], notReadEvents: [1], page: { readLength: 13 } });
+  });
+
+  it('comes back from an import as it was: the same rows, marks and events', () => {
+    const result = importHar(JSON.stringify(harOf(live())));
+    if (!result.ok) throw new Error(result.error);
+    expect(result.summary).toMatchObject({ streams: 4, ownFormat: true });
+    const imported = new LogStore();
+    imported.apply(result.records);
+    expect(view(imported)).toEqual(EXPECTED);
+    // And again: an export of the import is the same file.
+    expect(JSON.stringify(harOf(imported))).toBe(JSON.stringify(harOf(live())));
+  });
+
+  it('the chunked export writes the same HAR as buildHar', async () => {
+    const { sightings, items } = exportOf(live());
+    const parts = await buildExportParts(
+      'har',
+      { items, connections: sightings.rows.map(exportedConnection), creatorVersion: '0.1.0' },
+      { yieldToUi: async () => {} },
+    );
+    expect(JSON.parse(parts.join(''))).toEqual(JSON.parse(JSON.stringify(harOf(live()))));
+  });
+
+  it('keeps the events only the page had (before deep capture joined a stream of unknown URL)', () => {
+    const store = new LogStore();
+    const T = 1_700_000_000_000;
+    store.apply(
+      [
+        {
+          type: 'stream-open',
+          stream: '0:1',
+          kind: 'eventsource',
+          url: 'https://a.test/es',
+          method: 'GET',
+          requestHeaders: [],
+          frameUrl: 'https://a.test/',
+          time: T,
+        },
+        { type: 'sse', stream: '0:1', items: [{ kind: 'event', type: 'message', data: 'early', lastEventId: '', time: T + 10 }] },
+        {
+          type: 'stream-open',
+          stream: 'wire:5',
+          kind: 'eventsource',
+          url: 'about:blank#opened-before-deep-capture',
+          method: 'GET',
+          requestHeaders: [],
+          frameUrl: '',
+          time: T + 100,
+          seenOn: 'wire',
+        },
+        {
+          type: 'sse',
+          stream: 'wire:5',
+          items: [{ kind: 'event', type: 'message', data: 'late', lastEventId: '', time: T + 100 }],
+        },
+        { type: 'sse', stream: '0:1', items: [{ kind: 'event', type: 'message', data: 'late', lastEventId: '', time: T + 101 }] },
+      ].map((r, seq) => ({ ...r, frameId: 0, seq }) as never),
+    );
+    const expected = [{ url: 'https://a.test/es', seen: 'both', events: ['early', 'late'] }];
+    expect(view(store)).toEqual(expected);
+    const har = harOf(store);
+    expect(har.log.entries[0]!.request.url).toBe('https://a.test/es');
+    expect(har.log.entries[0]!._sseDevtools).toMatchObject({
+      url: 'about:blank#opened-before-deep-capture',
+      pageOnlyEvents: [0],
+    });
+    const result = importHar(JSON.stringify(har));
+    if (!result.ok) throw new Error(result.error);
+    const imported = new LogStore();
+    imported.apply(result.records);
+    expect(view(imported)).toEqual(expected);
+  });
+});
