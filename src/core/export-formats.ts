@@ -9,6 +9,7 @@
  * every `every` units of work (items, or JSON array elements for the HAR) and returns the file as
  * string parts for `new Blob(parts)`; `buildExportText` is the same output in one synchronous go.
  */
+import { pageMark, pageViewOf, type PageMark, type PageView } from './sightings';
 import type { HeaderEntry, StreamKind } from '../protocol';
 import {
   harConnectionOrder,
@@ -71,6 +72,10 @@ export interface ExportedItem {
   size: number;
   /** Event cut by the per-event cap: the original data length. */
   truncatedFrom?: number;
+  /** Deep capture: where the request was seen (page, wire or both). */
+  seenOn?: 'page' | 'wire' | 'both';
+  /** Deep capture, a request both saw: what the page missed of this item (core/sightings.ts). */
+  pageMissed?: PageMark;
 }
 
 /** The text "Copy data" copies: an event's data, a comment's text, a retry's ms, a field's value, a warning's message. */
@@ -173,6 +178,7 @@ function rowMaker(input: ExportInput): (logged: LoggedItem) => ExportedItem {
   const connections = connectionMap(input.connections);
   const include = input.includeSensitive === true;
   const urls = new Map<string, string>();
+  const pageViews = new Map<string, PageView>();
   return (logged) => {
     const connection = connections.get(logged.connectionId);
     const row = exportedItem(logged, undefined, include);
@@ -184,6 +190,15 @@ function rowMaker(input: ExportInput): (logged: LoggedItem) => ExportedItem {
       }
       row.connectionKind = connection.kind;
       row.connectionUrl = url;
+      // Deep capture (NDJSON and JSON; CSV keeps its columns): where it was seen, what the page missed.
+      if (connection.seen !== undefined) row.seenOn = connection.seen;
+      const page = connection.pageSide?.connection;
+      if (page !== undefined && logged.connectionId !== page.id) {
+        let view = pageViews.get(connection.id);
+        if (view === undefined) pageViews.set(connection.id, (view = pageViewOf(page)));
+        const missed = pageMark(logged.item, view);
+        if (missed !== undefined) row.pageMissed = missed;
+      }
     }
     return row;
   };

@@ -95,6 +95,31 @@ describe('HAR of a deep-captured log', () => {
     expect(JSON.parse(parts.join(''))).toEqual(JSON.parse(JSON.stringify(harOf(live()))));
   });
 
+  it('NDJSON says where each event was seen and what the page missed', async () => {
+    const store = live();
+    const { sightings, items } = exportOf(store);
+    const connections = new Map([...sightings.rowOf].map(([id, row]) => [id, { ...row.connection, seen: row.seen }]));
+    const parts = await buildExportParts(
+      'ndjson',
+      { items, connections, creatorVersion: '0.1.0' },
+      { yieldToUi: async () => {} },
+    );
+    const rows = parts
+      .join('')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { data: string; seenOn?: string; pageMissed?: string; connectionUrl: string });
+    expect(rows.map((r) => [r.data, r.seenOn, r.pageMissed ?? ''])).toEqual([
+      ['hello', 'both', ''],
+      ['{"v":2}', 'both', 'not-heard'],
+      ['after close', 'both', 'not-read'],
+      ['first', 'both', ''],
+      ['second', 'both', 'not-read'],
+      ['from the worker', 'wire', ''],
+      ['tick', 'page', ''],
+    ]);
+  });
+
   it('keeps the events only the page had (before deep capture joined a stream of unknown URL)', () => {
     const store = new LogStore();
     const T = 1_700_000_000_000;

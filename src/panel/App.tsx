@@ -229,9 +229,13 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
         includeSensitive: sensitive,
       });
     } else {
+      // Each stream as its row, saying where it was seen (a pair's marks come with it).
+      const rowsOf = new Map<string, Connection>(store.connections);
+      for (const [id, row] of sightings.rowOf)
+        rowsOf.set(id, row.seen === undefined ? row.connection : { ...row.connection, seen: row.seen });
       await exportEvents(format, {
         items: sortedItems,
-        connections: rowConnections,
+        connections: rowsOf,
         pageUrl: url,
         includeSensitive: sensitive,
       });
