@@ -265,7 +265,7 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
             ) : null}
             <div
               ref={eventsPane}
-              class={`events-split ${detailBeside ? 'beside' : 'under'}`}
+              class={`events-split ${detailBeside ? 'beside' : 'under'}${selected ? ' with-detail' : ''}`}
               style={selected ? { '--first': `${tableShare * 100}%` } : undefined}
             >
               <div class="events-pane">

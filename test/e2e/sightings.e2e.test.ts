@@ -1,0 +1,130 @@
+/**
+ * Deep capture's one row per request, in the panel page opened as an extension tab (the viewer): a
+ * HAR of a deep-captured log (written by our own writer from test/fixtures/deep-pair.ts) is
+ * imported, and the request the page tap and the wire both saw is one row marked page+wire, whose
+ * events show the one the page never heard and the one it never read; the "not heard by the page"
+ * chip filters to those. axe-clean and photographed in the light and dark themes
+ * (test-results/sightings-*.png).
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { launchWithExtension, type ExtensionBrowser } from './browser';
+import { LogStore } from '../../src/core/log-store';
+import { FilteredItems } from '../../src/core/filtered-items';
+import { DEFAULT_FILTER } from '../../src/core/filter-model';
+import { buildHar } from '../../src/core/har';
+import { exportedConnection, mergeSightings } from '../../src/core/sightings';
+import { CHAT_URL, deepPairRecords, NOTIFY_URL } from '../fixtures/deep-pair';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const RESULTS = resolve(import.meta.dirname, '../../test-results');
+
+let browser: ExtensionBrowser;
+let viewer: Page;
+let workDir: string;
+let harPath: string;
+
+/** The HAR the panel exports of the fixture's log: one entry per request. */
+function deepHar(): string {
+  const store = new LogStore();
+  store.apply(deepPairRecords());
+  const sightings = mergeSightings(store.connectionList);
+  const items = new FilteredItems().update(store, { ...DEFAULT_FILTER, sightings: sightings.filter });
+  return JSON.stringify(buildHar(sightings.rows.map(exportedConnection), items, { creatorVersion: 'e2e' }));
+}
+
+beforeAll(async () => {
+  workDir = mkdtempSync(join(tmpdir(), 'sse-sightings-'));
+  harPath = join(workDir, 'deep-capture.har');
+  writeFileSync(harPath, deepHar());
+  browser = await launchWithExtension({ viewport: { width: 1400, height: 700 } });
+  viewer = await browser.context.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+async function open(theme: 'light' | 'dark') {
+  await viewer.goto(`chrome-extension://${browser.extensionId}/src/panel/panel.html?theme=${theme}`);
+  await viewer.waitForSelector('.panel');
+  await viewer.locator('.import-har input[type=file]').setInputFiles(harPath);
+  await expect.poll(() => viewer.locator('.banner.info[role=status]').textContent()).toContain('deep-capture.har: 4 streams');
+}
+
+async function runAxe(): Promise<string[]> {
+  if (!(await viewer.evaluate(() => 'axe' in globalThis))) await viewer.evaluate(axeSource);
+  return viewer.evaluate(async () => {
+    const axe = (
+      globalThis as unknown as {
+        axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; nodes: { html: string }[] }[] }> };
+      }
+    ).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.html.slice(0, 120)).join(' | ')}`);
+  });
+}
+
+const rowOf = (url: string) => viewer.locator('tr[data-connection-id]', { hasText: new URL(url).pathname });
+
+/** Each event row: its data and the tag of what the page missed ('' when it saw it). */
+const eventRows = () =>
+  viewer.locator('.event-row').evaluateAll((rows) =>
+    rows.map((row) => {
+      const tag = row.querySelector('.missed-tag');
+      const data = row.querySelector('.col-data')!.textContent!.replace(tag?.textContent ?? '', '');
+      return [data, tag?.textContent?.replace(/^[⊘✂]/, '') ?? ''];
+    }),
+  );
+
+describe('deep capture: one row per request, in real Chromium', () => {
+  for (const theme of ['light', 'dark'] as const) {
+    it(`${theme}: an imported page+wire pair is one row, its events marked where the page missed them; axe-clean`, async () => {
+      await open(theme);
+      const seen = await viewer
+        .locator('tr[data-connection-id] .badge.seen')
+        .evaluateAll((badges) => badges.map((b) => [(b as HTMLElement).dataset.seen, b.textContent]));
+      expect(seen).toEqual([
+        ['both', '▣page+wire'],
+        ['both', '▣page+wire'],
+        ['wire', '≋wire'],
+        ['page', '▢page'],
+      ]);
+      await rowOf(NOTIFY_URL).click();
+      await expect.poll(eventRows).toEqual([
+        ['hello', ''],
+        ['{"v":2}', 'not heard'],
+        ['after close', 'not read'],
+      ]);
+      expect(await viewer.locator('.event-row .missed-tag').first().getAttribute('title')).toContain('no listener');
+      await viewer.locator('.event-row', { hasText: '{"v":2}' }).click();
+      await viewer.screenshot({ path: join(RESULTS, `sightings-${theme}.png`) });
+      expect(await runAxe()).toEqual([]);
+
+      await rowOf(CHAT_URL).click();
+      await expect.poll(eventRows).toEqual([
+        ['first', ''],
+        ['second', 'not read'],
+      ]);
+
+      // Every connection, then only what the page missed.
+      await viewer.locator('tr', { hasText: 'All connections' }).click();
+      const chip = viewer.locator('button.missed-chip');
+      await expect.poll(() => chip.textContent()).toBe('not heard by the page 3');
+      await chip.click();
+      await expect.poll(() => chip.getAttribute('aria-pressed')).toBe('true');
+      await expect.poll(eventRows).toEqual([
+        ['{"v":2}', 'not heard'],
+        ['after close', 'not read'],
+        ['second', 'not read'],
+      ]);
+      await viewer.screenshot({ path: join(RESULTS, `sightings-chip-${theme}.png`) });
+      expect(await runAxe()).toEqual([]);
+    });
+  }
+});
