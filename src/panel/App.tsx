@@ -292,7 +292,12 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
                     min={0.2}
                     max={0.85}
                   />
-                  <EventDetail logged={selected} connection={store.connections.get(selected.connectionId)} store={store} />
+                  <EventDetail
+                    logged={selected}
+                    connection={store.connections.get(selected.connectionId)}
+                    store={store}
+                    missed={missedOf?.(selected)}
+                  />
                 </>
               ) : null}
             </div>

@@ -11,7 +11,8 @@ import { rawSliceOf, type Connection, type LoggedItem, type LogStore } from '../
 import { utf8Length } from '../core/format';
 import type { SseWarning } from '../core/sse-types';
 import { copyText } from './clipboard';
-import { itemText, itemTypeLabel } from './EventTable';
+import { itemText, itemTypeLabel, MISSED_TAG } from './EventTable';
+import type { PageMark } from '../core/sightings';
 import { t, type MessageKey } from './i18n';
 import { JsonTree } from './JsonTree';
 import { RawView } from './RawView';
@@ -26,9 +27,11 @@ interface Props {
   connection: Connection | undefined;
   /** For the warnings of the item's block (Meta tab). */
   store: LogStore;
+  /** Deep capture: what the page missed of this item, if it did (Meta tab). */
+  missed?: PageMark;
 }
 
-export function EventDetail({ logged, connection, store }: Props) {
+export function EventDetail({ logged, connection, store, missed }: Props) {
   const [tab, setTab] = useState<DetailTab>('data');
   const id = useId();
   const tabRefs = useRef<(HTMLButtonElement | null)[]>([]);
@@ -91,7 +94,7 @@ export function EventDetail({ logged, connection, store }: Props) {
         ) : tab === 'raw' ? (
           <RawView logged={logged} connection={connection} />
         ) : (
-          <MetaTab logged={logged} connection={connection} store={store} />
+          <MetaTab logged={logged} connection={connection} store={store} missed={missed} />
         )}
       </div>
     </aside>
@@ -141,7 +144,7 @@ function DataTab({ logged }: { logged: LoggedItem }) {
   );
 }
 
-function MetaTab({ logged, connection, store }: Props) {
+function MetaTab({ logged, connection, store, missed }: Props) {
   const item = logged.item;
   const span = item.span;
   const raw = span !== undefined && connection !== undefined && connection.kind !== 'eventsource';
@@ -168,6 +171,12 @@ function MetaTab({ logged, connection, store }: Props) {
         <dd>{connection ? KIND_LABEL[connection.kind] : ''}</dd>
         <dt>{t('colType')}</dt>
         <dd>{itemTypeLabel(item)}</dd>
+        {missed !== undefined ? (
+          <>
+            <dt>{t('metaPage')}</dt>
+            <dd class="meta-missed">{t(MISSED_TAG[missed][1])}</dd>
+          </>
+        ) : null}
         <dt>{t('colTime')}</dt>
         <dd>
           <time dateTime={new Date(item.time).toISOString()} title={new Date(item.time).toISOString()}>

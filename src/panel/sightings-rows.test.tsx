@@ -68,6 +68,15 @@ describe('one row per request (deep capture)', () => {
     ]);
     expect(eventRows()[1]!.classList.contains('not-heard')).toBe(true);
     expect(eventRows()[1]!.querySelector('.missed-tag')!.getAttribute('title')).toBe('notHeardTagTitle');
+    // The detail's Meta tab says it too.
+    act(() => eventRows()[1]!.click());
+    const meta = [...container.querySelectorAll<HTMLElement>('.detail [role="tab"]')].find(
+      (tab) => tab.textContent === 'detailTabMeta',
+    )!;
+    act(() => meta.click());
+    expect(container.querySelector('.meta-missed')?.textContent).toBe('notHeardTagTitle');
+    act(() => eventRows()[0]!.click());
+    expect(container.querySelector('.meta-missed')).toBeNull();
   });
 
   it('marks a fetch’s text the page never read because it cancelled', () => {
