@@ -96,6 +96,12 @@ export function RequestView({ connection, items, includeSensitive, now }: Props)
               <dd class="request-url">{connection.frameUrl}</dd>
             </>
           ) : null}
+          {connection.seen === 'both' || connection.seenOn === 'wire' ? (
+            <>
+              <dt>{t('requestSeen')}</dt>
+              <dd class="request-seen">{t(connection.seen === 'both' ? 'seenBothBadgeTitle' : 'seenWireBadgeTitle')}</dd>
+            </>
+          ) : null}
         </dl>
       </Section>
       <Section title="timingHeading">

@@ -84,6 +84,10 @@ describe('one row per request (deep capture)', () => {
     act(() => rowOf(CHAT_URL).click());
     const shown = eventRows().map((row) => tagOf(row) ?? 'read');
     expect(shown).toEqual(['read', 'notReadTag']);
+    // The Request tab: the page's request body, the wire's answer, where it was seen.
+    act(() => container.querySelector<HTMLElement>('[role=tab][data-tab=request]')!.click());
+    expect(container.querySelector('.request-seen')?.textContent).toBe('seenBothBadgeTitle');
+    expect(container.textContent).toContain('"q"');
   });
 
   it('the "not heard by the page" chip counts and shows only what the page missed, across all rows', () => {

@@ -125,6 +125,24 @@ describe('deep capture: one row per request, in real Chromium', () => {
       ]);
       await viewer.screenshot({ path: join(RESULTS, `sightings-chip-${theme}.png`) });
       expect(await runAxe()).toEqual([]);
+      await chip.click();
     });
   }
+
+  it('the Request tab and the Timeline read a pair as one request', async () => {
+    await open('light');
+    await rowOf(CHAT_URL).click();
+    await viewer.locator('[role=tab][data-tab=request]').click();
+    const request = viewer.locator('[role=tabpanel]#conn-panel-request');
+    // The wire's answer and the page's request body, once.
+    await expect.poll(() => request.textContent()).toContain(CHAT_URL);
+    expect(await request.textContent()).toContain('"q"');
+    expect(await request.locator('.request-seen').textContent()).toContain('page tap and on the wire');
+    await viewer.screenshot({ path: join(RESULTS, 'sightings-request.png') });
+    await viewer.locator('tr', { hasText: 'All connections' }).click();
+    await viewer.locator('[role=tab][data-tab=timeline]').click();
+    await viewer.locator('[role=tabpanel]#conn-panel-timeline canvas').first().waitFor();
+    await viewer.screenshot({ path: join(RESULTS, 'sightings-timeline.png') });
+    expect(await runAxe()).toEqual([]);
+  });
 });
