@@ -35,6 +35,13 @@ const PERMISSION_PAGE = 'src/permission/deep-capture.html';
  */
 const KEEP_ALIVE_MS = 5000;
 
+/**
+ * The request types a stream comes as: fetch, XHR and EventSource requests are all `xmlhttprequest`
+ * to webRequest (`other` for what Firefox cannot place). Documents, scripts, images... of a deep
+ * tab never wait for our blocking listener.
+ */
+const STREAM_REQUEST_TYPES: WebRequest.ResourceType[] = ['xmlhttprequest', 'other'];
+
 /** Requests of no tab: shared workers, service workers. */
 const NO_TAB = -1;
 
@@ -212,7 +219,7 @@ export class FirefoxDeepCapture {
   private listen(scope: number): void {
     if (this.listeners.has(scope)) return;
     const webRequest = browser.webRequest;
-    const filter: WebRequest.RequestFilter = { urls: ['<all_urls>'], tabId: scope };
+    const filter: WebRequest.RequestFilter = { urls: ['<all_urls>'], types: STREAM_REQUEST_TYPES, tabId: scope };
     const listeners: Listeners = {
       sent: (details) => {
         if (tabsOfRequest(details, this.origins).length === 0) return;

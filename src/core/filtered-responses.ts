@@ -12,6 +12,7 @@
  * Stream ids are `wire:fx:<requestId>`: a page's are `<frameId>:<id>`, so none can be a page's.
  */
 import type { HeaderEntry, PageRecord } from '../protocol/records';
+import { LINE_STREAM_TYPES, MISLABEL_CANDIDATES, VERCEL_DATA_STREAM_HEADER } from '../protocol/stream-kinds';
 
 export const FIREFOX_WIRE_PREFIX = 'wire:fx:';
 
@@ -60,26 +61,9 @@ export interface ResponseHeaders {
   originUrl?: string;
 }
 
-/**
- * Content types of streams of records that are not SSE but that the panel reads (as lines): the
- * same list the page tap captures (src/page/stream-tap.ts, LINE_STREAM_TYPES), which keeps its
- * own copy because it runs with built-ins captured before any page script.
- */
-const LINE_STREAM_TYPES = new Set([
-  'application/x-ndjson',
-  'application/ndjson',
-  'application/jsonl',
-  'application/x-jsonlines',
-  'application/jsonlines',
-  'application/json-lines',
-  'application/stream+json',
-  'application/json-seq',
-]);
-/** Types under which servers send SSE by mistake: captured when the request asked for an event stream. */
-const MISLABEL_CANDIDATES = new Set(['', 'text/plain', 'application/octet-stream']);
 const SSE_MIME = 'text/event-stream';
-/** The Vercel AI SDK's data stream (text/plain lines such as `0:"text"`) says so in this header. */
-const VERCEL_DATA_STREAM_HEADER = 'x-vercel-ai-data-stream';
+const LINE_TYPES = new Set(LINE_STREAM_TYPES);
+const MISLABELLED = new Set(MISLABEL_CANDIDATES);
 
 const essence = (contentType: string): string => contentType.split(';')[0]!.trim().toLowerCase();
 
@@ -107,10 +91,10 @@ export function isStreamedResponse(
   requestHeaders: readonly HeaderEntry[] = [],
 ): boolean {
   const type = essence(header(responseHeaders, 'content-type') ?? '');
-  if (type === SSE_MIME || LINE_STREAM_TYPES.has(type)) return true;
+  if (type === SSE_MIME || LINE_TYPES.has(type)) return true;
   if (responseHeaders.some((h) => h.name.toLowerCase() === VERCEL_DATA_STREAM_HEADER)) return true;
   const accept = (header(requestHeaders, 'accept') ?? '').toLowerCase();
-  return MISLABEL_CANDIDATES.has(type) && accept.includes(SSE_MIME);
+  return MISLABELLED.has(type) && accept.includes(SSE_MIME);
 }
 
 /** `HTTP/1.1 200 OK` → `OK` (HTTP/2 and 3 status lines have no reason phrase). */
