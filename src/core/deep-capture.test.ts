@@ -4,7 +4,7 @@ import { UNKNOWN_URL, WireTranslator } from './deep-capture';
 const utf8base64 = (text: string) => btoa(String.fromCharCode(...new TextEncoder().encode(text)));
 
 describe('WireTranslator', () => {
-  it('turns an EventSource request and its messages into a wire stream, unlistened types included', () => {
+  it("turns an EventSource request into a wire stream of its bytes; the browser's events are held while the bytes are asked for", () => {
     const wire = new WireTranslator();
     const open = wire.event('Network.requestWillBeSent', {
       requestId: '7',
@@ -39,21 +39,24 @@ describe('WireTranslator', () => {
       },
     });
     expect(response.records.map((r) => r.type)).toEqual(['stream-response', 'stream-state']);
-    expect(response.streamContent).toBeUndefined();
-    const message = wire.event('Network.eventSourceMessageReceived', {
-      requestId: '7',
-      timestamp: 101,
-      eventName: 'secret',
-      eventId: '3',
-      data: 'x',
-    });
-    expect(message.records).toEqual([
-      {
-        type: 'sse',
-        stream: 'wire:7',
-        items: [{ kind: 'event', type: 'secret', data: 'x', lastEventId: '3', time: 1_700_000_001_000 }],
-      },
+    // Its bytes are asked for, as a fetch's are.
+    expect(response.streamContent).toBe('7');
+    const message = (data: string, timestamp: number) =>
+      wire.event('Network.eventSourceMessageReceived', { requestId: '7', timestamp, eventName: 'secret', eventId: '3', data })
+        .records;
+    // Before the bytes are answered: held (they are in the bytes the browser buffered).
+    expect(message('x', 101)).toEqual([]);
+    const secret = 'id: 3\nevent: secret\ndata: x\n\n';
+    expect(wire.bufferedData('7', utf8base64(secret), 5)).toEqual([
+      { type: 'stream-chunk', stream: 'wire:7', text: secret, bytes: secret.length, time: 5 },
     ]);
+    // After: the browser's events are not records (the panel parses them from the bytes), the bytes are.
+    expect(message('y', 101.2)).toEqual([]);
+    expect(
+      wire.event('Network.dataReceived', { requestId: '7', timestamp: 101.2, data: utf8base64('data: y\n\n') }).records,
+    ).toEqual([{ type: 'stream-chunk', stream: 'wire:7', text: 'data: y\n\n', bytes: 9, time: 1_700_000_001_200 }]);
+    // Nothing held is let out later.
+    expect(wire.streamFailed('7')).toEqual([]);
     const end = wire.event('Network.loadingFailed', {
       requestId: '7',
       timestamp: 102,
@@ -63,6 +66,47 @@ describe('WireTranslator', () => {
     expect(end.records).toEqual([
       { type: 'stream-state', stream: 'wire:7', state: 'closed', reason: 'cancelled-by-page', time: 1_700_000_002_000 },
     ]);
+  });
+
+  it("falls back to the browser's events, unlistened types included, when an EventSource's bytes cannot be had", () => {
+    const wire = new WireTranslator();
+    wire.event('Network.requestWillBeSent', {
+      requestId: '8',
+      type: 'EventSource',
+      documentURL: 'http://h/',
+      request: { url: 'http://h/sse', method: 'GET' },
+      timestamp: 100,
+      wallTime: 1_700_000_000,
+    });
+    wire.event('Network.responseReceived', {
+      requestId: '8',
+      timestamp: 100,
+      response: { url: 'http://h/sse', status: 200, statusText: 'OK', headers: {}, mimeType: 'text/event-stream' },
+    });
+    const first = wire.event('Network.eventSourceMessageReceived', {
+      requestId: '8',
+      timestamp: 101,
+      eventName: 'update',
+      eventId: '',
+      data: 'held',
+    });
+    expect(first.records).toEqual([]);
+    const item = (data: string, time: number) => ({ kind: 'event', type: 'update', data, lastEventId: '', time });
+    expect(wire.streamFailed('8')).toEqual([{ type: 'sse', stream: 'wire:8', items: [item('held', 1_700_000_001_000)] }]);
+    expect(
+      wire.event('Network.eventSourceMessageReceived', {
+        requestId: '8',
+        timestamp: 102,
+        eventName: 'update',
+        eventId: '',
+        data: 'next',
+      }).records,
+    ).toEqual([{ type: 'sse', stream: 'wire:8', items: [item('next', 1_700_000_002_000)] }]);
+    // A late answer or data of the failed stream adds no bytes beside the events.
+    expect(wire.bufferedData('8', utf8base64('data: x\n\n'))).toEqual([]);
+    expect(
+      wire.event('Network.dataReceived', { requestId: '8', timestamp: 103, data: utf8base64('data: x\n\n') }).records,
+    ).toEqual([]);
   });
 
   it('opens a stream of unknown URL for messages of a request sent before it attached', () => {

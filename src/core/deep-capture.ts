@@ -5,16 +5,20 @@
  * and feeds this.
  *
  * What becomes a stream:
- * - an EventSource request (`type: 'EventSource'`): its events are the browser's own parse
- *   (`Network.eventSourceMessageReceived`), every type the server sent, including types no listener
- *   asked for (which a page-world tap never sees);
+ * - an EventSource request (`type: 'EventSource'`) answered with `text/event-stream`: its bytes,
+ *   as for fetch below (Chromium streams an EventSource's body too), parsed by the panel into every
+ *   event the server sent, including types no listener asked for (which a page-world tap never
+ *   sees). While the bytes are asked for, the browser's own parse (`Network.eventSourceMessageReceived`)
+ *   is held back, and used only when the bytes cannot be had (`streamFailed`);
  * - a fetch/XHR whose response is `text/event-stream`: its bytes, when the background asked the
  *   browser to stream them (`Network.streamResourceContent`, see `streamContent`), as chunks parsed
  *   by the panel like the page tap's;
- * - events of a request that started before deep capture was on: a stream of unknown URL.
+ * - events of a request that started before deep capture was on: a stream of unknown URL, whose
+ *   events are the browser's parse.
  * Stream ids are `wire:<requestId>` (`wire:<n>:<requestId>` in a worker's session): never a page's (those are `<frameId>:<id>`).
  */
 import type { HeaderEntry, PageRecord, StreamKind } from '../protocol/records';
+import type { SseItem } from './sse-types';
 
 /** The URL shown for a stream whose request was sent before deep capture was on. */
 export const UNKNOWN_URL = 'about:blank#opened-before-deep-capture';
@@ -47,8 +51,18 @@ interface WireStream {
   /** wallTime − timestamp (seconds): turns the protocol's monotonic timestamps into epoch time. */
   offset: number;
   open: boolean;
+  /** Set once its bytes were asked for: they are decoded into chunks. */
   decoder?: TextDecoder;
+  /**
+   * An EventSource whose bytes were asked for and not yet answered: the browser's events that came
+   * meanwhile, kept in case the bytes cannot be had. Absent once answered (or never asked).
+   */
+  heldEvents?: SseEvent[];
+  /** An EventSource whose bytes could not be had: its events are the browser's parse. */
+  eventsOnly?: boolean;
 }
+
+type SseEvent = Extract<SseItem, { kind: 'event' }>;
 
 interface PendingRequest {
   request: CdpRequest;
@@ -98,26 +112,26 @@ export class WireTranslator {
       case 'Network.eventSourceMessageReceived': {
         const stream = this.streams.get(requestId) ?? this.unknownStream(requestId, timestamp, now);
         const time = this.time(stream, timestamp, now);
+        const event: SseEvent = {
+          kind: 'event',
+          type: str(params.eventName) || 'message',
+          data: str(params.data),
+          lastEventId: str(params.eventId),
+          time,
+        };
+        // Its bytes carry this event: the panel parses it from them.
+        if (stream.decoder !== undefined && !stream.eventsOnly) {
+          stream.heldEvents?.push(event);
+          return { records: [] };
+        }
         const records: PageRecord[] = stream.open ? [] : [this.opened(stream, time)];
-        records.push({
-          type: 'sse',
-          stream: stream.stream,
-          items: [
-            {
-              kind: 'event',
-              type: str(params.eventName) || 'message',
-              data: str(params.data),
-              lastEventId: str(params.eventId),
-              time,
-            },
-          ],
-        });
+        records.push({ type: 'sse', stream: stream.stream, items: [event] });
         return { records };
       }
       case 'Network.dataReceived': {
         const stream = this.streams.get(requestId);
         const data = str(params.data);
-        if (stream === undefined || stream.decoder === undefined || data === '') return { records: [] };
+        if (stream === undefined || stream.decoder === undefined || stream.eventsOnly || data === '') return { records: [] };
         return { records: this.chunk(stream, base64Bytes(data), this.time(stream, timestamp, now)) };
       }
       case 'Network.loadingFinished':
@@ -157,8 +171,25 @@ export class WireTranslator {
   /** The bytes the browser had buffered when asked to stream a response (`streamResourceContent`'s answer). */
   bufferedData(requestId: string, base64: string, now = Date.now()): PageRecord[] {
     const stream = this.streams.get(requestId);
-    if (stream === undefined || stream.decoder === undefined || base64 === '') return [];
+    if (stream === undefined || stream.decoder === undefined || stream.eventsOnly) return [];
+    // The events held meanwhile are in these bytes (or in those still to come).
+    delete stream.heldEvents;
+    if (base64 === '') return [];
     return this.chunk(stream, base64Bytes(base64), now);
+  }
+
+  /**
+   * The browser would not stream the response (it finished before we asked, or it refuses): an
+   * EventSource falls back to the browser's parse (the events held meanwhile, then those to come);
+   * a fetch/XHR keeps what it has.
+   */
+  streamFailed(requestId: string): PageRecord[] {
+    const stream = this.streams.get(requestId);
+    if (stream === undefined || stream.kind !== 'eventsource' || stream.decoder === undefined) return [];
+    stream.eventsOnly = true;
+    const held = stream.heldEvents ?? [];
+    delete stream.heldEvents;
+    return held.length === 0 ? [] : [{ type: 'sse', stream: stream.stream, items: held }];
   }
 
   private requestWillBeSent(requestId: string, params: Record<string, unknown>, now: number): Translated {
@@ -204,15 +235,14 @@ export class WireTranslator {
         return { records: [] };
       }
       this.pending.delete(requestId);
-      stream = {
-        stream: `${this.prefix}${requestId}`,
-        kind: pending.kind,
-        offset: pending.offset,
-        open: true,
-        decoder: new TextDecoder('utf-8'),
-      };
+      stream = { stream: `${this.prefix}${requestId}`, kind: pending.kind, offset: pending.offset, open: true };
       this.streams.set(requestId, stream);
       records.push(this.openRecord(stream, pending.request, pending.documentURL, pending.time));
+    }
+    if (stream.decoder === undefined && isEventStream(response.mimeType)) {
+      // Ask for the bytes (an EventSource's too: then its events come from them, byte for byte).
+      stream.decoder = new TextDecoder('utf-8');
+      if (stream.kind === 'eventsource') stream.heldEvents = [];
       streamContent = requestId;
     }
     const time = this.time(stream, timestamp, now);
