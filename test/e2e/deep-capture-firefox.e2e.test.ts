@@ -202,6 +202,21 @@ describe.skipIf(!firefoxAvailable)('deep capture in Firefox (webRequest.filterRe
     expect(await panel.attribute('label:has(.deep-capture-toggle)', 'title')).toContain('workers');
   });
 
+  it('closing the asking window without allowing leaves deep mode off, and the panel says why', async () => {
+    const before = await browser.contentCommand<string[]>(page.handle, 'WebDriver:GetWindowHandles');
+    await panel.click('.deep-capture-toggle');
+    await until('the explanation', async () => ((await panel.count('.deep-capture-explain')) > 0 ? true : undefined));
+    await panel.click('.deep-capture-confirm');
+    const asking = await askingWindow(before, 15_000);
+    expect(asking).toBeDefined();
+    await browser.contentCommand(asking!, 'WebDriver:CloseWindow');
+    // Back to the page's window (Marionette's session stays on the closed one otherwise).
+    await browser.contentCommand(page.handle, 'WebDriver:GetWindowHandles');
+    await until('the panel to say why', async () => ((await panel.count('.deep-capture-error')) > 0 ? true : undefined));
+    expect(await panel.text('.deep-capture-error')).toContain('not given access');
+    expect(await deepOn()).toBe(false);
+  });
+
   it('deep mode: asks for access from a window of ours, then every event of the four streams is in the panel and the HAR, byte for byte', async () => {
     const before = await browser.contentCommand<string[]>(page.handle, 'WebDriver:GetWindowHandles');
     await panel.click('.deep-capture-toggle');
