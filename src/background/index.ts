@@ -26,7 +26,7 @@ import {
   type StoredRecord,
 } from '../protocol';
 import { MemoryPool, TabLog, type DocumentLog } from './tab-log';
-import { decodeWireBatch } from './wire-decode';
+import { decodeWireBatch, readBlobBatch } from './wire-decode';
 import { clearDeparted, deleteDeparted, loadDeparted, saveDeparted } from './departed-store';
 import { DeepCapture, type DeepCaptureHooks } from './deep-capture';
 import { FirefoxDeepCapture } from './deep-capture-firefox';
@@ -240,7 +240,9 @@ function onRelayConnected(port: Runtime.Port): void {
         toPanels(tab, { type: 'command-status', frameId, status: keyed });
         return;
       }
-      const batch = decodeWireBatch('json' in message ? message.json : message.batch, doc.decoders);
+      const wire = 'json' in message ? message.json : await readBlobBatch(message.batch);
+      if (doc === undefined) return;
+      const batch = wire === null ? null : decodeWireBatch(wire, doc.decoders);
       if (batch?.final === true && doc.next === 0 && !doc.isTop && Date.now() - tab.log.clearedAt < LATE_BATCH_WINDOW_MS) {
         // An iframe of the page we just left, handing over its log as it unloads: not this page's.
         tab.log.documents.delete(doc.documentId);

@@ -86,6 +86,12 @@ function decodeRecord(record: unknown, decoders: StreamDecoders): PageRecord[] |
   try {
     switch (record.type) {
       case 'stream-chunk': {
+        const readText = (record as { [READ_TEXT]?: unknown })[READ_TEXT];
+        if (typeof readText === 'string') {
+          // Blob form: text the page read as text (XHR, Response.text()), whole characters.
+          if (typeof record.stream !== 'string' || !isCount(record.bytes) || !isTime(record.time)) return null;
+          return [{ type: 'stream-chunk', stream: record.stream, text: readText, bytes: record.bytes, time: record.time }];
+        }
         const bytes =
           record.data instanceof Uint8Array ? record.data : typeof record.b64 === 'string' ? fromBase64(record.b64) : undefined;
         if (typeof record.stream !== 'string' || bytes === undefined || !isCount(record.bytes) || !isTime(record.time)) {
@@ -142,4 +148,62 @@ function eventStrings(record: Record<string, unknown>, count: number): string[] 
   for (const length of lengths as number[]) cut.push(text.slice(offset, (offset += length)));
   // Lengths that do not add up mean the strings were not ours (or lost characters in UTF-8).
   return offset === text.length ? cut : null;
+}
+
+/**
+ * Where readBlobBatch puts a chunk's text (a symbol: no batch a page posts can carry one, so only
+ * text cut from a batch's own blob is taken as text rather than bytes).
+ */
+const READ_TEXT = Symbol('text read from the batch blob');
+
+/** Largest blob a batch may carry (the relay refuses batches over MAX_BATCH_SIZE; this is a backstop). */
+const MAX_BLOB_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A clone-form batch in the blob form (protocol/page-world.ts: `bytes` and `text` blobs cut in
+ * record order) turned into the plain clone form: chunk bytes as views of the read bytes, texts and
+ * event strings cut from the decoded text. Other batches come back as they are; null when the
+ * blobs cannot be read or the records' sizes do not add up to them.
+ */
+export async function readBlobBatch(batch: object): Promise<object | null> {
+  const value = batch as { records?: unknown; bytes?: unknown; text?: unknown };
+  if (value.bytes === undefined && value.text === undefined) return batch;
+  if (!Array.isArray(value.records)) return null;
+  const blobs = [value.bytes, value.text];
+  if (blobs.some((blob) => blob !== undefined && (!(blob instanceof Blob) || blob.size > MAX_BLOB_BYTES))) return null;
+  let bytes: Uint8Array;
+  let text: string;
+  try {
+    bytes = value.bytes instanceof Blob ? new Uint8Array(await value.bytes.arrayBuffer()) : new Uint8Array(0);
+    text = value.text instanceof Blob ? await value.text.text() : '';
+  } catch {
+    return null;
+  }
+  let byteAt = 0;
+  let textAt = 0;
+  const records: unknown[] = [];
+  for (const record of value.records as unknown[]) {
+    if (!isObject(record)) return null;
+    if (record.type === 'stream-chunk' && (record.size !== undefined || record.textLength !== undefined)) {
+      const { size: _size, textLength: _textLength, ...rest } = record;
+      if (isCount(record.size)) {
+        if (byteAt + record.size > bytes.length) return null;
+        records.push({ ...rest, data: bytes.subarray(byteAt, (byteAt += record.size)) });
+      } else if (isCount(record.textLength)) {
+        if (textAt + record.textLength > text.length) return null;
+        records.push({ ...rest, [READ_TEXT]: text.slice(textAt, (textAt += record.textLength)) });
+      } else return null;
+    } else if (record.type === 'sse-events' && Array.isArray(record.lengths) && record.strings === undefined) {
+      const { lengths, ...rest } = record;
+      const strings: string[] = [];
+      for (const length of lengths as unknown[]) {
+        if (!isCount(length) || textAt + length > text.length) return null;
+        strings.push(text.slice(textAt, (textAt += length)));
+      }
+      records.push({ ...rest, strings });
+    } else records.push(record);
+  }
+  // Every byte and character accounted for, or the batch was not ours.
+  if (byteAt !== bytes.length || textAt !== text.length) return null;
+  return { ...value, bytes: undefined, text: undefined, records };
 }

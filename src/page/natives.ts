@@ -69,6 +69,7 @@ export const natives = {
   CustomEvent,
   Event,
   MessageEvent,
+  Blob: globalThis.Blob as typeof Blob | undefined,
   URL,
   Request: globalThis.Request,
   Response: globalThis.Response,
@@ -146,6 +147,22 @@ export function bare<T extends object>(object: T): T {
 export function bareArray<T>(first?: T): T[] {
   const array = bare([] as T[]);
   if (first !== undefined) array[0] = first;
+  return array;
+}
+
+const arrayValues = Array.prototype.values;
+const arrayIteratorPrototype = Object.getPrototypeOf([][Symbol.iterator]()) as object;
+const arrayIteratorNext = (Object.getOwnPropertyDescriptor(arrayIteratorPrototype, 'next') as PropertyDescriptor)
+  .value as unknown;
+
+/**
+ * `array` (a bare one), made iterable for a Web IDL `sequence` argument (a Blob's parts): its own
+ * Symbol.iterator is the native one, captured now. Undefined when the page replaced the array
+ * iterator's `next`, which the browser would call: then the caller takes another way.
+ */
+export function iterable<T>(array: T[]): T[] | undefined {
+  if (natives.getOwnPropertyDescriptor(arrayIteratorPrototype, 'next')?.value !== arrayIteratorNext) return undefined;
+  natives.defineProperty(array, Symbol.iterator, { value: arrayValues });
   return array;
 }
 

@@ -25,7 +25,7 @@ import {
   type WireBatch,
   type WireRecord,
 } from '../protocol';
-import { bare, bareArray, call, getter, natives, read } from './natives';
+import { bare, bareArray, call, getter, iterable, natives, read } from './natives';
 import { toBase64, utf8Base64 } from './base64';
 import { jsonOfOurRecords } from './safe-json';
 import { limitLabel } from '../protocol/limit-label';
@@ -379,15 +379,8 @@ export class PageLog {
     let index = from;
     do {
       const at = index;
-      const records = bareArray<WireRecord>();
-      let size = 0;
-      while (index < end && (size < BATCH_TARGET_CHARS || records.length === 0)) {
-        const wire = this.clone ? toCloneWire(held[index]!) : toWire(held[index]!);
-        records[records.length] = wire.record;
-        size += wire.size;
-        index++;
-      }
-      const batch: WireBatch = bare({ v: PROTOCOL_VERSION, at, records });
+      const batch: WireBatch = bare({ v: PROTOCOL_VERSION, at, records: bareArray<WireRecord>() });
+      index = this.clone ? fillBlobBatch(batch, held, index, end) : fillJsonBatch(batch, held, index, end);
       if (this.dropCount > 0) batch.drops = this.dropList();
       if (final && index >= end) batch.final = true;
       // Clone form: the object itself (the relay's copy is a structured clone: no getter, no toJSON runs).
@@ -409,28 +402,111 @@ export class PageLog {
   }
 }
 
+/** Fills `batch` (JSON form) with held records from `index` on, up to its size; returns where it stopped. */
+function fillJsonBatch(batch: WireBatch, held: HeldRecord[], index: number, end: number): number {
+  const records = batch.records;
+  let size = 0;
+  while (index < end && (size < BATCH_TARGET_CHARS || records.length === 0)) {
+    const wire = toWire(held[index]!);
+    records[records.length] = wire.record;
+    size += wire.size;
+    index++;
+  }
+  return index;
+}
+
+/**
+ * Fills `batch` in the blob form: the bulk of its records (chunk bytes, texts, event strings) goes
+ * into two Blobs, `bytes` and `text`, made here in one copy each (the UTF-8 of the text is made by
+ * the browser); what crosses to the relay and on to the background is then the records' small
+ * metadata and two blob handles. (Measured in Chromium: a 4 MB port message costs the page's
+ * thread ~17 ms, a 4 MB Blob ~7 ms to make and ~0.2 ms to post.) Where no Blob can be made, the
+ * records go as they are (structured clone).
+ */
+function fillBlobBatch(batch: WireBatch, held: HeldRecord[], index: number, end: number): number {
+  const records = batch.records;
+  const byteParts = bareArray<BlobPart>();
+  let text = '';
+  let size = 0;
+  const start = index;
+  while (index < end && (size < BATCH_TARGET_CHARS || records.length === 0)) {
+    const record = held[index]!;
+    if (record.type === 'stream-chunk') {
+      const data = textOf(record.data);
+      if (typeof data === 'string') {
+        text += data;
+        records[records.length] = bare({
+          type: 'stream-chunk',
+          stream: record.stream,
+          textLength: data.length,
+          bytes: record.bytes,
+          time: record.time,
+        }) as WireRecord;
+        size += data.length * 2;
+      } else {
+        byteParts[byteParts.length] = data as Uint8Array<ArrayBuffer>;
+        records[records.length] = bare({
+          type: 'stream-chunk',
+          stream: record.stream,
+          size: data.byteLength,
+          bytes: record.bytes,
+          time: record.time,
+        }) as WireRecord;
+        size += data.byteLength;
+      }
+    } else if (record.type === 'sse-events') {
+      const strings = record.strings;
+      const lengths = bareArray<number>();
+      let chars = 0;
+      for (let i = 0; i < strings.length; i++) {
+        const value = strings[i]!;
+        lengths[i] = value.length;
+        chars += value.length;
+        text += value;
+      }
+      const wire = bare({ type: 'sse-events', stream: record.stream, times: record.times, lengths }) as WireRecord & {
+        replayed?: boolean;
+      };
+      if (record.replayed) wire.replayed = true;
+      records[records.length] = wire;
+      size += chars * 2 + record.times.length * 24;
+    } else {
+      records[records.length] = record;
+      size += RECORD_OVERHEAD;
+    }
+    index++;
+  }
+  const Blob = natives.Blob;
+  const parts = iterable(byteParts);
+  const textParts = iterable(bareArray(text));
+  if (Blob !== undefined && parts !== undefined && textParts !== undefined) {
+    try {
+      if (byteParts.length > 0) batch.bytes = new Blob(parts);
+      if (text.length > 0) batch.text = new Blob(textParts);
+      return index;
+    } catch {
+      // No blob after all: the records as they are, below.
+    }
+  }
+  records.length = 0;
+  delete batch.bytes;
+  delete batch.text;
+  for (let i = start; i < index; i++) records[records.length] = toCloneWire(held[i]!);
+  return index;
+}
+
 /** A held record in the clone form: the bytes and strings as they are (the clone copies them). */
-function toCloneWire(record: HeldRecord): { record: WireRecord; size: number } {
+function toCloneWire(record: HeldRecord): WireRecord {
   if (record.type === 'stream-chunk') {
     const data = textOf(record.data);
-    const wire =
-      typeof data === 'string'
-        ? bare({
-            type: 'stream-chunk',
-            stream: record.stream,
-            data: call(natives.textEncoderEncode, cloneEncoder, data),
-            bytes: record.bytes,
-            time: record.time,
-          })
-        : // A view into a slab would be cloned with its whole buffer: send exactly its bytes.
-          bare({
-            type: 'stream-chunk',
-            stream: record.stream,
-            data: call(uint8Slice, data),
-            bytes: record.bytes,
-            time: record.time,
-          });
-    return { record: wire as WireRecord, size: typeof data === 'string' ? data.length * 2 : data.byteLength };
+    return bare({
+      type: 'stream-chunk',
+      stream: record.stream,
+      // A view into a slab would be cloned with its whole buffer: send exactly its bytes.
+      data: typeof data === 'string' ? call(natives.textEncoderEncode, cloneEncoder, data) : call(uint8Slice, data),
+      bytes: record.bytes,
+      time: record.time,
+    }) as WireRecord;
   }
   if (record.type === 'sse-events') {
     const wire = bare({
@@ -442,11 +518,9 @@ function toCloneWire(record: HeldRecord): { record: WireRecord; size: number } {
       replayed?: boolean;
     };
     if (record.replayed) wire.replayed = true;
-    let size = record.times.length * 24;
-    for (let i = 0; i < record.strings.length; i++) size += record.strings[i]!.length * 2;
-    return { record: wire, size };
+    return wire;
   }
-  return { record, size: RECORD_OVERHEAD };
+  return record;
 }
 
 const cloneEncoder = new natives.TextEncoder();

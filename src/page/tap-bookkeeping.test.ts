@@ -7,9 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { PageLog } from './page-log';
 import { isCapturedContentType, isCapturedResponse, mimeEssence, StreamTap } from './stream-tap';
-import { PAGE_EVENT, type PageControl, type PageRecord, type StoredRecord, type WireBatch } from '../protocol';
+import { PAGE_EVENT, PROTOCOL_VERSION, type PageControl, type PageRecord, type StoredRecord, type WireBatch } from '../protocol';
 import { LogStore } from '../core/log-store';
-import { decodeWireBatch, StreamDecoders } from '../background/wire-decode';
+import { decodeWireBatch, readBlobBatch, StreamDecoders } from '../background/wire-decode';
 
 /** An EventTarget standing in for window, with a relay that collects batches. */
 function relayedWindow(options: { ready?: boolean } = {}) {
@@ -257,7 +257,7 @@ describe('PageLog', () => {
     expect(top.batches).toHaveLength(0);
   });
 
-  it('in the clone form, posts objects (bytes as bytes, strings as they are) that decode to the same records', () => {
+  it('in the clone form, posts objects whose bulk is in two blobs (chunk bytes; texts and event strings), that decode to the same records', async () => {
     const build = (clone: boolean) => {
       const target = new EventTarget();
       const posted: unknown[] = [];
@@ -265,29 +265,50 @@ describe('PageLog', () => {
       const log = new PageLog(target, true);
       const fetchTap = new StreamTap(log, request, '');
       fetchTap.bytes(bytes('data: é€\n\n'), 0, 5);
+      fetchTap.bytes(bytes('data: 2\n\n'), 13, 5);
       const xhrTap = new StreamTap(log, { ...request, kind: 'xhr' }, '');
       xhrTap.text('data: x😀\n\n', 6);
       const esTap = new StreamTap(log, { ...request, kind: 'eventsource' }, '');
       esTap.event('error', '7', '{"type":"overloaded"}\nline', 7);
+      esTap.event('message', '8', 'ü', 8);
       control(target, { live: false, keep: false, send: 0, clone });
       return posted;
     };
     const cloned = build(true);
-    expect(typeof cloned[0]).toBe('object');
-    const records = (batches: unknown[]) => {
+    expect(cloned).toHaveLength(1);
+    const batch = cloned[0] as WireBatch;
+    expect(batch.bytes).toBeInstanceOf(Blob);
+    expect(batch.bytes!.size).toBe(bytes('data: é€\n\ndata: 2\n\n').byteLength);
+    expect(await batch.text!.text()).toBe('data: x😀\n\nerror7{"type":"overloaded"}\nlinemessage8ü');
+    const records = async (batches: unknown[]) => {
       const decoders = new StreamDecoders();
-      return batches
-        .flatMap((batch) => decodeWireBatch(batch as string | object, decoders)!.records.flatMap((r) => r ?? []))
-        .map((r) => ('stream' in r ? { ...r, stream: 'S' } : r));
+      const out: PageRecord[] = [];
+      for (const posted of batches) {
+        const wire = typeof posted === 'string' ? posted : await readBlobBatch(posted as object);
+        out.push(...decodeWireBatch(wire!, decoders)!.records.flatMap((r) => r ?? []));
+      }
+      return out.map((r) => ('stream' in r ? { ...r, stream: 'S' } : r));
     };
     const viaJson = build(false);
     expect(typeof viaJson[0]).toBe('string');
-    expect(records(cloned)).toEqual(records(viaJson));
-    expect(
-      records(cloned)
-        .filter((r) => r.type === 'stream-chunk')
-        .map((r) => (r as { text: string }).text),
-    ).toEqual(['data: é€\n\n', 'data: x😀\n\n']);
+    expect(await records(cloned)).toEqual(await records(viaJson));
+    expect((await records(cloned)).filter((r) => r.type === 'stream-chunk').map((r) => (r as { text: string }).text)).toEqual([
+      'data: é€\n\n',
+      'data: 2\n\n',
+      'data: x😀\n\n',
+    ]);
+  });
+
+  it('refuses a blob-form batch whose sizes do not add up to its blobs', async () => {
+    const chunk = { type: 'stream-chunk', stream: 's', size: 4, bytes: 4, time: 1 };
+    const good = { v: PROTOCOL_VERSION, at: 0, records: [chunk], bytes: new Blob(['abcd']) };
+    expect(await readBlobBatch(good)).not.toBeNull();
+    expect(await readBlobBatch({ ...good, bytes: new Blob(['abc']) })).toBeNull();
+    expect(await readBlobBatch({ ...good, bytes: new Blob(['abcde']) })).toBeNull();
+    expect(await readBlobBatch({ ...good, bytes: 'abcd' })).toBeNull();
+    const events = { type: 'sse-events', stream: 's', times: [1], lengths: [7, 0, 3] };
+    expect(await readBlobBatch({ v: PROTOCOL_VERSION, at: 0, records: [events], text: new Blob(['messageabc']) })).not.toBeNull();
+    expect(await readBlobBatch({ v: PROTOCOL_VERSION, at: 0, records: [events], text: new Blob(['messageab']) })).toBeNull();
   });
 
   it('ignores forged controls, and throws nothing into the page', () => {

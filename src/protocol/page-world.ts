@@ -51,6 +51,10 @@ export interface WireChunk {
   b64?: string;
   /** The bytes (clone form). */
   data?: Uint8Array;
+  /** Blob form: how many bytes of the batch's `bytes` blob are this chunk's (blobs are cut in record order). */
+  size?: number;
+  /** Blob form: the UTF-16 length of this chunk's text (XHR, Response.text()) in the batch's `text` blob. */
+  textLength?: number;
   /** Bytes on the wire for this chunk (for XHR: UTF-16 code units of the text, bytes are not visible). */
   bytes: number;
   time: number;
@@ -65,7 +69,7 @@ export interface WireEvents {
   type: 'sse-events';
   stream: string;
   times: number[];
-  /** JSON form: the UTF-16 length of each string, and base64 of their UTF-8, concatenated. */
+  /** JSON and blob forms: the UTF-16 length of each string; JSON: base64 of their UTF-8, concatenated. */
   lengths?: number[];
   b64?: string;
   /** Clone form: the strings themselves (type, lastEventId, data of each event). */
@@ -91,6 +95,14 @@ export interface WireBatch {
   drops?: DropCount[];
   /** Sent as the document goes away (pagehide): the last the background will hear of it. */
   final?: boolean;
+  /**
+   * Blob form (the clone form's bulk): the bytes of the batch's chunks, one after another in
+   * record order. A Blob crosses worlds and ports as a handle: its bytes are copied once, into it,
+   * where an object's would be copied at every hop.
+   */
+  bytes?: Blob;
+  /** Blob form: the UTF-8 of every string the records' `lengths`/`textLength` count, in record order. */
+  text?: Blob;
 }
 
 /**

@@ -127,7 +127,7 @@ window.addEventListener(PAGE_EVENT.batch, (event) => {
 
 /**
  * A batch in the clone form: what we read is already our own copy (an event's detail crosses
- * worlds as a structured clone). Its size is measured per record (bytes of chunks, characters of
+ * worlds as a structured clone; its blobs, if any, as handles). Its size is measured per record (bytes of chunks, characters of
  * strings), not per byte, for the bound and the budget; the background validates the rest.
  */
 function forwardCloneBatch(batch: object): void {
@@ -139,6 +139,15 @@ function forwardCloneBatch(batch: object): void {
   }
   let size = 0;
   for (const record of records as unknown[]) size += cloneRecordSize(record);
+  // Blob form: the bulk is in (at most) two blobs, whose size we know without reading them.
+  for (const blob of [(batch as { bytes?: unknown }).bytes, (batch as { text?: unknown }).text]) {
+    if (blob instanceof Blob) size += blob.size;
+    else if (blob !== undefined) {
+      budget.refuse('a malformed batch was refused by the relay', 0);
+      reportDrops();
+      return;
+    }
+  }
   if (size > MAX_BATCH_SIZE) {
     budget.refuse(`a batch over ${limitLabel(MAX_BATCH_SIZE)} was refused by the relay`, size);
     reportDrops();

@@ -34,7 +34,7 @@
  * Options (env): BENCH_EVENTS (fetch/XHR events per round, default 100000), BENCH_ES_EVENTS
  * (EventSource events per round, default BENCH_EVENTS ÷ 5), BENCH_ROUNDS (counted rounds, default 5),
  * BENCH_SCENARIOS (default "burst,paced"), BENCH_KINDS (default "fetch,xhr,es"), BENCH_MODES
- * (browsers besides plain, default "extension,panel,chrome-devtools"), SSE_EXTENSION_DIR (the built
+ * (browsers besides plain, default "extension,panel,chrome-devtools,floor"; floor: test/bench/floor-tap.ts), SSE_EXTENSION_DIR (the built
  * extension to measure; when set, the bench does not build).
  */
 import { spawnSync } from 'node:child_process';
@@ -58,6 +58,7 @@ import { burstBody, burstDataBytes } from '../server/bench-routes';
 import { SseByteParser } from '../../src/core/sse-parser';
 import type { SseItem } from '../../src/core/sse-types';
 import { browserSession, CpuMeter, pageHeap, workerHeap, type HeapUsage } from './cdp';
+import { FLOOR_TAP } from './floor-tap';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -85,7 +86,7 @@ function countOption(name: string, fallback: number): number {
 
 const SCENARIOS = ['burst', 'paced'] as const;
 const KINDS = ['fetch', 'xhr', 'es'] as const;
-const EXTRA_MODES = ['extension', 'panel', 'chrome-devtools'] as const;
+const EXTRA_MODES = ['extension', 'panel', 'chrome-devtools', 'floor'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 type Kind = (typeof KINDS)[number];
 type Mode = 'plain' | (typeof EXTRA_MODES)[number];
@@ -104,6 +105,7 @@ const MODE_LABEL: Record<Mode, string> = {
   extension: 'extension, DevTools closed',
   panel: 'extension, SSE panel open',
   'chrome-devtools': 'plain + Chrome DevTools (Network)',
+  floor: 'floor: least page-world tap, no extension',
 };
 const KIND_LABEL: Record<Kind, string> = { fetch: 'fetch', xhr: 'XHR', es: 'EventSource' };
 
@@ -170,6 +172,7 @@ async function launchContender(mode: Mode): Promise<Contender> {
   } else {
     const plain = await launchPlain({ devtools: mode === 'chrome-devtools' });
     context = plain.context;
+    if (mode === 'floor') await context.addInitScript(FLOOR_TAP);
     close = () => plain.close();
   }
   try {
@@ -550,6 +553,8 @@ function timeTable(results: KindResult[], modes: Mode[], pick: (cell: Cell) => n
   const header = ['scenario', 'kind', 'events per round', MODE_LABEL.plain, ...columns.map((mode) => MODE_LABEL[mode])];
   const panelVsChrome = columns.includes('panel') && columns.includes('chrome-devtools');
   if (panelVsChrome) header.push('SSE panel ÷ Chrome DevTools');
+  const extensionVsFloor = columns.includes('extension') && columns.includes('floor');
+  if (extensionVsFloor) header.push('DevTools closed ÷ floor');
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => ' --- ').join('|')}|`];
   for (const result of results) {
     const plain = median(pick(result.cells.plain!));
@@ -563,6 +568,7 @@ function timeTable(results: KindResult[], modes: Mode[], pick: (cell: Cell) => n
       const ratio = median(pick(result.cells.panel!)) / median(pick(result.cells['chrome-devtools']!));
       row.push(`${ratioText(ratio)}${goals ? (ratio < 1 ? ' ✓' : ' ✗') : ''}`);
     }
+    if (extensionVsFloor) row.push(ratioText(median(pick(result.cells.extension!)) / median(pick(result.cells.floor!))));
     lines.push(`| ${row.join(' | ')} |`);
   }
   return lines;
