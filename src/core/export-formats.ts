@@ -295,7 +295,8 @@ function* harChunks(input: ExportInput, work: Work): Generator<Chunk> {
   const builders = new Map(connections.map((c) => [c.id, harEntryBuilder(c, options)]));
   // A request both sightings saw is one entry: the page's own items go to the wire stream's.
   const byStream = new Map(builders);
-  for (const c of connections) if (c.pageSide !== undefined) byStream.set(c.pageSide.connection.id, builders.get(c.id)!);
+  for (const c of connections)
+    if (c.pageSide !== undefined && c.pageSide.summary !== false) byStream.set(c.pageSide.connection.id, builders.get(c.id)!);
   const items = input.items;
   for (let i = 0; i < items.length; i++) {
     byStream.get(items[i]!.connectionId)?.add(items[i]!);

@@ -4,7 +4,7 @@ import { importHar } from './har-import';
 import { LogStore, type LoggedItem } from './log-store';
 import { FilteredItems } from './filtered-items';
 import { DEFAULT_FILTER } from './filter-model';
-import { exportedConnection, mergeSightings, pageMark, type Sightings } from './sightings';
+import { exportedConnections, mergeSightings, pageMark, type Sightings } from './sightings';
 import { buildExportParts } from './export-formats';
 import { CHAT_URL, CLOCK_URL, deepPairRecords, NOTIFY_URL, WORKER_URL } from '../../test/fixtures/deep-pair';
 
@@ -34,7 +34,7 @@ function view(store: LogStore) {
 
 function harOf(store: LogStore): Har {
   const { sightings, items } = exportOf(store);
-  return buildHar(sightings.rows.map(exportedConnection), items, { creatorVersion: '0.1.0' });
+  return buildHar(sightings.rows.flatMap(exportedConnections), items, { creatorVersion: '0.1.0' });
 }
 
 const live = () => {
@@ -89,7 +89,7 @@ describe('HAR of a deep-captured log', () => {
     const { sightings, items } = exportOf(live());
     const parts = await buildExportParts(
       'har',
-      { items, connections: sightings.rows.map(exportedConnection), creatorVersion: '0.1.0' },
+      { items, connections: sightings.rows.flatMap(exportedConnections), creatorVersion: '0.1.0' },
       { yieldToUi: async () => {} },
     );
     expect(JSON.parse(parts.join(''))).toEqual(JSON.parse(JSON.stringify(harOf(live()))));
@@ -118,6 +118,54 @@ describe('HAR of a deep-captured log', () => {
       ['from the worker', 'wire', ''],
       ['tick', 'page', ''],
     ]);
+  });
+
+  it('writes each request of an EventSource that reconnected as its own entry, and imports them as one row again', () => {
+    const T = 1_700_000_000_000;
+    const open = (stream: string, time: number, wire: boolean) => ({
+      type: 'stream-open',
+      stream,
+      kind: 'eventsource',
+      url: 'https://a.test/es',
+      method: 'GET',
+      requestHeaders: [],
+      frameUrl: 'https://a.test/',
+      time,
+      ...(wire ? { seenOn: 'wire' } : {}),
+    });
+    const ev = (stream: string, data: string, time: number, type = 'message') => ({
+      type: 'sse',
+      stream,
+      items: [{ kind: 'event', type, data, lastEventId: '', time }],
+    });
+    const store = new LogStore();
+    store.apply(
+      [
+        open('0:1', T, false),
+        { type: 'stream-state', stream: '0:1', state: 'open', time: T + 50 },
+        open('wire:1', T + 1, true),
+        ev('wire:1', 'a', T + 100),
+        ev('0:1', 'a', T + 101),
+        { type: 'stream-state', stream: 'wire:1', state: 'closed', reason: 'ended-by-server', time: T + 900 },
+        { type: 'stream-state', stream: '0:1', state: 'connecting', reason: 'reconnecting', time: T + 1000 },
+        open('wire:2', T + 4000, true),
+        { type: 'stream-state', stream: '0:1', state: 'open', time: T + 4050 },
+        ev('wire:2', 'b', T + 4100, 'update'),
+      ].map((r, seq) => ({ ...r, frameId: 0, seq }) as never),
+    );
+    const expected = [{ url: 'https://a.test/es', seen: 'both', events: ['a', 'b (not-heard)'] }];
+    expect(view(store)).toEqual(expected);
+    const har = harOf(store);
+    expect(har.log.entries.map((e) => [e._sseDevtools.streamId, e._sseDevtools.seenOn, e._sseDevtools.page?.streamId])).toEqual([
+      ['wire:1', 'both', '0:1'],
+      ['wire:2', 'both', undefined],
+    ]);
+    expect(har.log.entries[1]!._sseDevtools.notHeardEvents).toEqual([0]);
+    const result = importHar(JSON.stringify(har));
+    if (!result.ok) throw new Error(result.error);
+    const imported = new LogStore();
+    imported.apply(result.records);
+    expect(view(imported)).toEqual(expected);
   });
 
   it('keeps the events only the page had (before deep capture joined a stream of unknown URL)', () => {

@@ -344,7 +344,7 @@ export function harEntryBuilder(connection: Connection, options: HarOptions): Ha
   const notReadEvents: number[] = [];
   const add = ({ item, connectionId }: LoggedItem): void => {
     // A pair's items are the wire's, and a few the page alone had (they are not in content.text).
-    const fromPage = pageSide !== undefined && connectionId !== connection.id;
+    const fromPage = pageSide !== undefined && connectionId === pageSide.connection.id;
     const derived = rawStream && item.span !== undefined && !fromPage;
     if (!derived) explicit = true;
     order += derived ? ITEM_ORDER_LETTER[item.kind].toUpperCase() : ITEM_ORDER_LETTER[item.kind];
@@ -383,7 +383,7 @@ export function harEntryBuilder(connection: Connection, options: HarOptions): Ha
   };
   const finish = (): HarEntry => {
     if (connection.seen !== undefined) extras.seenOn = connection.seen;
-    if (pageSide !== undefined) {
+    if (pageSide !== undefined && pageSide.summary !== false) {
       const page = pageSide.connection;
       extras.page = {
         streamId: page.id,
@@ -399,6 +399,8 @@ export function harEntryBuilder(connection: Connection, options: HarOptions): Ha
         transitions: page.transitions,
         ...(page.kind !== 'eventsource' ? { readLength: rawLengthOf(page) } : {}),
       };
+    }
+    if (pageSide !== undefined) {
       if (pageOnlyEvents.length > 0) extras.pageOnlyEvents = pageOnlyEvents;
       extras.notHeardEvents = notHeardEvents;
       extras.notReadEvents = notReadEvents;
@@ -493,7 +495,8 @@ export function itemsByConnection(items: readonly LoggedItem[]): Map<string, Log
 /** A connection's items; for a request both sightings saw, with the page's own among the wire's, in log order. */
 function entryItems(connection: Connection, byConnection: Map<string, LoggedItem[]>): LoggedItem[] {
   const own = byConnection.get(connection.id) ?? [];
-  const page = connection.pageSide === undefined ? undefined : byConnection.get(connection.pageSide.connection.id);
+  const side = connection.pageSide;
+  const page = side === undefined || side.summary === false ? undefined : byConnection.get(side.connection.id);
   if (page === undefined || page.length === 0) return own;
   return [...own, ...page].sort((a, b) => a.id - b.id);
 }

@@ -122,6 +122,11 @@ export interface PageSide {
    * URL was not known, and the page's items before it are the page's own.
    */
   joined: boolean;
+  /**
+   * False on the later requests of an EventSource that reconnected: the page's stream is written
+   * once, with the first (an export), and the others are marked against it.
+   */
+  summary?: false;
 }
 
 export interface LoggedItem {

@@ -80,6 +80,31 @@ describe('pairRequests', () => {
     ).toEqual([]);
   });
 
+  it('pairs each new request of an EventSource that reconnected with the page’s one stream', () => {
+    const transitions = [
+      { state: 'connecting' as const, time: 0 },
+      { state: 'open' as const, time: 50 },
+      { state: 'connecting' as const, reason: 'reconnecting' as const, time: 1000 },
+      { state: 'open' as const, time: 4050 },
+      { state: 'connecting' as const, reason: 'reconnecting' as const, time: 6000 },
+      { state: 'open' as const, time: 9050 },
+    ];
+    const pairs = pairRequests([
+      seen('0:1', 'http://h/a', 0, { transitions }),
+      wire('wire:1', 'http://h/a', 1),
+      wire('wire:2', 'http://h/a', 4000),
+      wire('wire:3', 'http://h/a', 9000),
+      wire('wire:4', 'http://h/a', 8990),
+    ]);
+    // wire:4 is a request too many (one reconnect, one request): wire:3 is closer to it.
+    expect(pairs).toEqual([
+      { page: '0:1', wire: 'wire:1' },
+      { page: '0:1', wire: 'wire:2' },
+      { page: '0:1', wire: 'wire:3' },
+    ]);
+    expect(pairRequests([seen('0:1', 'http://h/a', 0, { transitions }), wire('wire:2', 'http://h/b', 4000)])).toEqual([]);
+  });
+
   it('does not pair an unknown wire stream with an EventSource a known wire stream already has', () => {
     const pairs = pairRequests([
       seen('0:1', 'http://h/a', 0),
@@ -210,6 +235,30 @@ describe('mergeSightings', () => {
     const view = result.filter.pageViews.get('wire:1')!;
     expect(view).toMatchObject({ stoppedAt: 12, readLength: 9 });
     expect(store.itemsByConnection.get('wire:1')!.map((l) => pageMark(l.item, view))).toEqual([undefined, 'not-read']);
+  });
+
+  it('shows an EventSource that reconnected as one row: the page’s state and reconnects, every request’s events', () => {
+    const store = new LogStore();
+    store.apply([
+      openRecord('0:1', 'eventsource', 0),
+      state('0:1', 'open', 50),
+      openRecord('wire:1', 'eventsource', 1, { seenOn: 'wire' }),
+      sse('wire:1', event('message', 'a', 100)),
+      state('wire:1', 'closed', 900, 'ended-by-server'),
+      stored({ type: 'stream-state', stream: '0:1', state: 'connecting', reason: 'reconnecting', time: 1000 }),
+      openRecord('wire:2', 'eventsource', 4000, { seenOn: 'wire' }),
+      state('0:1', 'open', 4050),
+      sse('wire:2', event('update', 'b', 4100)),
+    ]);
+    const result = mergeSightings(store.connectionList);
+    expect(result.rows.map((r) => [r.id, r.seen, r.members])).toEqual([['wire:1', 'both', ['0:1', 'wire:1', 'wire:2']]]);
+    const row = result.rows[0]!.connection;
+    expect(row).toMatchObject({ eventCount: 2, state: 'open' });
+    expect(row.transitions.map((t) => t.reason ?? t.state)).toEqual(['connecting', 'open', 'reconnecting', 'open']);
+    const marks = ['wire:1', 'wire:2'].map((id) =>
+      pageMark(store.itemsByConnection.get(id)![0]!.item, result.filter.pageViews.get(id)!),
+    );
+    expect(marks).toEqual([undefined, 'not-heard']);
   });
 
   it('keeps the filter part when nothing it holds changed, so views do not start over', () => {

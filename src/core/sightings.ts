@@ -29,7 +29,9 @@ export type Sighting = 'page' | 'wire' | 'both';
 export const SAME_REQUEST_MS = 2000;
 
 /** What the pairing reads of a connection. */
-export type Seen = Pick<Connection, 'id' | 'url' | 'method' | 'kind' | 'startTime' | 'endTime' | 'seenOn' | 'mocked'>;
+export type Seen = Pick<Connection, 'id' | 'url' | 'method' | 'kind' | 'startTime' | 'endTime' | 'seenOn' | 'mocked'> & {
+  transitions?: Connection['transitions'];
+};
 
 export interface Pair {
   page: string;
@@ -46,6 +48,11 @@ export interface Pair {
  * EventSource left unpaired was open at that moment, and no other such wire stream could be it.
  * Otherwise the two stay apart: a wrong merge would mark as "not heard" events the page did hear,
  * which is worse than two rows.
+ *
+ * An EventSource that reconnects is one object in the page but a new request on the wire each
+ * time: a wire EventSource stream left unpaired whose start is within SAME_REQUEST_MS of a
+ * reconnect of a page EventSource of that URL and method (its `open` after `reconnecting`) is that
+ * reconnect (closest first, one wire stream per reconnect). So one page stream may pair with several.
  */
 export function pairRequests(connections: readonly Seen[]): Pair[] {
   const pages = new Map<string, Seen[]>();
@@ -97,10 +104,44 @@ export function pairRequests(connections: readonly Seen[]): Pair[] {
       const page = only.get(wire.id);
       if (page === undefined || claims.get(page.id)!.length !== 1) continue;
       paired.add(page.id);
+      paired.add(wire.id);
       pairs.push({ page: page.id, wire: wire.id });
     }
   }
+  const reconnects: { gap: number; order: number; slot: string; page: Seen; wire: Seen }[] = [];
+  for (const wire of wires) {
+    if (paired.has(wire.id) || wire.kind !== 'eventsource') continue;
+    for (const page of pages.get(`${wire.method} ${wire.url}`) ?? []) {
+      if (page.kind !== 'eventsource') continue;
+      reopenTimes(page).forEach((at, n) => {
+        const gap = Math.abs(at - wire.startTime);
+        if (gap <= SAME_REQUEST_MS) reconnects.push({ gap, order: reconnects.length, slot: `${page.id} ${n}`, page, wire });
+      });
+    }
+  }
+  reconnects.sort((a, b) => a.gap - b.gap || a.order - b.order);
+  const slots = new Set<string>();
+  for (const { slot, page, wire } of reconnects) {
+    if (slots.has(slot) || paired.has(wire.id)) continue;
+    slots.add(slot);
+    paired.add(wire.id);
+    pairs.push({ page: page.id, wire: wire.id });
+  }
   return pairs;
+}
+
+/** When a page EventSource was open again after each reconnect (its new request was answered). */
+function reopenTimes(page: Seen): number[] {
+  const times: number[] = [];
+  let reconnecting = false;
+  for (const t of page.transitions ?? []) {
+    if (t.reason === 'reconnecting') reconnecting = true;
+    else if (t.state === 'open' && reconnecting) {
+      times.push(t.time);
+      reconnecting = false;
+    }
+  }
+  return times;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -213,8 +254,10 @@ export interface ConnectionRow {
   members: string[];
   /** A pair's page stream (for replay into the page, which knows it by that id). */
   page?: Connection;
-  /** A pair's wire stream, as the store holds it (an export writes it, with what the page saw). */
+  /** A pair's (first) wire stream, as the store holds it (an export writes it, with what the page saw). */
   wire?: Connection;
+  /** A pair's wire streams: one per request of an EventSource that reconnected. */
+  wires?: Connection[];
 }
 
 export interface Sightings {
@@ -225,14 +268,20 @@ export interface Sightings {
 }
 
 /**
- * A row as an export writes it: a pair is its wire stream with what the page saw (`pageSide`);
- * every row says where it was seen once deep capture saw anything.
+ * A row as an export writes it: a pair is its wire streams (one per request), the first with what
+ * the page saw (`pageSide`), the others marked against it; every row says where it was seen once
+ * deep capture saw anything.
  */
-export function exportedConnection(row: ConnectionRow): Connection {
-  if (row.wire !== undefined && row.page !== undefined) {
-    return { ...row.wire, seen: 'both', pageSide: { connection: row.page, joined: row.wire.url === UNKNOWN_URL } };
+export function exportedConnections(row: ConnectionRow): Connection[] {
+  if (row.wires !== undefined && row.page !== undefined) {
+    const page = row.page;
+    return row.wires.map((wire, n) => ({
+      ...wire,
+      seen: 'both' as const,
+      pageSide: { connection: page, joined: n === 0 && wire.url === UNKNOWN_URL, ...(n > 0 ? { summary: false } : {}) },
+    }));
   }
-  return row.seen === undefined ? row.connection : { ...row.connection, seen: row.seen };
+  return [row.seen === undefined ? row.connection : { ...row.connection, seen: row.seen }];
 }
 
 /**
@@ -244,28 +293,45 @@ export function mergeSightings(connections: readonly Connection[], previous?: Si
   const anyWire = connections.some((c) => c.seenOn === 'wire');
   const pairs = anyWire ? pairRequests(connections) : [];
   const byId = new Map(connections.map((c) => [c.id, c]));
-  const partner = new Map<string, Pair>();
+  // Each page stream with its wire streams (several when its EventSource reconnected), by start.
+  const wiresOf = new Map<string, Connection[]>();
+  const pageOf = new Map<string, string>();
   for (const pair of pairs) {
-    partner.set(pair.page, pair);
-    partner.set(pair.wire, pair);
+    const list = wiresOf.get(pair.page);
+    if (list === undefined) wiresOf.set(pair.page, [byId.get(pair.wire)!]);
+    else list.push(byId.get(pair.wire)!);
+    pageOf.set(pair.wire, pair.page);
   }
+  for (const list of wiresOf.values()) list.sort((a, b) => a.startTime - b.startTime);
   const rows: ConnectionRow[] = [];
   const rowOf = new Map<string, ConnectionRow>();
   const duplicates = new Map<string, number>();
   const pageViews = new Map<string, PageView>();
   for (const c of connections) {
     if (rowOf.has(c.id)) continue;
-    const pair = partner.get(c.id);
+    const pageId = c.seenOn === 'wire' ? pageOf.get(c.id) : wiresOf.has(c.id) ? c.id : undefined;
     let row: ConnectionRow;
-    if (pair === undefined) {
+    if (pageId === undefined) {
       row = { id: c.id, connection: c, members: [c.id], ...(anyWire ? { seen: c.seenOn === 'wire' ? 'wire' : 'page' } : {}) };
     } else {
-      const page = byId.get(pair.page)!;
-      const wire = byId.get(pair.wire)!;
-      row = { id: wire.id, connection: merged(page, wire), seen: 'both', members: [page.id, wire.id], page, wire };
-      // A wire stream of unknown URL joined mid-stream: the page's earlier items are its own.
-      duplicates.set(page.id, wire.url === UNKNOWN_URL ? wire.startTime : -Infinity);
-      pageViews.set(wire.id, pageViewOf(page));
+      const page = byId.get(pageId)!;
+      const wires = wiresOf.get(pageId)!;
+      const wire = wires[0]!;
+      row = {
+        id: wire.id,
+        connection: merged(page, wires),
+        seen: 'both',
+        members: [page.id, ...wires.map((w) => w.id)],
+        page,
+        wire,
+        wires,
+      };
+      // The page's items are the wires' too, but for those before the first wire stream when that
+      // one did not start with the page's (deep capture joined mid-stream, or at a reconnect).
+      const joinedLate = wire.url === UNKNOWN_URL || Math.abs(wire.startTime - page.startTime) > SAME_REQUEST_MS;
+      duplicates.set(page.id, joinedLate ? wire.startTime : -Infinity);
+      const view = pageViewOf(page);
+      for (const w of wires) pageViews.set(w.id, view);
     }
     rows.push(row);
     for (const id of row.members) rowOf.set(id, row);
@@ -275,12 +341,18 @@ export function mergeSightings(connections: readonly Connection[], previous?: Si
   return { rows, rowOf, filter };
 }
 
-/** A pair as one connection: what was sent (the wire's), where the page had it (the page's). */
-function merged(page: Connection, wire: Connection): Connection {
-  return {
+/**
+ * A request both saw, as one connection: what was sent (the wires'), where the page had it (the
+ * page's). An EventSource that reconnected is one object in the page: its state and reconnects are
+ * the page's, its counts all its requests'.
+ */
+function merged(page: Connection, wires: readonly Connection[]): Connection {
+  const wire = wires[0]!;
+  const joined = wire.url === UNKNOWN_URL;
+  const one: Connection = {
     ...wire,
-    url: wire.url === UNKNOWN_URL ? page.url : wire.url,
-    startTime: wire.url === UNKNOWN_URL ? page.startTime : wire.startTime,
+    url: joined ? page.url : wire.url,
+    startTime: Math.min(page.startTime, wire.startTime),
     frameId: page.frameId,
     frameUrl: page.frameUrl,
     listenedTypes: page.listenedTypes,
@@ -290,13 +362,27 @@ function merged(page: Connection, wire: Connection): Connection {
       ? { requestBody: page.requestBody ?? wire.requestBody }
       : {}),
     ...(page.withCredentials === undefined ? {} : { withCredentials: page.withCredentials }),
-    transitions: wire.url === UNKNOWN_URL ? mergeTransitions(page, wire) : wire.transitions,
+    transitions: joined ? [...page.transitions.filter((t) => t.time < wire.startTime), ...wire.transitions] : wire.transitions,
     seen: 'both',
-    pageSide: { connection: page, joined: wire.url === UNKNOWN_URL },
+    pageSide: { connection: page, joined },
   };
-}
-
-/** A wire stream joined mid-stream: the page's state changes before it, then the wire's. */
-function mergeTransitions(page: Connection, wire: Connection) {
-  return [...page.transitions.filter((t) => t.time < wire.startTime), ...wire.transitions];
+  if (wires.length === 1) return one;
+  let eventCount = 0;
+  let lastTime = one.lastTime;
+  const eventTypes = new Map<string, number>();
+  for (const w of wires) {
+    eventCount += w.eventCount;
+    lastTime = Math.max(lastTime, w.lastTime);
+    for (const [type, n] of w.eventTypes) eventTypes.set(type, (eventTypes.get(type) ?? 0) + n);
+  }
+  return {
+    ...one,
+    transitions: page.transitions,
+    state: page.state,
+    ...(page.stateReason === undefined ? { stateReason: undefined } : { stateReason: page.stateReason }),
+    endTime: page.endTime,
+    eventCount,
+    eventTypes,
+    lastTime,
+  };
 }

@@ -12,7 +12,7 @@ import { allTypes, DEFAULT_FILTER, onlyType, toggleType, type EventFilter, type 
 import { FilteredItems } from '../core/filtered-items';
 import { activeMatcher } from '../core/search';
 import { LogStore, type Connection, type LoggedItem } from '../core/log-store';
-import { exportedConnection, mergeSightings, NO_SIGHTINGS, pageMark, type Sightings } from '../core/sightings';
+import { exportedConnections, mergeSightings, NO_SIGHTINGS, pageMark, type Sightings } from '../core/sightings';
 import type { ExportFormat } from '../core/export-formats';
 import { clockTime, duration } from '../core/format';
 import type { LogConnection } from './log-connection';
@@ -212,18 +212,13 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
     const url = imported === null ? await pageUrl() : `file:///${imported.name}`;
     if (format === 'har') {
       // HAR holds whole streams (an import re-derives fetch/XHR events from their raw text); a
-      // request both sightings saw is one entry: the wire's stream, the page's own items, what the page saw.
-      const inView = selectedRows.map(exportedConnection);
+      // request both sightings saw is one entry: the wire's stream, what the page saw of it, and
+      // the few items only the page had (the writer finds them by their stream id).
+      const inView = selectedRows.flatMap(exportedConnections);
       const ids = new Set(selectedRows.flatMap((row) => row.members));
       const all = new FilteredItems().update(store, { ...DEFAULT_FILTER, connectionIds: ids, sightings: pairs });
       await exportEvents('har', {
-        items:
-          pairs === null
-            ? all
-            : all.map((logged) => {
-                const row = sightings.rowOf.get(logged.connectionId)!;
-                return row.id === logged.connectionId ? logged : { ...logged, connectionId: row.id };
-              }),
+        items: all,
         connections: inView,
         pageUrl: url,
         includeSensitive: sensitive,

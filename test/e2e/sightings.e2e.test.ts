@@ -17,7 +17,7 @@ import { LogStore } from '../../src/core/log-store';
 import { FilteredItems } from '../../src/core/filtered-items';
 import { DEFAULT_FILTER } from '../../src/core/filter-model';
 import { buildHar } from '../../src/core/har';
-import { exportedConnection, mergeSightings } from '../../src/core/sightings';
+import { exportedConnections, mergeSightings } from '../../src/core/sightings';
 import { CHAT_URL, deepPairRecords, NOTIFY_URL } from '../fixtures/deep-pair';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -34,7 +34,7 @@ function deepHar(): string {
   store.apply(deepPairRecords());
   const sightings = mergeSightings(store.connectionList);
   const items = new FilteredItems().update(store, { ...DEFAULT_FILTER, sightings: sightings.filter });
-  return JSON.stringify(buildHar(sightings.rows.map(exportedConnection), items, { creatorVersion: 'e2e' }));
+  return JSON.stringify(buildHar(sightings.rows.flatMap(exportedConnections), items, { creatorVersion: 'e2e' }));
 }
 
 beforeAll(async () => {
