@@ -234,6 +234,8 @@ describe.skipIf(!firefoxAvailable)('deep capture in Firefox (webRequest.filterRe
     expect(await browser.content<string>(asking!, 'return document.getElementById("explain").textContent;')).toContain(
       'access to the site',
     );
+    const picture = await browser.contentCommand<string>(asking!, 'WebDriver:TakeScreenshot', { full: false, hash: false });
+    writeFileSync(resolve(RESULTS, 'deep-capture-firefox-permission.png'), Buffer.from(picture, 'base64'));
     await allowIn(asking!);
     await expect.poll(deepOn, { timeout: 10_000 }).toBe(true);
     expect(await panel.count('.deep-capture-error')).toBe(0);
