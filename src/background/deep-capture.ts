@@ -1,11 +1,17 @@
 /**
  * Deep capture in Chromium: chrome.debugger attached to a tab, its Network domain turned into
- * records of the tab's log (src/core/deep-capture.ts does the translation) — the events the browser
- * parsed for every EventSource, unlistened types included, and the bytes of streamed
- * `text/event-stream` fetch/XHR responses — of the tab's documents and of the workers it starts
- * (`Target.setAutoAttach` with flat sessions: dedicated workers are proven end to end; shared
- * workers are not the tab's children, and `Target.setDiscoverTargets`, the way to find them, answers
- * "Not allowed" to an extension).
+ * records of the tab's log (src/core/deep-capture.ts does the translation) — the bytes of every
+ * `text/event-stream` response, EventSource, fetch or XHR (`Network.streamResourceContent`), so
+ * unlistened event types too — of the tab's documents and of the workers behind them:
+ * - dedicated workers and the service workers of the tab's pages: `Target.setAutoAttach` on the
+ *   tab (flat sessions) attaches both, paused until we enabled their Network domain;
+ * - shared workers (and any other worker of the tab's origin the tab did not auto-attach): they are
+ *   not the tab's children, and `Target.setDiscoverTargets` / `Target.getTargets` answer "Not
+ *   allowed" to an extension, but `chrome.debugger.getTargets()` lists them and
+ *   `chrome.debugger.attach({ targetId })` attaches. They are looked for when deep capture goes on,
+ *   whenever the tab sends a request (a new shared worker's script is one of the tab's requests,
+ *   so it is found before it runs) and every SCAN_MS. Not paused: a stream such a worker opened
+ *   before we attached is seen from then on (an EventSource's later events, under an unknown URL).
  *
  * Off by default and per tab: the panel turns it on (after explaining the "is debugging this
  * browser" bar Chrome then shows), and it is detached when turned off, when the last panel of the
@@ -20,13 +26,32 @@ import type { PageRecord } from '../protocol';
 
 const PROTOCOL_VERSION = '1.3';
 
-interface Attached {
-  /** One translator per CDP session: the tab's own (key ''), and each worker's (key: its sessionId). */
-  translators: Map<string, WireTranslator>;
-  sessions: number;
+/** How often the workers of the tabs' origins are looked for besides the tabs' own requests. */
+const SCAN_MS = 2000;
+
+type Debuggee = chrome.debugger.Debuggee & { sessionId?: string };
+
+/** One CDP session whose network we follow: the tab's own, an auto-attached worker's, a directly attached worker's. */
+interface Session {
+  debuggee: Debuggee;
+  translator: WireTranslator;
 }
 
-/** Targets whose network we follow when the tab starts them (auto-attached, flat sessions). */
+interface Attached {
+  /** By key: '' the tab's own, a sessionId (auto-attached), `target:<id>` (attached by target id). */
+  sessions: Map<string, Session>;
+  /** How many worker sessions were opened (each gets its stream prefix `wire:<n>:`). */
+  workers: number;
+  /** Worker targets followed, by target id: each through one session only. */
+  targets: Set<string>;
+  /** Targets attached directly (detached with the tab). */
+  direct: Set<string>;
+  /** A scan for workers is running; `rescan`: another was asked for meanwhile. */
+  scanning: boolean;
+  rescan: boolean;
+}
+
+/** Targets auto-attach gives us whose network we follow. */
 const WORKER_TYPES = new Set(['worker', 'shared_worker', 'service_worker']);
 
 export interface DeepCaptureHooks {
@@ -36,40 +61,64 @@ export interface DeepCaptureHooks {
   detached(tabId: number, reason: string): void;
 }
 
-type Debuggee = chrome.debugger.Debuggee;
-
 /** chrome.debugger, when this build has the permission (undefined otherwise, and in Firefox). */
 const api = (): typeof chrome.debugger | undefined =>
   (globalThis as { chrome?: { debugger?: typeof chrome.debugger } }).chrome?.debugger;
 
+const originOf = (url: string | undefined): string | undefined => {
+  try {
+    const origin = new URL(url ?? '').origin;
+    return origin === 'null' ? undefined : origin;
+  } catch {
+    return undefined;
+  }
+};
+
 export class DeepCapture {
   private readonly attached = new Map<number, Attached>();
+  /** Directly attached targets: the tab each belongs to. */
+  private readonly directTabs = new Map<string, number>();
+  private scanTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly hooks: DeepCaptureHooks) {
     const debuggerApi = api();
     if (debuggerApi === undefined) return;
     debuggerApi.onEvent.addListener((source: Debuggee, method: string, params?: object) => {
-      const tabId = source.tabId;
-      const tab = tabId === undefined ? undefined : this.attached.get(tabId);
-      if (tabId === undefined || tab === undefined || params === undefined) return;
-      const sessionId = (source as { sessionId?: string }).sessionId ?? '';
+      const found = this.sessionOf(source);
+      if (found === undefined || params === undefined) return;
+      const { tabId, tab, key } = found;
       if (method === 'Target.detachedFromTarget') {
-        tab.translators.delete(String((params as { sessionId?: unknown }).sessionId));
+        const detached = params as { sessionId?: unknown; targetId?: unknown };
+        tab.sessions.delete(String(detached.sessionId));
+        if (typeof detached.targetId === 'string') tab.targets.delete(detached.targetId);
         return;
       }
       if (method === 'Target.attachedToTarget') {
-        void this.followTarget(tabId, tab, params as { sessionId: string; targetInfo?: { type?: string } });
+        void this.followTarget(tabId, tab, params as AttachedToTarget);
         return;
       }
-      const translator = tab.translators.get(sessionId);
-      if (translator === undefined) return;
-      const { records, streamContent } = translator.event(method, params as Record<string, unknown>);
+      const session = tab.sessions.get(key);
+      if (session === undefined) return;
+      const { records, streamContent } = session.translator.event(method, params as Record<string, unknown>);
       if (records.length > 0) this.hooks.records(tabId, records);
-      if (streamContent !== undefined) void this.streamContent(tabId, tab, sessionId, streamContent);
+      if (streamContent !== undefined) void this.streamContent(tabId, tab, session, streamContent);
+      // A request of the tab's own may be a new shared worker's script: look for it before it runs.
+      if (key === '' && method === 'Network.requestWillBeSent') void this.scan(tabId, tab);
     });
     debuggerApi.onDetach.addListener((source: Debuggee, reason: string) => {
+      if (source.targetId !== undefined) {
+        const tabId = this.directTabs.get(source.targetId);
+        this.directTabs.delete(source.targetId);
+        const tab = tabId === undefined ? undefined : this.attached.get(tabId);
+        tab?.direct.delete(source.targetId);
+        tab?.targets.delete(source.targetId);
+        tab?.sessions.delete(`target:${source.targetId}`);
+        return;
+      }
       const tabId = source.tabId;
-      if (tabId === undefined || !this.attached.delete(tabId)) return;
+      const tab = tabId === undefined ? undefined : this.attached.get(tabId);
+      if (tabId === undefined || tab === undefined) return;
+      this.forget(tabId, tab);
       this.hooks.detached(tabId, reason);
     });
   }
@@ -88,63 +137,166 @@ export class DeepCapture {
     if (debuggerApi === undefined) throw new Error('this build has no debugger permission');
     if (this.attached.has(tabId)) return;
     const target: Debuggee = { tabId };
-    this.attached.set(tabId, { translators: new Map([['', new WireTranslator()]]), sessions: 0 });
+    const tab: Attached = {
+      sessions: new Map([['', { debuggee: target, translator: new WireTranslator() }]]),
+      workers: 0,
+      targets: new Set(),
+      direct: new Set(),
+      scanning: false,
+      rescan: false,
+    };
+    this.attached.set(tabId, tab);
     try {
       await debuggerApi.attach(target, PROTOCOL_VERSION);
       await debuggerApi.sendCommand(target, 'Network.enable', {});
-      // Workers the tab starts (and those running now): each a flat session whose network we follow too.
+      // Dedicated and service workers the tab starts (and those running now): each a flat session
+      // whose network we follow too.
       await debuggerApi
         .sendCommand(target, 'Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: true })
         .catch((error: unknown) => console.warn('SSE DevTools deep capture: no auto-attach to workers:', error));
     } catch (error) {
-      this.attached.delete(tabId);
+      this.forget(tabId, tab);
       await debuggerApi.detach(target).catch(() => undefined);
       throw error;
     }
+    this.scanTimer ??= setInterval(() => {
+      for (const [id, attached] of this.attached) void this.scan(id, attached);
+    }, SCAN_MS);
+    await this.scan(tabId, tab);
   }
 
   async detach(tabId: number): Promise<void> {
-    if (!this.attached.delete(tabId)) return;
-    await api()
-      ?.detach({ tabId })
-      .catch(() => undefined);
+    const tab = this.attached.get(tabId);
+    if (tab === undefined) return;
+    const direct = [...tab.direct];
+    this.forget(tabId, tab);
+    const debuggerApi = api();
+    await Promise.all([
+      debuggerApi?.detach({ tabId }).catch(() => undefined),
+      ...direct.map((targetId) => debuggerApi?.detach({ targetId }).catch(() => undefined)),
+    ]);
+  }
+
+  /** The tab and session an event of `source` belongs to. */
+  private sessionOf(source: Debuggee): { tabId: number; tab: Attached; key: string } | undefined {
+    if (source.targetId !== undefined) {
+      const tabId = this.directTabs.get(source.targetId);
+      const tab = tabId === undefined ? undefined : this.attached.get(tabId);
+      return tabId === undefined || tab === undefined ? undefined : { tabId, tab, key: `target:${source.targetId}` };
+    }
+    const tab = source.tabId === undefined ? undefined : this.attached.get(source.tabId);
+    return tab === undefined ? undefined : { tabId: source.tabId!, tab, key: source.sessionId ?? '' };
+  }
+
+  /** Deep capture of the tab is off: its sessions, and the directly attached workers, are forgotten. */
+  private forget(tabId: number, tab: Attached): void {
+    this.attached.delete(tabId);
+    for (const targetId of tab.direct) this.directTabs.delete(targetId);
+    if (this.attached.size === 0 && this.scanTimer !== undefined) {
+      clearInterval(this.scanTimer);
+      this.scanTimer = undefined;
+    }
   }
 
   /**
    * A target the tab started (auto-attach, paused until we let it run): a worker's network is
    * followed in its own session; anything else (an out-of-process iframe...) is only let run.
    */
-  private async followTarget(
-    tabId: number,
-    tab: Attached,
-    params: { sessionId: string; targetInfo?: { type?: string } },
-  ): Promise<void> {
+  private async followTarget(tabId: number, tab: Attached, params: AttachedToTarget): Promise<void> {
     const debuggerApi = api();
     if (debuggerApi === undefined || typeof params.sessionId !== 'string') return;
-    const session = { tabId, sessionId: params.sessionId } as Debuggee;
+    const debuggee: Debuggee = { tabId, sessionId: params.sessionId };
+    const targetId = params.targetInfo?.targetId;
+    const follow = WORKER_TYPES.has(params.targetInfo?.type ?? '') && (targetId === undefined || !tab.targets.has(targetId));
+    if (follow) {
+      if (targetId !== undefined) tab.targets.add(targetId);
+      tab.sessions.set(params.sessionId, { debuggee, translator: new WireTranslator(`wire:${++tab.workers}:`) });
+    }
+    // Both at once: a service worker answers Network.enable only once it runs (awaiting it first
+    // would wait forever); commands of a session are handled in order, so the network is followed
+    // before the worker's first line runs.
+    await Promise.all([
+      follow
+        ? debuggerApi
+            .sendCommand(debuggee, 'Network.enable', {})
+            .catch((error: unknown) => console.warn('SSE DevTools deep capture: could not follow a worker:', error))
+        : undefined,
+      debuggerApi.sendCommand(debuggee, 'Runtime.runIfWaitingForDebugger', {}).catch(() => undefined),
+    ]);
+  }
+
+  /**
+   * Looks for workers of the tab's origin that auto-attach does not give (shared workers) and
+   * follows each by attaching to it directly. One scan at a time per tab; asked again meanwhile, it
+   * runs once more after.
+   */
+  private async scan(tabId: number, tab: Attached): Promise<void> {
+    const debuggerApi = api();
+    if (debuggerApi === undefined) return;
+    if (tab.scanning) {
+      tab.rescan = true;
+      return;
+    }
+    tab.scanning = true;
     try {
-      if (WORKER_TYPES.has(params.targetInfo?.type ?? '')) {
-        tab.translators.set(params.sessionId, new WireTranslator(`wire:${++tab.sessions}:`));
-        await debuggerApi.sendCommand(session, 'Network.enable', {});
-      }
+      do {
+        tab.rescan = false;
+        const targets = await debuggerApi.getTargets();
+        const origin = originOf(targets.find((t) => t.tabId === tabId && t.type === 'page')?.url);
+        if (origin === undefined) return;
+        for (const target of targets) {
+          // chrome.debugger calls shared and service workers 'worker' (a dedicated one is 'other').
+          if (target.type !== 'worker' || originOf(target.url) !== origin) continue;
+          if (tab.targets.has(target.id) || this.directTabs.has(target.id)) continue;
+          await this.attachWorker(tabId, tab, target.id);
+        }
+      } while (tab.rescan && this.attached.get(tabId) === tab);
     } catch (error) {
-      console.warn('SSE DevTools deep capture: could not follow a worker:', error);
+      console.warn('SSE DevTools deep capture: could not look for workers:', error);
     } finally {
-      await debuggerApi.sendCommand(session, 'Runtime.runIfWaitingForDebugger', {}).catch(() => undefined);
+      tab.scanning = false;
+    }
+  }
+
+  private async attachWorker(tabId: number, tab: Attached, targetId: string): Promise<void> {
+    const debuggerApi = api()!;
+    const debuggee: Debuggee = { targetId };
+    tab.targets.add(targetId);
+    this.directTabs.set(targetId, tabId);
+    tab.direct.add(targetId);
+    try {
+      await debuggerApi.attach(debuggee, PROTOCOL_VERSION);
+      if (this.attached.get(tabId) !== tab) {
+        await debuggerApi.detach(debuggee).catch(() => undefined);
+        return;
+      }
+      tab.sessions.set(`target:${targetId}`, { debuggee, translator: new WireTranslator(`wire:${++tab.workers}:`) });
+      await debuggerApi.sendCommand(debuggee, 'Network.enable', {});
+    } catch (error) {
+      // Gone meanwhile, or another debugger of ours has it (a worker shared with another deep tab).
+      tab.direct.delete(targetId);
+      tab.sessions.delete(`target:${targetId}`);
+      if (this.directTabs.get(targetId) === tabId) this.directTabs.delete(targetId);
+      console.warn('SSE DevTools deep capture: could not follow a shared worker:', error);
     }
   }
 
   /** Asks the browser for a response's bytes as they come; what it buffered so far comes back at once. */
-  private async streamContent(tabId: number, tab: Attached, sessionId: string, requestId: string): Promise<void> {
+  private async streamContent(tabId: number, tab: Attached, session: Session, requestId: string): Promise<void> {
+    let records: PageRecord[];
     try {
-      const target = (sessionId === '' ? { tabId } : { tabId, sessionId }) as Debuggee;
-      const answer = (await api()?.sendCommand(target, 'Network.streamResourceContent', { requestId })) as
+      const answer = (await api()?.sendCommand(session.debuggee, 'Network.streamResourceContent', { requestId })) as
         { bufferedData?: string } | undefined;
-      if (this.attached.get(tabId) !== tab) return;
-      const records = tab.translators.get(sessionId)?.bufferedData(requestId, answer?.bufferedData ?? '') ?? [];
-      if (records.length > 0) this.hooks.records(tabId, records);
+      records = session.translator.bufferedData(requestId, answer?.bufferedData ?? '');
     } catch {
-      // The request finished (or failed) before we asked: its bytes are not available any more.
+      // The request finished (or failed) before we asked: an EventSource keeps the browser's events.
+      records = session.translator.streamFailed(requestId);
     }
+    if (this.attached.get(tabId) === tab && records.length > 0) this.hooks.records(tabId, records);
   }
+}
+
+interface AttachedToTarget {
+  sessionId: string;
+  targetInfo?: { type?: string; targetId?: string };
 }

@@ -5,9 +5,18 @@
  * to the tab) the event is in the panel, on a connection marked as seen on the page and on the
  * wire. Unticking, and closing the last panel of the tab, detach.
  *
+ * The fixture page (test/server/pages/test/deep/): a dedicated Worker reading a fetch stream, a
+ * SharedWorker with an EventSource, the service worker fetching a stream, and an EventSource whose
+ * server sends an `update` event no listener asks for. In page mode the panel has none of the
+ * workers' streams nor the unheard event (the page tap does not run in workers), and says deep
+ * capture could show it; in deep mode every event of the four is in the panel and in the HAR export,
+ * and the wire's text of each stream is the fixture's bytes exactly. Unticking detaches the tab and
+ * the shared worker.
+ *
  * Chrome refuses `debugger` as an optional permission, so deep capture is a build with it
- * (`SSE_DEEP_CAPTURE=1 vite build`): this file uses SSE_EXTENSION_DIR when that build has the
- * permission, else builds one of its own into a temporary directory.
+ * (`SSE_DEEP_CAPTURE=1 vite build`, `npm run build` writes it to dist/chrome-deep): this file uses
+ * SSE_EXTENSION_DIR when that build has the permission, else dist/chrome-deep, else builds one of
+ * its own into a temporary directory.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -15,6 +24,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import type { Har } from '../../src/core/har';
 import { currentServiceWorker, EXTENSION_DIR, launchWithExtension, tabIdOf, type ExtensionBrowser } from './browser';
 import { startServer, type StartedServer } from '../server/sse-server';
 
@@ -31,9 +41,11 @@ function hasDebuggerPermission(dir: string): boolean {
   return (JSON.parse(readFileSync(manifest, 'utf8')) as { permissions?: string[] }).permissions?.includes('debugger') ?? false;
 }
 
+const DEEP_DIST = resolve(import.meta.dirname, '../../dist/chrome-deep');
+
 beforeAll(async () => {
-  let dir = EXTENSION_DIR;
-  if (!hasDebuggerPermission(dir)) {
+  let dir = [EXTENSION_DIR, DEEP_DIST].find(hasDebuggerPermission) ?? '';
+  if (dir === '') {
     builtDir = mkdtempSync(join(tmpdir(), 'sse-devtools-deep-'));
     execFileSync('npx', ['vite', 'build', '--outDir', builtDir, '--logLevel', 'warn'], {
       cwd: resolve(import.meta.dirname, '../..'),
@@ -120,24 +132,22 @@ describe('deep capture (Chromium, chrome.debugger)', () => {
     await expect.poll(() => panel.locator('body').innerText(), { timeout: 10_000 }).toContain('hidden-payload');
     await expect.poll(() => panel.locator('[data-seen="wire"], [data-seen="both"]').count()).toBeGreaterThan(0);
     const seen = await panel.locator('[data-seen]').evaluateAll((badges) => badges.map((b) => (b as HTMLElement).dataset.seen));
-    // The page's second stream and the wire's are the same request: both marked "both"; the first stays the page's.
-    expect(seen.sort()).toEqual(['both', 'both', 'page']);
+    // The page's second stream and the wire's are the same request, marked "both" (one row or two,
+    // as the panel pairs them); the first stays the page's.
+    expect([...new Set(seen)].sort()).toEqual(['both', 'page']);
     await panel.screenshot({ path: resolve(RESULTS, 'deep-capture-on.png') });
 
-    // In the worker's log: a wire stream carrying the "secret" event.
-    const records = await (
-      await currentServiceWorker(browser)
-    ).evaluate(
-      (id) =>
-        (globalThis as unknown as { sseDevtools: { tabs: Map<number, { log: { records: unknown[] } }> } }).sseDevtools.tabs.get(
-          id,
-        )!.log.records,
-      tabId,
-    );
-    const wireEvents = (records as { type: string; stream: string; items?: { type: string; data: string }[] }[])
-      .filter((r) => r.type === 'sse' && r.stream.startsWith('wire:'))
-      .flatMap((r) => r.items ?? []);
-    expect(wireEvents.map((e) => `${e.type}:${e.data}`)).toEqual(['message:first', 'secret:hidden-payload', 'message:last']);
+    // In the worker's log: a wire stream of the EventSource's exact bytes, "secret" event included.
+    const wireEventSourceText = async () => {
+      const records = (await logOf(tabId)) as { type: string; stream: string; kind?: string; seenOn?: string; text?: string }[];
+      const open = records.find((r) => r.type === 'stream-open' && r.seenOn === 'wire' && r.kind === 'eventsource');
+      if (open === undefined || !open.stream.startsWith('wire:')) return undefined;
+      return records
+        .filter((r) => r.type === 'stream-chunk' && r.stream === open.stream)
+        .map((r) => r.text)
+        .join('');
+    };
+    await expect.poll(wireEventSourceText, { timeout: 10_000 }).toBe(STREAM_CHUNKS.join(''));
 
     // A fetch answered with text/event-stream: the wire has its bytes, exactly what the page read.
     const pageText = await page.evaluate(async () => {
@@ -203,6 +213,211 @@ describe('deep capture (Chromium, chrome.debugger)', () => {
     await panel.close();
     await expect.poll(() => isOn(tabId), { timeout: 10_000 }).toBe(false);
     await page.close();
+  });
+});
+
+const SOURCES = ['worker', 'shared', 'serviceWorker', 'unlistened'] as const;
+type Source = (typeof SOURCES)[number];
+type Fixture = Record<Source, string[]>;
+
+interface FixtureEvent {
+  type: string;
+  data: string;
+  lastEventId: string;
+}
+
+/** The events of a fixture stream, read from its bytes (one event a chunk; `id` carries on, as the spec says). */
+function eventsOf(chunks: readonly string[]): FixtureEvent[] {
+  let lastEventId = '';
+  return chunks.map((chunk) => {
+    const field = (name: string) => new RegExp(`^${name}: (.*)$`, 'm').exec(chunk)?.[1];
+    lastEventId = field('id') ?? lastEventId;
+    return { type: field('event') ?? 'message', data: field('data') ?? '', lastEventId };
+  });
+}
+
+const sourceOf = (url: string): Source | undefined => /[?&]source=(\w+)/.exec(url)?.[1] as Source | undefined;
+const runOf = (url: string) => /[?&]run=([\w-]+)/.exec(url)?.[1];
+
+/** The panel's connection rows (the full URL is the row's tooltip, on its first line). */
+const rowsOf = (panel: Page) =>
+  panel.locator('tr[data-connection-id]').evaluateAll((rows) =>
+    rows.map((row) => ({
+      id: row.getAttribute('data-connection-id') ?? '',
+      url: (row.getAttribute('title') ?? '').split('\n')[0] ?? '',
+      seen: (row.querySelector('[data-seen]') as HTMLElement | null)?.dataset.seen ?? '',
+    })),
+  );
+
+/**
+ * The events the panel's table shows for the rows of fixture stream `source` of run `run` (each row
+ * selected alone: one merged row or a page row and a wire row, the wire's events are among them).
+ */
+async function panelEvents(panel: Page, source: Source, run: string): Promise<{ type: string; data: string }[]> {
+  const events: { type: string; data: string }[] = [];
+  for (const row of await rowsOf(panel)) {
+    if (sourceOf(row.url) !== source || runOf(row.url) !== run) continue;
+    await panel.locator(`tr[data-connection-id="${row.id}"]`).click();
+    events.push(
+      ...(await panel.locator('.event-row.kind-event').evaluateAll((cells) =>
+        cells.map((cell) => ({
+          type: cell.querySelector('.col-type')?.textContent ?? '',
+          // The data cell may carry a tag before the data (e.g. "not heard by the page").
+          data: cell.querySelector('.col-data')?.textContent ?? '',
+        })),
+      )),
+    );
+  }
+  return events;
+}
+
+/** Whether every fixture event is among `shown` (same type; the data cell holds the data). */
+const allShown = (expected: readonly FixtureEvent[], shown: readonly { type: string; data: string }[]) =>
+  expected.every((e) => shown.some((s) => s.type === e.type && s.data.endsWith(e.data)));
+
+/** The HAR of the whole log, through the panel's Export HAR button. */
+async function exportHar(panel: Page): Promise<Har> {
+  await panel.locator('td.all-row').click();
+  const download = panel.waitForEvent('download', { timeout: 15_000 });
+  await panel.getByRole('button', { name: 'Export HAR', exact: true }).click();
+  const path = resolve(RESULTS, 'deep-capture-chromium.har');
+  await (await download).saveAs(path);
+  return JSON.parse(readFileSync(path, 'utf8')) as Har;
+}
+
+/** Whether chrome.debugger (ours or anyone's) is attached to the page's shared worker. */
+const sharedWorkerAttached = async () =>
+  (await (await currentServiceWorker(browser)).evaluate(() => chrome.debugger.getTargets())).find((t) =>
+    t.url.endsWith('/test/deep/shared-worker.js'),
+  )?.attached;
+
+describe('deep capture of the fixture page: workers of every kind, unlistened types, byte for byte', () => {
+  let page: Page;
+  let panel: Page;
+  let tabId: number;
+  let fixture: Fixture;
+  const run = (id: string) =>
+    page.evaluate(
+      (r) => (window as unknown as { runDeepStreams(run: string): Promise<Record<Source, string[]>> }).runDeepStreams(r),
+      id,
+    );
+
+  beforeAll(async () => {
+    page = await browser.context.newPage();
+    await page.goto(`${server.url}/test/deep/index.html`);
+    tabId = await tabIdOf(browser, page);
+    fixture = await page.evaluate(() => (window as unknown as { deepStreams: Fixture }).deepStreams);
+    panel = await browser.context.newPage();
+    await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/panel.html?tabId=${tabId}`);
+    await panel.waitForSelector('.deep-capture-toggle');
+  });
+
+  afterAll(async () => {
+    await panel?.close();
+    await page?.close();
+  });
+
+  it('page mode: none of the workers’ streams nor the unheard event, and the panel says deep capture could show it', async () => {
+    const heard = await run('page-mode');
+    // The consumers heard their streams; the page's EventSource never got `update`.
+    expect(heard).toEqual({
+      worker: ['worker-1', '{"text":"worker-2"}', 'worker-3'],
+      shared: ['shared-1', 'shared-2', 'shared-3'],
+      serviceWorker: ['sw-1', 'sw-2', 'sw-3'],
+      unlistened: ['page-1', 'page-3'],
+    });
+    await expect
+      .poll(async () => (await panelEvents(panel, 'unlistened', 'page-mode')).map((e) => e.data), { timeout: 10_000 })
+      .toEqual(['page-1', 'page-3']);
+    // Give the workers' streams, were they seen, time to arrive: they are not.
+    await new Promise((r) => setTimeout(r, 500));
+    const sources = (await rowsOf(panel)).filter((r) => runOf(r.url) === 'page-mode').map((r) => sourceOf(r.url));
+    expect(sources).toEqual(['unlistened']);
+    await panel.locator('td.all-row').click();
+    const body = await panel.locator('body').innerText();
+    for (const unseen of ['unheard-update', 'worker-1', 'shared-1', 'sw-1']) expect(body).not.toContain(unseen);
+    // What it cannot see: the EventSource's facts name the listened types and point at deep capture.
+    const row = (await rowsOf(panel)).find((r) => sourceOf(r.url) === 'unlistened')!;
+    await panel.locator(`tr[data-connection-id="${row.id}"]`).click();
+    await panel.waitForSelector('[data-fact="listened"]');
+    expect(await panel.locator('[data-fact="listened"]').innerText()).toContain('Deep capture');
+    expect(await panel.locator('label:has(.deep-capture-toggle)').getAttribute('title')).toContain('never listens for');
+    expect(await isOn(tabId)).toBe(false);
+  });
+
+  it('deep mode: every event of the four streams is in the panel and the HAR; the wire has each stream’s bytes exactly', async () => {
+    await panel.locator('.deep-capture-toggle').check();
+    await panel.waitForSelector('.deep-capture-explain');
+    await panel.locator('.deep-capture-confirm').click();
+    await expect.poll(() => isOn(tabId), { timeout: 10_000 }).toBe(true);
+    // The shared worker (running since page mode) is not the tab's child: attached by its target id.
+    await expect.poll(sharedWorkerAttached, { timeout: 10_000 }).toBe(true);
+
+    const heard = await run('deep-mode');
+    expect(heard.unlistened).toEqual(['page-1', 'page-3']);
+
+    // The background's log: one wire stream per fixture stream, its text the fixture's bytes exactly.
+    const wireText = async () => {
+      const records = (await logOf(tabId)) as { type: string; stream: string; url?: string; seenOn?: string; text?: string }[];
+      const texts: Partial<Record<Source, string[]>> = {};
+      for (const open of records) {
+        if (open.type !== 'stream-open' || open.seenOn !== 'wire' || runOf(open.url ?? '') !== 'deep-mode') continue;
+        expect(open.stream).toMatch(/^wire:/);
+        const text = records
+          .filter((r) => r.type === 'stream-chunk' && r.stream === open.stream)
+          .map((r) => r.text)
+          .join('');
+        (texts[sourceOf(open.url!)!] ??= []).push(text);
+      }
+      return texts;
+    };
+    const exact = Object.fromEntries(SOURCES.map((source) => [source, [fixture[source].join('')]]));
+    await expect.poll(wireText, { timeout: 15_000 }).toEqual(exact);
+
+    // The panel: every event of every stream, `update` included.
+    for (const source of SOURCES) {
+      await expect
+        .poll(async () => allShown(eventsOf(fixture[source]), await panelEvents(panel, source, 'deep-mode')), {
+          timeout: 10_000,
+          message: source,
+        })
+        .toBe(true);
+    }
+    await panel.locator('td.all-row').click();
+    await panel.screenshot({ path: resolve(RESULTS, 'deep-capture-fixture-on.png') });
+
+    // The HAR: for each stream, a wire entry with every event, and a fetch stream's text byte for byte.
+    const har = await exportHar(panel);
+    for (const source of SOURCES) {
+      const entries = har.log.entries.filter((e) => sourceOf(e.request.url) === source && runOf(e.request.url) === 'deep-mode');
+      const wire = entries.filter((e) => (e._sseDevtools as { streamId?: string }).streamId?.startsWith('wire:') === true);
+      expect(wire, source).toHaveLength(1);
+      const entry = wire[0]!;
+      expect(
+        entry._eventSourceMessages.map((m) => ({ type: m.eventName, data: m.data, lastEventId: m.eventId })),
+        source,
+      ).toEqual(eventsOf(fixture[source]));
+      const text = entry.response.content.text;
+      // fetch: the response text is the bytes. EventSource: the HAR writes its events (above), and
+      // its text too when the HAR writer keeps an EventSource's bytes.
+      if (source === 'worker' || source === 'serviceWorker' || text !== undefined)
+        expect(text, source).toBe(fixture[source].join(''));
+    }
+  });
+
+  it('unticking detaches the tab and the shared worker; the next run is not on the wire', async () => {
+    await panel.locator('.deep-capture-toggle').uncheck();
+    await expect.poll(() => isOn(tabId), { timeout: 10_000 }).toBe(false);
+    await expect.poll(sharedWorkerAttached, { timeout: 10_000 }).toBe(false);
+    await run('after-off');
+    await expect
+      .poll(async () => (await rowsOf(panel)).some((r) => runOf(r.url) === 'after-off'), { timeout: 10_000 })
+      .toBe(true);
+    await new Promise((r) => setTimeout(r, 500));
+    const records = (await logOf(tabId)) as { type: string; url?: string; seenOn?: string }[];
+    expect(records.filter((r) => r.type === 'stream-open' && r.seenOn === 'wire' && runOf(r.url ?? '') === 'after-off')).toEqual(
+      [],
+    );
   });
 });
 
