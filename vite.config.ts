@@ -10,16 +10,19 @@ import baseManifest from './manifest.json' with { type: 'json' };
  * Firefox one to dist/firefox from the same manifest.json, with the few keys Firefox needs added.
  */
 /**
- * `SSE_DEEP_CAPTURE=1 vite build`: a Chrome build with the `debugger` permission, which enables
- * the panel's Deep capture toggle (src/background/deep-capture.ts). Chrome does not accept
- * `debugger` as an optional permission (`permissions.request` answers "Only permissions specified
- * in the manifest may be requested"), so asking for it is a build-time choice: the default build
- * does not, and installs without the "read and change all your data" warning.
+ * `vite build --mode chrome-deep` (`npm run build` runs it after the two above; `SSE_DEEP_CAPTURE=1
+ * vite build` is the same): the Chrome build with the `debugger` permission, which enables the
+ * panel's Deep capture toggle (src/background/deep-capture.ts), written to dist/chrome-deep. Chrome
+ * does not accept `debugger` as an optional permission (`permissions.request` answers "Only
+ * permissions specified in the manifest may be requested"), so asking for it is a build-time
+ * choice: users pick the build; the default one does not ask, and installs without the "read and
+ * change all your data" warning.
  */
-const deepCapture = process.env.SSE_DEEP_CAPTURE === '1';
+const deepCaptureEnv = process.env.SSE_DEEP_CAPTURE === '1';
 
 export default defineConfig(({ mode }) => {
   const firefox = mode === 'firefox';
+  const deepCapture = !firefox && (mode === 'chrome-deep' || deepCaptureEnv);
   const manifest = firefox ? firefoxManifest() : deepCapture ? deepCaptureManifest() : baseManifest;
   return {
     // assets/ holds icons and _locales: copied as-is to the extension's root.
@@ -42,7 +45,7 @@ export default defineConfig(({ mode }) => {
     // The panel's HAR import worker is started as a module worker (`{ type: 'module' }`).
     worker: { format: 'es' },
     build: {
-      outDir: firefox ? 'dist/firefox' : 'dist/chrome',
+      outDir: firefox ? 'dist/firefox' : deepCapture ? 'dist/chrome-deep' : 'dist/chrome',
       emptyOutDir: true,
       target: 'es2022',
       // Extension code is read by reviewers and by users debugging us: keep it readable.

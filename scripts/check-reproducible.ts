@@ -1,7 +1,7 @@
 /**
- * `npm run check:reproducible`: builds the extension a second time and checks that both store zips
- * come out byte for byte the same as the first build's (addons.mozilla.org reviewers rebuild from
- * source and compare). Run after `npm run build`.
+ * `npm run check:reproducible`: builds the extension a second time and checks that every store zip
+ * (Chrome, Firefox, Chrome with deep capture) comes out byte for byte the same as the first build's
+ * (addons.mozilla.org reviewers rebuild from source and compare). Run after `npm run build`.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -26,8 +26,15 @@ function zipHashes(): Map<string, string> {
   return hashes;
 }
 
+/** What `npm run build` writes (scripts/zip.ts): a zip missing from either build fails the check. */
+const EXPECTED = ['chrome', 'firefox', 'chrome-deep'];
+
 const first = zipHashes();
 if (first.size === 0) throw new Error('no zips in dist/: run `npm run build` first');
+for (const build of EXPECTED) {
+  if (![...first.keys()].some((name) => new RegExp(`^sse-devtools-${build}-\\d`).test(name)))
+    throw new Error(`no ${build} zip in dist/: run \`npm run build\` first`);
+}
 execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'ignore' });
 const second = zipHashes();
 let same = true;

@@ -1,5 +1,7 @@
 /**
- * Packs dist/chrome and dist/firefox into store-ready zips (dist/sse-devtools-<browser>-<version>.zip).
+ * Packs dist/chrome, dist/firefox and dist/chrome-deep (the Chrome build with deep capture, which
+ * asks for `debugger` at install: see vite.config.ts) into store-ready zips
+ * (dist/sse-devtools-<build>-<version>.zip).
  * fflate: small, maintained, no native parts, deterministic output.
  */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -19,9 +21,10 @@ function filesOf(dir: string, base = dir, into: Zippable = {}): Zippable {
   return into;
 }
 
-for (const browser of ['chrome', 'firefox']) {
-  const dir = join(root, 'dist', browser);
-  const out = join(root, 'dist', `sse-devtools-${browser}-${version}.zip`);
+const dist = join(root, 'dist');
+for (const build of ['chrome', 'firefox', 'chrome-deep']) {
+  const dir = join(dist, build);
+  const out = join(dist, `sse-devtools-${build}-${version}.zip`);
   const zip = zipSync(filesOf(dir), { level: 9 });
   writeFileSync(out, zip);
   console.log(`${relative(root, out)}  ${(zip.byteLength / 1024).toFixed(1)} kB`);
