@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildHar, type Har } from './har';
+import { buildHar, harExportOf, type Har } from './har';
 import { importHar } from './har-import';
 import { LogStore, type LoggedItem } from './log-store';
 import { FilteredItems } from './filtered-items';
@@ -32,9 +32,11 @@ function view(store: LogStore) {
   });
 }
 
+/** The HAR the panel exports of every row (`harExportOf`, as App's export does). */
 function harOf(store: LogStore): Har {
-  const { sightings, items } = exportOf(store);
-  return buildHar(sightings.rows.flatMap(exportedConnections), items, { creatorVersion: '0.1.0' });
+  const sightings = mergeSightings(store.connectionList);
+  const { connections, items } = harExportOf(store, sightings.rows, sightings.filter);
+  return buildHar(connections, items, { creatorVersion: '0.1.0' });
 }
 
 const live = () => {

@@ -11,8 +11,10 @@
  * other export form (export-formats.ts) applies the same functions.
  */
 import type { HeaderEntry } from '../protocol';
-import { rawLengthOf, rawTextOf, type Connection, type LoggedItem } from './log-store';
-import { pageMark, pageViewOf } from './sightings';
+import { rawLengthOf, rawTextOf, type Connection, type LoggedItem, type LogStore } from './log-store';
+import { exportedConnections, pageMark, pageViewOf, type ConnectionRow, type SightingFilter } from './sightings';
+import { FilteredItems } from './filtered-items';
+import { DEFAULT_FILTER } from './filter-model';
 import { utf8Length } from './format';
 import { ITEM_ORDER_LETTER, type EventSourceMessage, type SseDevtoolsExtras } from './har-extras';
 import { AiStreamAssembler } from './ai/assembler';
@@ -499,6 +501,23 @@ function entryItems(connection: Connection, byConnection: Map<string, LoggedItem
   const page = side === undefined || side.summary === false ? undefined : byConnection.get(side.connection.id);
   if (page === undefined || page.length === 0) return own;
   return [...own, ...page].sort((a, b) => a.id - b.id);
+}
+
+/**
+ * What a HAR export of `rows` writes: their streams as entries (`exportedConnections`) and every
+ * item of them in log order, a pair's shown once (the writer tells the page's own items by their
+ * stream id). O(items of the log).
+ */
+export function harExportOf(
+  store: LogStore,
+  rows: readonly ConnectionRow[],
+  sightings: SightingFilter | null,
+): { connections: Connection[]; items: LoggedItem[] } {
+  const ids = new Set(rows.flatMap((row) => row.members));
+  return {
+    connections: rows.flatMap(exportedConnections),
+    items: new FilteredItems().update(store, { ...DEFAULT_FILTER, connectionIds: ids, sightings }),
+  };
 }
 
 /** The connections in the order their entries appear (by start time). */

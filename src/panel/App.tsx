@@ -12,8 +12,9 @@ import { allTypes, DEFAULT_FILTER, onlyType, toggleType, type EventFilter, type 
 import { FilteredItems } from '../core/filtered-items';
 import { activeMatcher } from '../core/search';
 import { LogStore, type Connection, type LoggedItem } from '../core/log-store';
-import { exportedConnections, mergeSightings, NO_SIGHTINGS, pageMark, type Sightings } from '../core/sightings';
+import { mergeSightings, NO_SIGHTINGS, pageMark, type Sightings } from '../core/sightings';
 import type { ExportFormat } from '../core/export-formats';
+import { harExportOf } from '../core/har';
 import { clockTime, duration } from '../core/format';
 import type { LogConnection } from './log-connection';
 import { ConnectionList } from './ConnectionList';
@@ -214,9 +215,7 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
       // HAR holds whole streams (an import re-derives fetch/XHR events from their raw text); a
       // request both sightings saw is one entry: the wire's stream, what the page saw of it, and
       // the few items only the page had (the writer finds them by their stream id).
-      const inView = selectedRows.flatMap(exportedConnections);
-      const ids = new Set(selectedRows.flatMap((row) => row.members));
-      const all = new FilteredItems().update(store, { ...DEFAULT_FILTER, connectionIds: ids, sightings: pairs });
+      const { connections: inView, items: all } = harExportOf(store, selectedRows, pairs);
       await exportEvents('har', {
         items: all,
         connections: inView,

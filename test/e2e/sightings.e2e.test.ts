@@ -14,10 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchWithExtension, type ExtensionBrowser } from './browser';
 import { LogStore } from '../../src/core/log-store';
-import { FilteredItems } from '../../src/core/filtered-items';
-import { DEFAULT_FILTER } from '../../src/core/filter-model';
-import { buildHar } from '../../src/core/har';
-import { exportedConnections, mergeSightings } from '../../src/core/sightings';
+import { buildHar, harExportOf } from '../../src/core/har';
+import { mergeSightings } from '../../src/core/sightings';
 import { CHAT_URL, deepPairRecords, NOTIFY_URL } from '../fixtures/deep-pair';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -33,8 +31,8 @@ function deepHar(): string {
   const store = new LogStore();
   store.apply(deepPairRecords());
   const sightings = mergeSightings(store.connectionList);
-  const items = new FilteredItems().update(store, { ...DEFAULT_FILTER, sightings: sightings.filter });
-  return JSON.stringify(buildHar(sightings.rows.flatMap(exportedConnections), items, { creatorVersion: 'e2e' }));
+  const { connections, items } = harExportOf(store, sightings.rows, sightings.filter);
+  return JSON.stringify(buildHar(connections, items, { creatorVersion: 'e2e' }));
 }
 
 beforeAll(async () => {
