@@ -143,4 +143,18 @@ describe('deep capture: one row per request, in real Chromium', () => {
     await viewer.screenshot({ path: join(RESULTS, 'sightings-timeline.png') });
     expect(await runAxe()).toEqual([]);
   });
+
+  it('docked right (500 px): the marks fit, nothing overflows sideways', async () => {
+    await viewer.setViewportSize({ width: 500, height: 900 });
+    await open('light');
+    await rowOf(NOTIFY_URL).click();
+    await viewer.locator('.event-row', { hasText: '{"v":2}' }).click();
+    await viewer.screenshot({ path: join(RESULTS, 'sightings-narrow.png') });
+    const overflow = await viewer.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBe(0);
+    // The mark stays visible in the narrow list (not cut away with the low-value columns).
+    const badge = await rowOf(NOTIFY_URL).locator('.badge.seen').boundingBox();
+    expect(badge !== null && badge.width > 20 && badge.x + badge.width <= 500).toBe(true);
+    await viewer.setViewportSize({ width: 1400, height: 700 });
+  });
 });
