@@ -3,9 +3,11 @@
  * included. Only ratios between browsers of the same run mean anything: absolute times depend on
  * the machine and on whatever else runs on it.
  *
- * Four Chromiums run at once, set up alike (test/e2e/browser.ts): plain; with the extension and
- * DevTools closed; with the extension and our SSE panel open in DevTools, showing the stream; plain
- * with Chrome's own DevTools open on the Network panel (recording). Rounds alternate between them
+ * Six Chromiums run at once, set up alike (test/e2e/browser.ts): plain; with the extension and
+ * DevTools closed; with the extension and our SSE panel open in DevTools, showing the stream; the
+ * same with deep capture on (issue 12: chrome.debugger's Network domain on the tab); plain with
+ * Chrome's own DevTools open on the Network panel (recording); plain with the least page-world tap
+ * injected (the floor: what any tap living in the page pays, test/bench/floor-tap.ts). Rounds alternate between them
  * (the order rotates every round), and after each round the bench waits until that browser is quiet
  * (all its processes together), so work a round leaves behind is charged to it and does not slow
  * down the next browser's round. Every table reports medians over rounds; the first round of each
@@ -34,13 +36,15 @@
  * Options (env): BENCH_EVENTS (fetch/XHR events per round, default 100000), BENCH_ES_EVENTS
  * (EventSource events per round, default BENCH_EVENTS ÷ 5), BENCH_ROUNDS (counted rounds, default 5),
  * BENCH_SCENARIOS (default "burst,paced"), BENCH_KINDS (default "fetch,xhr,es"), BENCH_MODES
- * (browsers besides plain, default "extension,panel,chrome-devtools,floor"; floor: test/bench/floor-tap.ts), SSE_EXTENSION_DIR (the built
+ * (browsers besides plain, default "extension,panel,deep,chrome-devtools,floor"; deep: the SSE panel open with deep
+ * capture on, in the build with the debugger permission — SSE_DEEP_EXTENSION_DIR, dist/chrome-deep, or one built
+ * now; floor: test/bench/floor-tap.ts), SSE_EXTENSION_DIR (the built
  * extension to measure; when set, the bench does not build).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import type { BrowserContext, CDPSession, Frame, Page } from 'playwright-core';
 import { createParser } from 'eventsource-parser';
 import {
@@ -86,7 +90,7 @@ function countOption(name: string, fallback: number): number {
 
 const SCENARIOS = ['burst', 'paced'] as const;
 const KINDS = ['fetch', 'xhr', 'es'] as const;
-const EXTRA_MODES = ['extension', 'panel', 'chrome-devtools', 'floor'] as const;
+const EXTRA_MODES = ['extension', 'panel', 'deep', 'chrome-devtools', 'floor'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 type Kind = (typeof KINDS)[number];
 type Mode = 'plain' | (typeof EXTRA_MODES)[number];
@@ -104,6 +108,7 @@ const MODE_LABEL: Record<Mode, string> = {
   plain: 'plain Chromium',
   extension: 'extension, DevTools closed',
   panel: 'extension, SSE panel open',
+  deep: 'extension, SSE panel open, deep capture on',
   'chrome-devtools': 'plain + Chrome DevTools (Network)',
   floor: 'floor: least page-world tap, no extension',
 };
@@ -165,8 +170,11 @@ async function launchContender(mode: Mode): Promise<Contender> {
   let extension: ExtensionBrowser | undefined;
   let context: BrowserContext;
   let close: () => Promise<void>;
-  if (mode === 'extension' || mode === 'panel') {
-    extension = await launchWithExtension({ devtools: mode === 'panel' });
+  if (mode === 'extension' || mode === 'panel' || mode === 'deep') {
+    extension = await launchWithExtension({
+      devtools: mode !== 'extension',
+      ...(mode === 'deep' ? { extensionDir: deepCaptureBuild() } : {}),
+    });
     context = extension.context;
     close = () => extension!.close();
   } else {
@@ -191,10 +199,52 @@ async function launchContender(mode: Mode): Promise<Contender> {
   }
 }
 
+/** Modes whose tab has our SSE panel open in its DevTools. */
+const hasSsePanel = (mode: Mode): boolean => mode === 'panel' || mode === 'deep';
+
+/**
+ * The Chrome build with the `debugger` permission that deep capture needs: SSE_DEEP_EXTENSION_DIR,
+ * else dist/chrome-deep when it has the permission, else one built now into a temporary directory.
+ */
+function deepCaptureBuild(): string {
+  const hasDebugger = (dir: string): boolean =>
+    existsSync(join(dir, 'manifest.json')) &&
+    ((JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { permissions?: string[] }).permissions ?? []).includes(
+      'debugger',
+    );
+  const given = process.env.SSE_DEEP_EXTENSION_DIR;
+  if (given !== undefined && given !== '') return given;
+  const built = resolve(import.meta.dirname, '../../dist/chrome-deep');
+  if (hasDebugger(built)) return built;
+  const dir = mkdtempSync(join(tmpdir(), 'sse-devtools-bench-deep-'));
+  spawnSync('npx', ['vite', 'build', '--outDir', dir, '--logLevel', 'warn'], {
+    cwd: resolve(import.meta.dirname, '../..'),
+    env: { ...process.env, SSE_DEEP_CAPTURE: '1' },
+    stdio: 'inherit',
+  });
+  if (!hasDebugger(dir)) throw new Error('the deep-capture build has no debugger permission');
+  return dir;
+}
+
+/** Deep capture on for the tab, through the panel's toggle (explanation, then confirm), as a user turns it on. */
+async function turnDeepCaptureOn(panel: Frame): Promise<void> {
+  const toggle = panel.locator('.deep-capture-toggle');
+  await toggle.waitFor({ timeout: 15_000 });
+  if (await toggle.isChecked()) return;
+  await toggle.check();
+  await panel.locator('.deep-capture-confirm').click();
+  const deadline = Date.now() + 15_000;
+  while (!(await toggle.isChecked())) {
+    if (Date.now() > deadline) throw new Error('deep capture did not turn on');
+    await sleep(100);
+  }
+}
+
 /** After the tab loaded a bench page: make sure the DevTools of this mode are open on the right panel. */
 async function showDevtools(contender: Contender): Promise<void> {
-  if (contender.mode === 'panel') {
+  if (hasSsePanel(contender.mode)) {
     contender.ssePanel = (await openSsePanel(contender.extension!, contender.page)).panel;
+    if (contender.mode === 'deep') await turnDeepCaptureOn(contender.ssePanel);
   } else if (contender.mode === 'chrome-devtools') {
     contender.chromeDevtools = await showChromeDevtoolsPanel(contender.context, 'network');
   }
@@ -271,7 +321,7 @@ async function capturedViaPanelTab(extension: ExtensionBrowser, expected: number
 
 async function captured(contender: Contender, expected: number): Promise<number | undefined> {
   if (contender.mode === 'extension') return capturedViaPanelTab(contender.extension!, expected);
-  if (contender.mode === 'panel') return waitForCount(() => panelEventCount(contender.ssePanel!), expected);
+  if (hasSsePanel(contender.mode)) return waitForCount(() => panelEventCount(contender.ssePanel!), expected);
   return undefined;
 }
 
@@ -472,7 +522,7 @@ async function pacedKind(server: StartedServer, contenders: Contender[], kind: K
   );
   // The log holds the last page's events (a new document starts a new log).
   for (const contender of contenders) {
-    if (contender.mode === 'panel') await showDevtools(contender);
+    if (hasSsePanel(contender.mode)) await showDevtools(contender);
     const got = await captured(contender, events);
     if (got !== undefined) cells[contender.mode]!.captured = { got, expected: events };
   }
@@ -616,7 +666,7 @@ function memoryTable(results: KindResult[]): string[] {
 }
 
 function captureTable(results: KindResult[], modes: Mode[]): string[] {
-  const columns = modes.filter((mode) => mode === 'extension' || mode === 'panel');
+  const columns = modes.filter((mode) => mode === 'extension' || hasSsePanel(mode));
   const lines = [
     `| scenario | kind | ${columns.map((mode) => MODE_LABEL[mode]).join(' | ')} | Chrome DevTools recorded |`,
     `| --- | --- |${columns.map(() => ' --- ').join('|')}| --- |`,
