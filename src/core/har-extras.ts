@@ -118,6 +118,8 @@ export interface SseDevtoolsExtras {
 /** What the page tap saw of a request deep capture saw too (`_sseDevtools.page`). */
 export interface PageExtras {
   streamId: string;
+  /** The API the page used (absent: the entry's kind). Firefox's wire records an EventSource as a fetch. */
+  kind?: Connection['kind'];
   /** The URL the page asked for (redacted like request.url). */
   url: string;
   startTime: number;
@@ -236,6 +238,7 @@ function readPageExtras(value: unknown, path: string): PageExtras {
   const readLength = optNumber(p, 'readLength', path);
   return {
     streamId: string(p, 'streamId', path),
+    ...(p.kind === undefined ? {} : { kind: oneOf(p, 'kind', path, STREAM_KINDS) }),
     url: string(p, 'url', path),
     startTime: time(p, 'startTime', path),
     frameId: number(p, 'frameId', path),

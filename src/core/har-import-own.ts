@@ -281,7 +281,7 @@ function pageRecords(
       record: {
         type: 'stream-open',
         stream,
-        kind,
+        kind: page.kind ?? kind,
         url: page.url,
         method,
         requestHeaders: [],

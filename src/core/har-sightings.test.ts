@@ -170,6 +170,57 @@ describe('HAR of a deep-captured log', () => {
     expect(view(imported)).toEqual(expected);
   });
 
+  it('a page EventSource and Firefox’s wire bytes of it (a fetch on the wire) are one EventSource row, there and back', () => {
+    const T = 1_700_000_000_000;
+    const store = new LogStore();
+    store.apply(
+      [
+        {
+          type: 'stream-open',
+          stream: '0:1',
+          kind: 'eventsource',
+          url: 'https://a.test/es',
+          method: 'GET',
+          requestHeaders: [],
+          frameUrl: 'https://a.test/',
+          time: T,
+        },
+        { type: 'stream-listen', stream: '0:1', eventType: 'message', time: T },
+        {
+          type: 'stream-open',
+          stream: 'wire:fx:9',
+          kind: 'fetch',
+          url: 'https://a.test/es',
+          method: 'GET',
+          requestHeaders: [],
+          frameUrl: 'https://a.test/',
+          time: T + 2,
+          seenOn: 'wire',
+        },
+        {
+          type: 'stream-response',
+          stream: 'wire:fx:9',
+          status: 200,
+          statusText: 'OK',
+          responseHeaders: [],
+          contentType: 'text/event-stream',
+          time: T + 20,
+        },
+        { type: 'stream-chunk', stream: 'wire:fx:9', text: 'data: a\n\nevent: update\ndata: b\n\n', bytes: 31, time: T + 30 },
+        { type: 'sse', stream: '0:1', items: [{ kind: 'event', type: 'message', data: 'a', lastEventId: '', time: T + 31 }] },
+      ].map((r, seq) => ({ ...r, frameId: 0, seq }) as never),
+    );
+    const expected = [{ url: 'https://a.test/es', seen: 'both', events: ['a', 'b (not-heard)'] }];
+    expect(view(store)).toEqual(expected);
+    expect(mergeSightings(store.connectionList).rows[0]!.connection.kind).toBe('eventsource');
+    const result = importHar(JSON.stringify(harOf(store)));
+    if (!result.ok) throw new Error(result.error);
+    const imported = new LogStore();
+    imported.apply(result.records);
+    expect(view(imported)).toEqual(expected);
+    expect(mergeSightings(imported.connectionList).rows[0]!.connection.kind).toBe('eventsource');
+  });
+
   it('keeps the events only the page had (before deep capture joined a stream of unknown URL)', () => {
     const store = new LogStore();
     const T = 1_700_000_000_000;

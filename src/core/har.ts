@@ -389,6 +389,7 @@ export function harEntryBuilder(connection: Connection, options: HarOptions): Ha
       const page = pageSide.connection;
       extras.page = {
         streamId: page.id,
+        kind: page.kind,
         url: redactUrl(page.url, includeSensitive),
         startTime: page.startTime,
         frameId: page.frameId,

@@ -110,7 +110,8 @@ export function pairRequests(connections: readonly Seen[]): Pair[] {
   }
   const reconnects: { gap: number; order: number; slot: string; page: Seen; wire: Seen }[] = [];
   for (const wire of wires) {
-    if (paired.has(wire.id) || wire.kind !== 'eventsource') continue;
+    // Any kind on the wire: Firefox's deep capture records an EventSource's response as a fetch's bytes.
+    if (paired.has(wire.id)) continue;
     for (const page of pages.get(`${wire.method} ${wire.url}`) ?? []) {
       if (page.kind !== 'eventsource') continue;
       reopenTimes(page).forEach((at, n) => {
@@ -351,6 +352,8 @@ function merged(page: Connection, wires: readonly Connection[]): Connection {
   const joined = wire.url === UNKNOWN_URL;
   const one: Connection = {
     ...wire,
+    // The API the page used (Firefox's wire records every response as a fetch's bytes).
+    kind: page.kind,
     url: joined ? page.url : wire.url,
     startTime: Math.min(page.startTime, wire.startTime),
     frameId: page.frameId,
