@@ -20,7 +20,13 @@
  * `onHeadersReceived` listener returns at once: its only blocking work is to create the filter.
  */
 import browser, { type WebRequest } from 'webextension-polyfill';
-import { DEEP_CAPTURE_PERMISSIONS, FilteredResponses, originOf, tabsOfRequest } from '../core/filtered-responses';
+import {
+  DEEP_CAPTURE_PERMISSIONS,
+  FilteredResponses,
+  originOf,
+  tabsOfRequest,
+  type WebRequestBody,
+} from '../core/filtered-responses';
 import type { PageRecord } from '../protocol';
 import type { DeepCaptureHooks } from './deep-capture';
 
@@ -47,6 +53,7 @@ const STREAM_REQUEST_TYPES: WebRequest.ResourceType[] = ['xmlhttprequest', 'othe
 const NO_TAB = -1;
 
 interface Listeners {
+  began(details: WebRequest.OnBeforeRequestDetailsType): void;
   sent(details: WebRequest.OnSendHeadersDetailsType): void;
   headers(details: WebRequest.OnHeadersReceivedDetailsType): WebRequest.BlockingResponse;
   failed(details: WebRequest.OnErrorOccurredDetailsType): void;
@@ -226,6 +233,10 @@ export class FirefoxDeepCapture {
     const webRequest = browser.webRequest;
     const filter: WebRequest.RequestFilter = { urls: ['<all_urls>'], types: STREAM_REQUEST_TYPES, tabId: scope };
     const listeners: Listeners = {
+      began: (details) => {
+        if (details.requestBody == null || tabsOfRequest(details, this.origins).length === 0) return;
+        this.responses.began(details.requestId, details.requestBody as WebRequestBody);
+      },
       sent: (details) => {
         if (tabsOfRequest(details, this.origins).length === 0) return;
         this.responses.sent(details);
@@ -240,6 +251,8 @@ export class FirefoxDeepCapture {
         else this.finish(entry, () => this.responses.failed(details.requestId, details.error, details.timeStamp));
       },
     };
+    // Non-blocking, both: the request's body and headers, for its record if its response is a stream.
+    webRequest.onBeforeRequest.addListener(listeners.began, filter, ['requestBody']);
     webRequest.onSendHeaders.addListener(listeners.sent, filter, ['requestHeaders']);
     webRequest.onHeadersReceived.addListener(listeners.headers, filter, ['blocking', 'responseHeaders']);
     webRequest.onErrorOccurred.addListener(listeners.failed, filter);
@@ -252,6 +265,7 @@ export class FirefoxDeepCapture {
     this.listeners.delete(scope);
     const webRequest = browser.webRequest;
     if (webRequest === undefined) return;
+    webRequest.onBeforeRequest.removeListener(listeners.began);
     webRequest.onSendHeaders.removeListener(listeners.sent);
     webRequest.onHeadersReceived.removeListener(listeners.headers);
     webRequest.onErrorOccurred.removeListener(listeners.failed);

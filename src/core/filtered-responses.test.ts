@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { isPageRecord } from '../protocol/validate-records';
-import { FilteredResponses, isStreamedResponse, originOf, statusText, tabsOfRequest } from './filtered-responses';
+import {
+  bodyText,
+  FilteredResponses,
+  isStreamedResponse,
+  MAX_BODY_BYTES,
+  originOf,
+  statusText,
+  tabsOfRequest,
+} from './filtered-responses';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -172,6 +180,54 @@ describe('FilteredResponses', () => {
     const wire = new FilteredResponses();
     const headers = [{ name: 'Content-Type', binaryValue: [...bytes('text/event-stream')] }];
     expect(wire.wants(response({ responseHeaders: headers }))).toBe(true);
+  });
+});
+
+describe('request bodies', () => {
+  const buffer = (text: string) => bytes(text).buffer as ArrayBuffer;
+
+  it('a POST body goes with its stream, typed by the request’s Content-Type; other requests’ bodies are dropped', () => {
+    const wire = new FilteredResponses();
+    wire.began('1', { raw: [{ bytes: buffer('{"model":"m",') }, { bytes: buffer('"stream":true}') }] });
+    wire.sent({
+      requestId: '1',
+      url: 'http://h/v1/chat',
+      method: 'POST',
+      timeStamp: 1,
+      requestHeaders: [{ name: 'Content-Type', value: 'application/json' }],
+    });
+    const [open] = wire.opened(response({ requestId: '1', method: 'POST' }));
+    expect(open).toMatchObject({
+      method: 'POST',
+      requestBody: { mimeType: 'application/json', text: '{"model":"m","stream":true}' },
+    });
+    expect(isPageRecord(open)).toBe(false); // seenOn: 'wire' is the background's own mark...
+    const { seenOn: _wire, ...asChecked } = open as { seenOn?: string };
+    expect(isPageRecord(asChecked)).toBe(true); // ...the rest is an ordinary record.
+    wire.began('2', { raw: [{ bytes: buffer('x') }] });
+    wire.forget('2');
+    const [other] = wire.opened(response({ requestId: '2' }));
+    expect(other).not.toHaveProperty('requestBody');
+  });
+
+  it('cuts a long body and says so; names files without reading them; reads forms', () => {
+    const long = bodyText({ raw: [{ bytes: new Uint8Array(MAX_BODY_BYTES + 10).fill(97).buffer }] })!;
+    expect(long).toMatchObject({ truncated: true, size: MAX_BODY_BYTES + 10 });
+    expect(long.text).toHaveLength(MAX_BODY_BYTES);
+    expect(bodyText({ raw: [{ file: '/tmp/a.bin' }] })).toEqual({ mimeType: '', text: '[file /tmp/a.bin]', truncated: true });
+    expect(bodyText({ formData: { q: ['a b', 'c'], n: '1' } })).toEqual({ mimeType: '', text: 'q=a+b&q=c&n=1' });
+    expect(bodyText({ raw: [] })).toBeUndefined();
+    expect(bodyText({ error: 'unavailable' })).toBeUndefined();
+  });
+
+  it('keeps at most MAX_PENDING_BODY_CHARS of bodies waiting, the oldest going first', () => {
+    const wire = new FilteredResponses();
+    const big = new Uint8Array(FilteredResponses.MAX_PENDING_BODY_CHARS / 2).fill(98).buffer;
+    const part = { raw: [{ bytes: big.slice(0, MAX_BODY_BYTES) }] };
+    const count = FilteredResponses.MAX_PENDING_BODY_CHARS / MAX_BODY_BYTES + 1;
+    for (let i = 0; i < count; i++) wire.began(String(i), part);
+    expect(wire.opened(response({ requestId: '0' }))[0]).not.toHaveProperty('requestBody');
+    expect(wire.opened(response({ requestId: String(count - 1) }))[0]).toHaveProperty('requestBody');
   });
 });
 

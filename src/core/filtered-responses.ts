@@ -11,7 +11,7 @@
  *
  * Stream ids are `wire:fx:<requestId>`: a page's are `<frameId>:<id>`, so none can be a page's.
  */
-import type { HeaderEntry, PageRecord } from '../protocol/records';
+import type { BodyText, HeaderEntry, PageRecord } from '../protocol/records';
 import { LINE_STREAM_TYPES, MISLABEL_CANDIDATES, VERCEL_DATA_STREAM_HEADER } from '../protocol/stream-kinds';
 
 export const FIREFOX_WIRE_PREFIX = 'wire:fx:';
@@ -44,6 +44,15 @@ export interface RequestSent {
   /** Epoch ms. */
   timeStamp: number;
   requestHeaders?: WebRequestHeader[];
+}
+
+/** A request body as `onBeforeRequest` gives it (with `requestBody` asked for). */
+export interface WebRequestBody {
+  /** The body's bytes, in parts (`file` parts: a file the page uploads, not read). */
+  raw?: { bytes?: ArrayBuffer; file?: string }[];
+  /** A form the browser could read (urlencoded or multipart), by field. */
+  formData?: Record<string, string | string[]>;
+  error?: string;
 }
 
 /** What `onHeadersReceived` tells of a response. */
@@ -97,6 +106,38 @@ export function isStreamedResponse(
   return MISLABELLED.has(type) && accept.includes(SSE_MIME);
 }
 
+/** Bytes of one request body kept as text at most (an AI prompt is rarely more; the rest is cut and said so). */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+/**
+ * A request body as text: its bytes decoded as UTF-8 (cut at MAX_BODY_BYTES), a form as
+ * `name=value&...`; files are named, not read. `mimeType` is filled from the request's headers later.
+ */
+export function bodyText(body: WebRequestBody): BodyText | undefined {
+  if (body.formData !== undefined) {
+    const params = new URLSearchParams();
+    for (const [name, values] of Object.entries(body.formData)) {
+      for (const value of Array.isArray(values) ? values : [values]) params.append(name, value);
+    }
+    return { mimeType: '', text: params.toString() };
+  }
+  if (body.raw === undefined) return undefined;
+  const size = body.raw.reduce((total, part) => total + (part.bytes?.byteLength ?? 0), 0);
+  const bytes = new Uint8Array(Math.min(size, MAX_BODY_BYTES));
+  let at = 0;
+  const files: string[] = [];
+  for (const part of body.raw) {
+    if (part.file !== undefined) files.push(part.file);
+    if (part.bytes === undefined || at >= bytes.length) continue;
+    const piece = new Uint8Array(part.bytes, 0, Math.min(part.bytes.byteLength, bytes.length - at));
+    bytes.set(piece, at);
+    at += piece.length;
+  }
+  if (size === 0) return files.length === 0 ? undefined : { mimeType: '', text: `[file ${files.join(', ')}]`, truncated: true };
+  const text = new TextDecoder('utf-8').decode(bytes);
+  return size > bytes.length || files.length > 0 ? { mimeType: '', text, truncated: true, size } : { mimeType: '', text };
+}
+
 /** `HTTP/1.1 200 OK` → `OK` (HTTP/2 and 3 status lines have no reason phrase). */
 export function statusText(statusLine: string): string {
   return /^\S+\s+\d{3}\s*(.*)$/.exec(statusLine)?.[1] ?? '';
@@ -114,10 +155,32 @@ interface Recorded {
 export class FilteredResponses {
   /** Request headers as sent, until the response says whether it is a stream (bounded: see `sent`). */
   private readonly requests = new Map<string, RequestSent>();
+  /** Request bodies (`onBeforeRequest`), until the response says whether it is a stream; bounded by MAX_PENDING_BODY_BYTES. */
+  private readonly bodies = new Map<string, BodyText>();
+  private bodyBytes = 0;
   private readonly streams = new Map<string, Recorded>();
 
   /** Requests kept waiting for their response at most; the oldest go first (a request may never be answered). */
   static readonly MAX_PENDING = 2000;
+  /** Text of request bodies kept waiting for their response at most (UTF-16 code units); the oldest go first. */
+  static readonly MAX_PENDING_BODY_CHARS = 8 * 1024 * 1024;
+
+  /** A request is about to go (`onBeforeRequest`): its body, if it has one, is kept for its response. */
+  began(requestId: string, body: WebRequestBody | undefined): void {
+    this.dropBody(requestId);
+    const text = body === undefined ? undefined : bodyText(body);
+    if (text === undefined) return;
+    this.bodies.set(requestId, text);
+    this.bodyBytes += text.text.length;
+    while (this.bodyBytes > FilteredResponses.MAX_PENDING_BODY_CHARS) this.dropBody(this.bodies.keys().next().value!);
+  }
+
+  private dropBody(requestId: string): void {
+    const body = this.bodies.get(requestId);
+    if (body === undefined) return;
+    this.bodies.delete(requestId);
+    this.bodyBytes -= body.text.length;
+  }
 
   /** A request went out (`onSendHeaders`): its headers are kept for its response. */
   sent(request: RequestSent): void {
@@ -140,8 +203,10 @@ export class FilteredResponses {
    */
   opened(response: ResponseHeaders): PageRecord[] {
     const request = this.requests.get(response.requestId);
-    this.requests.delete(response.requestId);
+    const body = this.bodies.get(response.requestId);
+    this.forget(response.requestId);
     if (this.streams.has(response.requestId)) return [];
+    const requestHeaders = headerEntries(request?.requestHeaders);
     const stream = `${FIREFOX_WIRE_PREFIX}${response.requestId}`;
     this.streams.set(response.requestId, { stream, decoder: new TextDecoder('utf-8') });
     const headers = headerEntries(response.responseHeaders);
@@ -154,7 +219,8 @@ export class FilteredResponses {
         kind: 'fetch',
         url: request?.url ?? response.url,
         method: request?.method ?? response.method,
-        requestHeaders: headerEntries(request?.requestHeaders),
+        requestHeaders,
+        ...(body === undefined ? {} : { requestBody: { ...body, mimeType: header(requestHeaders, 'content-type') ?? '' } }),
         frameUrl: response.documentUrl ?? response.originUrl ?? '',
         time: request?.timeStamp ?? time,
         seenOn: 'wire',
@@ -209,6 +275,7 @@ export class FilteredResponses {
   /** A request that never got (or will not get) a recorded response: forget it. */
   forget(requestId: string): void {
     this.requests.delete(requestId);
+    this.dropBody(requestId);
   }
 
   isRecording(requestId: string): boolean {
@@ -220,7 +287,7 @@ export class FilteredResponses {
     time: number,
     state: { state: 'closed' | 'error'; reason?: 'ended-by-server' | 'cancelled-by-page' | 'network-error'; detail?: string },
   ): PageRecord[] {
-    this.requests.delete(requestId);
+    this.forget(requestId);
     const recorded = this.streams.get(requestId);
     if (recorded === undefined) return [];
     this.streams.delete(requestId);

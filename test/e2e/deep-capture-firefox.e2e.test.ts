@@ -74,13 +74,12 @@ const rows = () =>
     })),
   );
 
+/** Rows of run `run` that the panel shows as seen on the wire (alone, or merged with the page's). */
+const wireSourcesOf = async (run: string) =>
+  (await rows()).filter((r) => runOf(r.url) === run && r.seen !== 'page' && r.seen !== '');
+
 /** The fixture streams of run `run` that the panel shows as seen on the wire (alone or with the page). */
-const wireSources = async (run: string) =>
-  [
-    ...new Set(
-      (await rows()).filter((r) => runOf(r.url) === run && r.seen !== 'page' && r.seen !== '').map((r) => sourceOf(r.url)),
-    ),
-  ].sort();
+const wireSources = async (run: string) => [...new Set((await wireSourcesOf(run)).map((r) => sourceOf(r.url)))].sort();
 
 const sourceOf = (url: string): Source | undefined => /[?&]source=(\w+)/.exec(url)?.[1] as Source | undefined;
 const runOf = (url: string) => /[?&]run=([\w-]+)/.exec(url)?.[1];
@@ -283,6 +282,42 @@ describe.skipIf(!firefoxAvailable)('deep capture in Firefox (webRequest.filterRe
     await runStreams('idle');
     await expect.poll(() => wireSources('idle'), { timeout: 15_000 }).toEqual([...SOURCES].sort());
   }, 60_000);
+
+  it('a POST stream of a worker: the wire record has the request body and headers, and the bytes the worker read', async () => {
+    const body = JSON.stringify({ model: 'deep-test', messages: [{ role: 'user', content: 'héllo' }], stream: true });
+    const workerText = await page.evaluate(
+      ({ url, body }) =>
+        new Promise<string>((done) => {
+          const code = `fetch(${JSON.stringify(url)}, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Deep-Test': 'yes' }, body: ${JSON.stringify(body)} })
+            .then((r) => r.text()).then((text) => postMessage(text));`;
+          const worker = new Worker(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));
+          worker.onmessage = (event) => {
+            worker.terminate();
+            done(event.data as string);
+          };
+        }),
+      { url: `${server.url}/test/stream?count=2&prefix=posted&delay=30&run=post`, body },
+    );
+    expect(workerText).toContain('posted');
+    await expect.poll(() => wireSourcesOf('post'), { timeout: 10_000 }).toHaveLength(1);
+    const har = await exportHar();
+    const entry = (
+      har.log.entries as unknown as {
+        request: {
+          url: string;
+          method: string;
+          headers: { name: string; value: string }[];
+          postData?: { mimeType: string; text: string };
+        };
+        response: { content: { text?: string } };
+        _sseDevtools?: { streamId?: string };
+      }[]
+    ).find((e) => runOf(e.request.url) === 'post' && (e._sseDevtools?.streamId ?? '').includes('wire:'))!;
+    expect(entry.request.method).toBe('POST');
+    expect(entry.request.postData).toEqual({ mimeType: 'application/json', text: body });
+    expect(entry.request.headers).toContainEqual({ name: 'X-Deep-Test', value: 'yes' });
+    expect(entry.response.content.text).toBe(workerText);
+  });
 
   it('unticking stops capture: the streams of the next run are not on the wire', async () => {
     await panel.click('.deep-capture-toggle');
