@@ -58,6 +58,7 @@ export const natives = {
   stringCharCodeAt: String.prototype.charCodeAt,
   stringTrim: String.prototype.trim,
   arrayIsArray: Array.isArray,
+  arrayJoin: Array.prototype.join,
   numberToString: Number.prototype.toString,
   TextDecoder,
   textDecoderDecode: TextDecoder.prototype.decode,
