@@ -1,11 +1,13 @@
 /**
  * What the panel must say in words about the selected connection: that a stream of lines is not
  * SSE, why a mislabelled stream was captured, which EventSource event types are visible, and its reconnect chain with the
- * Last-Event-ID sent and the retry in force. Page data is rendered as text only.
+ * Last-Event-ID sent and the retry in force; for a request deep capture saw too, what the page
+ * missed (types it never listened for, the moment it stopped reading). Page data is rendered as text only.
  */
 import type { Connection, LoggedItem } from '../core/log-store';
 import { reconnectChain, retryInForce } from '../core/connection-facts';
 import { clockTime } from '../core/format';
+import { pageViewOf } from '../core/sightings';
 import { t } from './i18n';
 
 interface Props {
@@ -28,6 +30,18 @@ export function ConnectionFacts({ connection, items, deepHint = false }: Props) 
     const types = connection.listenedTypes.length > 0 ? connection.listenedTypes.join(', ') : 'message';
     const text = t('listenedTypes', [types]) + (deepHint ? ` ${t('deepCaptureHint')}` : '');
     lines.push({ key: 'listened', text, tone: 'info' });
+  }
+  const page = connection.pageSide?.connection;
+  if (page !== undefined) {
+    // O(types), not O(events): the table tags each event.
+    const view = pageViewOf(page);
+    if (page.kind === 'eventsource') {
+      const unheard = [...connection.eventTypes.keys()].filter((type) => type !== 'message' && !view.listening.has(type));
+      if (unheard.length > 0) lines.push({ key: 'not-heard', text: t('notHeardTypes', [unheard.join(', ')]), tone: 'info' });
+    }
+    if (view.stoppedAt !== undefined) {
+      lines.push({ key: 'not-read', text: t('pageStoppedReading', [clockTime(view.stoppedAt)]), tone: 'info' });
+    }
   }
   reconnectChain(connection).forEach((reconnect, index) => {
     const reopened =

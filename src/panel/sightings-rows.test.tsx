@@ -67,6 +67,9 @@ describe('one row per request (deep capture)', () => {
       ['✂notReadTagafter close', 'notReadTag'],
     ]);
     expect(eventRows()[1]!.classList.contains('not-heard')).toBe(true);
+    // Above the table, in words: the type the page never listened for, when it stopped reading.
+    expect(container.querySelector('[data-fact="not-heard"]')?.textContent).toBe('notHeardTypes(update)');
+    expect(container.querySelector('[data-fact="not-read"]')?.textContent).toMatch(/^pageStoppedReading\(\d\d:\d\d:\d\d\.250\)$/);
     expect(eventRows()[1]!.querySelector('.missed-tag')!.getAttribute('title')).toBe('notHeardTagTitle');
     // The detail's Meta tab says it too.
     act(() => eventRows()[1]!.click());
