@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PageRecord, StoredRecord } from '../protocol';
 import { LogStore } from './log-store';
+import { FilteredItems } from './filtered-items';
+import { DEFAULT_FILTER } from './filter-model';
 import {
   isDuplicate,
   mergeSightings,
@@ -280,5 +282,30 @@ describe('mergeSightings', () => {
     const page = store.connections.get('0:1')!;
     page.listenedTypes.push('update');
     expect(pageViewOf(page).listening.get('update')).toBe(-Infinity);
+  });
+});
+
+describe('cost', () => {
+  it('a live pair costs the filtered view only its new items (the filter part is kept while equal)', () => {
+    const store = new LogStore();
+    const many = Array.from({ length: 50_000 }, (_, i) => event(i % 10 === 0 ? 'update' : 'message', `e${i}`, 2000 + i));
+    store.apply([
+      openRecord('0:1', 'eventsource', 1000),
+      openRecord('wire:1', 'eventsource', 1001, { seenOn: 'wire' }),
+      sse('wire:1', ...many),
+      sse('0:1', ...many.filter((e) => e.type === 'message')),
+    ]);
+    let sightings = mergeSightings(store.connectionList);
+    const view = new FilteredItems();
+    const missed = new FilteredItems();
+    const filter = () => ({ ...DEFAULT_FILTER, sightings: sightings.filter });
+    expect(view.update(store, filter())).toHaveLength(50_000);
+    expect(missed.update(store, { ...filter(), missedOnly: true })).toHaveLength(5_000);
+    const scanned = view.scanned + missed.scanned;
+    store.apply([sse('wire:1', event('update', 'new', 99_000)), sse('0:1', event('message', 'm', 99_001))]);
+    sightings = mergeSightings(store.connectionList, sightings);
+    expect(view.update(store, filter())).toHaveLength(50_001);
+    expect(missed.update(store, { ...filter(), missedOnly: true })).toHaveLength(5_001);
+    expect(view.scanned + missed.scanned - scanned).toBe(4);
   });
 });
