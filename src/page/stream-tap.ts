@@ -10,6 +10,7 @@
 import type { BodyText, HeaderEntry, StateReason, StreamKind, StreamState } from '../protocol';
 import type { PageLog } from './page-log';
 import { call, natives, now } from './natives';
+import { LINE_STREAM_TYPES, MISLABEL_CANDIDATES, VERCEL_DATA_STREAM_HEADER } from '../protocol/stream-kinds';
 
 let streamCounter = 0;
 const documentToken =
@@ -132,29 +133,8 @@ export function mimeEssence(contentType: string | null | undefined): string {
 
 export const SSE_MIME = 'text/event-stream';
 
-/**
- * Content types under which servers commonly send SSE by mistake. A response of one of these to a
- * request that asked for `Accept: text/event-stream` is captured and shown as mislabelled (Chrome's
- * own EventStream view ignores such streams).
- */
-const MISLABEL_CANDIDATES = ['', 'text/plain', 'application/octet-stream'];
-
-/**
- * Streams of records that are not SSE but carry what AI apps stream (the panel shows them as lines,
- * labelled as not SSE): NDJSON / JSON Lines (Ollama's /api/chat answers application/x-ndjson).
- */
-const LINE_STREAM_TYPES = [
-  'application/x-ndjson',
-  'application/ndjson',
-  'application/jsonl',
-  'application/x-jsonlines',
-  'application/jsonlines',
-  'application/json-lines',
-  'application/stream+json',
-  'application/json-seq',
-];
-/** The Vercel AI SDK's data stream protocol (text/plain lines such as `0:"text"`) says so in this header. */
-const VERCEL_DATA_STREAM_HEADER = 'x-vercel-ai-data-stream';
+// Which content types are captured: src/protocol/stream-kinds.ts, shared with deep capture (read
+// here with index loops only, no method of the page's Array.prototype).
 
 /**
  * Whether a fetch/XHR response is ours to capture: SSE (or a mislabelled SSE stream, see

@@ -6,7 +6,7 @@ export const STREAM_KINDS: readonly StreamKind[] = ['eventsource', 'fetch', 'xhr
  * Content types of streams of records that are not SSE but that the panel reads as lines (labelled
  * as not SSE): NDJSON / JSON Lines (Ollama's /api/chat answers application/x-ndjson). Shared by
  * every capture that decides which responses to record (Firefox's deep capture,
- * src/core/filtered-responses.ts; the page tap keeps a copy in src/page/stream-tap.ts).
+ * src/core/filtered-responses.ts; the page tap, src/page/stream-tap.ts).
  */
 export const LINE_STREAM_TYPES: readonly string[] = [
   'application/x-ndjson',
