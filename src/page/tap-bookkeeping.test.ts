@@ -299,6 +299,36 @@ describe('PageLog', () => {
     ]);
   });
 
+  it('in the clone form, falls back to records that carry their bytes when the page replaced the array iterator (a Blob would call it)', async () => {
+    const target = new EventTarget();
+    const posted: unknown[] = [];
+    target.addEventListener(PAGE_EVENT.batch, (event) => posted.push(structuredClone((event as CustomEvent<unknown>).detail)));
+    const log = new PageLog(target, true);
+    new StreamTap(log, request, '').bytes(bytes('data: é\n\n'), 0, 5);
+    const iteratorPrototype = Object.getPrototypeOf([][Symbol.iterator]()) as { next: unknown };
+    const nativeNext = iteratorPrototype.next;
+    let calledByUs = 0;
+    iteratorPrototype.next = function (this: Iterator<unknown>) {
+      calledByUs++;
+      return (nativeNext as () => unknown).call(this);
+    };
+    try {
+      control(target, { live: false, keep: false, send: 0, clone: true });
+    } finally {
+      iteratorPrototype.next = nativeNext;
+    }
+    expect(calledByUs).toBe(0);
+    const batch = posted[0] as WireBatch;
+    expect(batch.bytes).toBeUndefined();
+    const chunk = batch.records.find((r) => r.type === 'stream-chunk') as { data?: Uint8Array };
+    expect(chunk.data).toBeInstanceOf(Uint8Array);
+    expect(
+      records2(posted)
+        .filter((r) => r.type === 'stream-chunk')
+        .map((r) => (r as { text?: string }).text),
+    ).toEqual(['data: é\n\n']);
+  });
+
   it('refuses a blob-form batch whose sizes do not add up to its blobs', async () => {
     const chunk = { type: 'stream-chunk', stream: 's', size: 4, bytes: 4, time: 1 };
     const good = { v: PROTOCOL_VERSION, at: 0, records: [chunk], bytes: new Blob(['abcd']) };
