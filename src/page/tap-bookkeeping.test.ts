@@ -32,6 +32,13 @@ function records(batches: string[]): PageRecord[] {
   });
 }
 
+/** Records decoded from batches of the JSON or the plain clone form, each batch with decoders of its own. */
+function records2(batches: unknown[]): PageRecord[] {
+  return batches.flatMap((batch) =>
+    decodeWireBatch(batch as string | object, new StreamDecoders())!.records.flatMap((r) => r ?? []),
+  );
+}
+
 /** The relay passes on a control from the background. */
 function control(target: EventTarget, value: Omit<PageControl, 'type'>): void {
   target.dispatchEvent(new CustomEvent(PAGE_EVENT.control, { detail: JSON.stringify({ type: 'control', ...value }) }));
