@@ -8,7 +8,15 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ARRIVAL_ORDER, SortedItems, type SortOrder } from '../core/sort-items';
-import { allTypes, DEFAULT_FILTER, onlyType, toggleType, type EventFilter, type TimeRange } from '../core/filter-model';
+import {
+  allTypes,
+  DEFAULT_FILTER,
+  isFilterActive,
+  onlyType,
+  toggleType,
+  type EventFilter,
+  type TimeRange,
+} from '../core/filter-model';
 import { FilteredItems } from '../core/filtered-items';
 import { activeMatcher } from '../core/search';
 import { LogStore, type Connection, type LoggedItem } from '../core/log-store';
@@ -131,19 +139,40 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
   );
   const pairPageIds = useMemo(() => (pairs === null ? undefined : new Set(pairs.duplicates.keys())), [pairs]);
   const timelineConnections = useMemo(() => selectedRows.map((row) => row.connection), [selectedRows]);
+  // Each lane's items. Filtered by nothing but the pairing of page and wire streams: a lane's own
+  // list (a pair's kept incrementally), so deep capture does not cost the whole log per update.
+  const laneViews = useRef({ of: null as LoggedItem[] | null, views: new Map<string, FilteredItems>() });
   const itemsOfConnection = useMemo(() => {
+    // A new log (another store, or a clear) starts the lanes' views over.
+    if (laneViews.current.of !== store.items) laneViews.current = { of: store.items, views: new Map() };
+    const views = laneViews.current.views;
     if (timelineItems === store.items) return (id: string) => store.itemsByConnection.get(id) ?? [];
-    const groups = new Map<string, LoggedItem[]>();
-    for (const logged of timelineItems) {
-      // A pair's lane holds both its streams' items (the page's own ones are few: see sightings.ts).
-      const row = sightings.rowOf.get(logged.connectionId)?.id ?? logged.connectionId;
-      let group = groups.get(row);
-      if (group === undefined) groups.set(row, (group = []));
-      group.push(logged);
+    if (!isFilterActive({ ...timelineFilter, connectionIds: null })) {
+      return (id: string) => {
+        const row = sightings.rowOf.get(id);
+        if (row === undefined || row.members.length === 1) return store.itemsByConnection.get(id) ?? [];
+        let view = views.get(row.id);
+        if (view === undefined) views.set(row.id, (view = new FilteredItems()));
+        return view.update(store, { ...DEFAULT_FILTER, connectionIds: new Set(row.members), sightings: pairs });
+      };
     }
-    return (id: string) => groups.get(id) ?? [];
+    // Other filters: the filtered list, grouped by lane when the timeline first asks.
+    let groups: Map<string, LoggedItem[]> | undefined;
+    return (id: string) => {
+      if (groups === undefined) {
+        groups = new Map();
+        for (const logged of timelineItems) {
+          // A pair's lane holds both its streams' items (the page's own ones are few: see sightings.ts).
+          const row = sightings.rowOf.get(logged.connectionId)?.id ?? logged.connectionId;
+          let group = groups.get(row);
+          if (group === undefined) groups.set(row, (group = []));
+          group.push(logged);
+        }
+      }
+      return groups.get(id) ?? [];
+    };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the store and the filtered list change in place
-  }, [store, timelineItems, timelineItems.length, version, sightings]);
+  }, [store, timelineItems, timelineItems.length, version, sightings, timelineFilter, pairs]);
 
   const eventCount = useMemo(() => connections.reduce((sum, c) => sum + c.eventCount, 0), [connections]);
   const selected = selectedId === null ? undefined : store.items[selectedId];

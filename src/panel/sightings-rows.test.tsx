@@ -105,6 +105,30 @@ describe('one row per request (deep capture)', () => {
     expect(eventRows().map(tagOf)).toEqual(['notHeardTag', 'notReadTag', 'notReadTag']);
   });
 
+  it('the timeline has a lane per request, a pair’s lane with its events (also under a filter)', () => {
+    show();
+    act(() => container.querySelector<HTMLElement>('[role=tab][data-tab=timeline]')!.click());
+    const lanes = () =>
+      [...container.querySelectorAll<HTMLElement>('.tl-lane-label')].map((lane) => [
+        lane.dataset.connectionId,
+        lane.querySelector('.tl-ttfe')!.textContent!.startsWith('timelineFirstEvent'),
+      ]);
+    expect(lanes()).toEqual([
+      ['wire:7', true],
+      ['wire:8', true],
+      ['wire:9', true],
+      ['0:3', true],
+    ]);
+    // Only what the page missed: the pairs keep events in their lanes, the others none.
+    act(() => container.querySelector<HTMLButtonElement>('.missed-chip')!.click());
+    expect(lanes()).toEqual([
+      ['wire:7', true],
+      ['wire:8', true],
+      ['wire:9', false],
+      ['0:3', false],
+    ]);
+  });
+
   it('has no chip and no marks in page mode', () => {
     const store = new LogStore();
     store.apply(deepPairRecords().filter((r) => !('stream' in r && r.stream.startsWith('wire:'))));
