@@ -291,11 +291,11 @@ async function exportHar(panel: Page): Promise<Har> {
   return JSON.parse(readFileSync(path, 'utf8')) as Har;
 }
 
-/** Whether chrome.debugger (ours or anyone's) is attached to the page's shared worker. */
-const sharedWorkerAttached = async () =>
-  (await (await currentServiceWorker(browser)).evaluate(() => chrome.debugger.getTargets())).find((t) =>
-    t.url.endsWith('/test/deep/shared-worker.js'),
-  )?.attached;
+/** For each shared worker of the fixture page: whether chrome.debugger (ours or anyone's) is attached to it. */
+const sharedWorkersAttached = async () =>
+  (await (await currentServiceWorker(browser)).evaluate(() => chrome.debugger.getTargets()))
+    .filter((t) => t.url.includes('/test/deep/shared-worker.js'))
+    .map((t) => t.attached);
 
 describe('deep capture of the fixture page: workers of every kind, unlistened types, byte for byte', () => {
   let page: Page;
@@ -360,7 +360,7 @@ describe('deep capture of the fixture page: workers of every kind, unlistened ty
     await panel.locator('.deep-capture-confirm').click();
     await expect.poll(() => isOn(tabId), { timeout: 10_000 }).toBe(true);
     // The shared worker (running since page mode) is not the tab's child: attached by its target id.
-    await expect.poll(sharedWorkerAttached, { timeout: 10_000 }).toBe(true);
+    await expect.poll(sharedWorkersAttached, { timeout: 10_000 }).toEqual([true]);
 
     const heard = await run('deep-mode');
     expect(heard.unlistened).toEqual(['page-1', 'page-3']);
@@ -414,10 +414,34 @@ describe('deep capture of the fixture page: workers of every kind, unlistened ty
     }
   });
 
-  it('unticking detaches the tab and the shared worker; the next run is not on the wire', async () => {
+  it('a shared worker started while deep capture is on is followed from its first stream', async () => {
+    // A new shared worker (its own URL): found when the tab requests its script, attached before it runs.
+    const heard = await page.evaluate(
+      () =>
+        new Promise<string[]>((done) => {
+          const worker = new SharedWorker('shared-worker.js?fresh');
+          worker.port.onmessage = (event) => done(event.data as string[]);
+          worker.port.postMessage({ run: 'fresh-shared' });
+        }),
+    );
+    expect(heard).toEqual(['shared-1', 'shared-2', 'shared-3']);
+    const freshText = async () => {
+      const records = (await logOf(tabId)) as { type: string; stream: string; url?: string; seenOn?: string; text?: string }[];
+      const open = records.find((r) => r.type === 'stream-open' && r.seenOn === 'wire' && runOf(r.url ?? '') === 'fresh-shared');
+      return open === undefined
+        ? undefined
+        : records
+            .filter((r) => r.type === 'stream-chunk' && r.stream === open.stream)
+            .map((r) => r.text)
+            .join('');
+    };
+    await expect.poll(freshText, { timeout: 10_000 }).toBe(fixture.shared.join(''));
+  });
+
+  it('unticking detaches the tab and the shared workers; the next run is not on the wire', async () => {
     await panel.locator('.deep-capture-toggle').uncheck();
     await expect.poll(() => isOn(tabId), { timeout: 10_000 }).toBe(false);
-    await expect.poll(sharedWorkerAttached, { timeout: 10_000 }).toBe(false);
+    await expect.poll(async () => (await sharedWorkersAttached()).includes(true), { timeout: 10_000 }).toBe(false);
     await run('after-off');
     await expect
       .poll(async () => (await rowsOf(panel)).some((r) => runOf(r.url) === 'after-off'), { timeout: 10_000 })
