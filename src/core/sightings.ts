@@ -3,7 +3,8 @@
  * the page missed of a request both saw. Pure: no DOM, no browser APIs.
  *
  * A request deep capture saw is two streams in the log: the page tap's (`<frameId>:<id>`) and the
- * wire's (`wire:...`, `seenOn: 'wire'`). `pairRequests` decides which two are the same request;
+ * wire's (`wire:...`, `seenOn: 'wire'`; one per HTTP request, so a reconnecting EventSource has
+ * several). `pairRequests` decides which are the same request;
  * `mergeSightings` turns the log's connections into the panel's rows (one per request) with what
  * the filter needs to show a pair once (`duplicates`) and to mark what the page missed
  * (`pageViews`, read per item by `pageMark` in O(1), so neither the table nor a filter pays per row
@@ -251,7 +252,7 @@ export interface ConnectionRow {
   connection: Connection;
   /** Where it was seen; absent when nothing was seen on the wire (page mode: nothing to mark). */
   seen?: Sighting;
-  /** The store's streams this row shows: [page, wire] for a pair, else [its own]. */
+  /** The store's streams this row shows: [page, ...its wire streams] for a pair, else [its own]. */
   members: string[];
   /** A pair's page stream (for replay into the page, which knows it by that id). */
   page?: Connection;
