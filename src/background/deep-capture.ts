@@ -46,6 +46,8 @@ interface Attached {
   targets: Set<string>;
   /** Targets attached directly (detached with the tab). */
   direct: Set<string>;
+  /** Targets that could not be attached directly: not tried again (auto-attach may still give them). */
+  refused: Set<string>;
   /** A scan for workers is running; `rescan`: another was asked for meanwhile. */
   scanning: boolean;
   rescan: boolean;
@@ -142,6 +144,7 @@ export class DeepCapture {
       workers: 0,
       targets: new Set(),
       direct: new Set(),
+      refused: new Set(),
       scanning: false,
       rescan: false,
     };
@@ -247,7 +250,7 @@ export class DeepCapture {
         for (const target of targets) {
           // chrome.debugger calls shared and service workers 'worker' (a dedicated one is 'other').
           if (target.type !== 'worker' || originOf(target.url) !== origin) continue;
-          if (tab.targets.has(target.id) || this.directTabs.has(target.id)) continue;
+          if (tab.targets.has(target.id) || tab.refused.has(target.id) || this.directTabs.has(target.id)) continue;
           await this.attachWorker(tabId, tab, target.id);
         }
       } while (tab.rescan && this.attached.get(tabId) === tab);
@@ -273,10 +276,13 @@ export class DeepCapture {
       tab.sessions.set(`target:${targetId}`, { debuggee, translator: new WireTranslator(`wire:${++tab.workers}:`) });
       await debuggerApi.sendCommand(debuggee, 'Network.enable', {});
     } catch (error) {
-      // Gone meanwhile, or another debugger of ours has it (a worker shared with another deep tab).
+      // Gone meanwhile, or not attachable (another client's policy...): left to auto-attach, if it ever gives it.
+      tab.refused.add(targetId);
+      tab.targets.delete(targetId);
       tab.direct.delete(targetId);
       tab.sessions.delete(`target:${targetId}`);
       if (this.directTabs.get(targetId) === tabId) this.directTabs.delete(targetId);
+      await debuggerApi.detach(debuggee).catch(() => undefined);
       console.warn('SSE DevTools deep capture: could not follow a shared worker:', error);
     }
   }
