@@ -6,6 +6,7 @@ import { FilteredItems } from './filtered-items';
 import { DEFAULT_FILTER } from './filter-model';
 import { exportedConnections, mergeSightings, pageMark, type Sightings } from './sightings';
 import { buildExportParts } from './export-formats';
+import { harSchemaErrors } from '../../test/har-schema';
 import { CHAT_URL, CLOCK_URL, deepPairRecords, NOTIFY_URL, WORKER_URL } from '../../test/fixtures/deep-pair';
 
 /** What the panel exports as HAR: one entry per row, a pair's items shown once. */
@@ -74,6 +75,23 @@ describe('HAR of a deep-captured log', () => {
     const chat = entries[1]!;
     expect(chat.response.content.text).toBe('data: first\n\ndata: second\n\n');
     expect(chat._sseDevtools).toMatchObject({ notHeardEvents: [], notReadEvents: [1], page: { readLength: 13 } });
+  });
+
+  it('validates against the HAR 1.2 JSON schema', () => {
+    expect(harSchemaErrors(harOf(live()))).toEqual([]);
+  });
+
+  it('redacts the page’s URL and frame like the entry’s', () => {
+    const store = new LogStore();
+    const secret = 'TOKEN-SECRET-42';
+    store.apply(
+      deepPairRecords().map((r) =>
+        r.type === 'stream-open' ? { ...r, url: `${r.url}?token=${secret}`, frameUrl: `https://app.test/?api_key=${secret}` } : r,
+      ),
+    );
+    const text = JSON.stringify(harOf(store));
+    expect(text).toContain('"seenOn":"both"');
+    expect(text).not.toContain(secret);
   });
 
   it('comes back from an import as it was: the same rows, marks and events', () => {
