@@ -1,0 +1,168 @@
+/**
+ * DeepCapture's bookkeeping against a fake chrome.debugger that behaves as Chromium 156 was seen to
+ * (test/e2e/deep-capture.e2e.test.ts proves the real thing): a paused service worker answers
+ * Network.enable only once resumed; shared workers are listed by getTargets() as `worker` and
+ * attached by target id; events of a directly attached target come with `{ targetId }`.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { PageRecord } from '../protocol';
+import { DeepCapture } from './deep-capture';
+
+type Debuggee = { tabId?: number; targetId?: string; sessionId?: string };
+type Listener<A extends unknown[]> = (...args: A) => void;
+
+const TAB = 7;
+const ORIGIN = 'http://127.0.0.1:8000';
+
+/** A fake chrome.debugger: records commands, lets a test answer some of them later. */
+class FakeDebugger {
+  readonly sent: { target: Debuggee; method: string }[] = [];
+  readonly attachedTo: Debuggee[] = [];
+  readonly detachedFrom: Debuggee[] = [];
+  targets: { id: string; type: string; url: string; tabId?: number; attached: boolean }[] = [
+    { id: 'page', type: 'page', url: `${ORIGIN}/test/deep/index.html`, tabId: TAB, attached: false },
+  ];
+  private readonly eventListeners: Listener<[Debuggee, string, object?]>[] = [];
+  private readonly detachListeners: Listener<[Debuggee, string]>[] = [];
+  /** Sessions paused on start: their Network.enable is answered once they are resumed. */
+  private readonly paused = new Map<string, () => void>();
+
+  readonly api = {
+    onEvent: { addListener: (l: Listener<[Debuggee, string, object?]>) => this.eventListeners.push(l) },
+    onDetach: { addListener: (l: Listener<[Debuggee, string]>) => this.detachListeners.push(l) },
+    attach: async (target: Debuggee) => {
+      this.attachedTo.push(target);
+    },
+    detach: async (target: Debuggee) => {
+      this.detachedFrom.push(target);
+    },
+    getTargets: async () => this.targets,
+    sendCommand: (target: Debuggee, method: string): Promise<unknown> => {
+      this.sent.push({ target, method });
+      const session = target.sessionId;
+      if (session !== undefined && this.paused.has(session)) {
+        if (method === 'Network.enable') return new Promise((resolve) => this.paused.set(session, () => resolve({})));
+        if (method === 'Runtime.runIfWaitingForDebugger') {
+          this.paused.get(session)!();
+          this.paused.delete(session);
+        }
+      }
+      if (method === 'Network.streamResourceContent') return Promise.resolve({ bufferedData: '' });
+      return Promise.resolve({});
+    },
+  };
+
+  /** A worker the tab started, auto-attached and paused (`waitForDebuggerOnStart`). */
+  autoAttach(sessionId: string, type: string, targetId: string): void {
+    this.paused.set(sessionId, () => undefined);
+    this.emit({ tabId: TAB }, 'Target.attachedToTarget', { sessionId, targetInfo: { type, targetId } });
+  }
+
+  emit(source: Debuggee, method: string, params: object): void {
+    for (const listener of this.eventListeners) listener(source, method, params);
+  }
+
+  sentTo(match: Partial<Debuggee>, method?: string): string[] {
+    return this.sent
+      .filter(({ target }) => Object.entries(match).every(([k, v]) => target[k as keyof Debuggee] === v))
+      .filter((c) => method === undefined || c.method === method)
+      .map((c) => c.method);
+  }
+}
+
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+let fake: FakeDebugger;
+let records: PageRecord[];
+let deep: DeepCapture;
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+  fake = new FakeDebugger();
+  (globalThis as { chrome?: unknown }).chrome = { debugger: fake.api };
+  records = [];
+  deep = new DeepCapture({ records: (_tab, added) => records.push(...added), detached: () => undefined });
+});
+
+afterEach(async () => {
+  await deep.detach(TAB);
+  delete (globalThis as { chrome?: unknown }).chrome;
+  vi.useRealTimers();
+});
+
+/** A fetch of `url` answered with text/event-stream, in the session of `source`. */
+function sseFetch(source: Debuggee, requestId: string, url: string): void {
+  fake.emit(source, 'Network.requestWillBeSent', {
+    requestId,
+    type: 'Fetch',
+    documentURL: url,
+    request: { url, method: 'GET' },
+    timestamp: 1,
+    wallTime: 1000,
+  });
+  fake.emit(source, 'Network.responseReceived', {
+    requestId,
+    timestamp: 1,
+    response: { url, status: 200, statusText: 'OK', headers: {}, mimeType: 'text/event-stream' },
+  });
+}
+
+describe('DeepCapture (Chromium) and workers', () => {
+  it('resumes an auto-attached service worker without waiting for Network.enable, which it answers only once running', async () => {
+    await deep.attach(TAB);
+    fake.autoAttach('sw-session', 'service_worker', 'sw-target');
+    await flush();
+    expect(fake.sentTo({ sessionId: 'sw-session' })).toEqual(['Network.enable', 'Runtime.runIfWaitingForDebugger']);
+    // Its fetch is a wire stream of its own prefix.
+    sseFetch({ tabId: TAB, sessionId: 'sw-session' }, 'r1', `${ORIGIN}/sse?source=sw`);
+    expect(records.find((r) => r.type === 'stream-open')).toMatchObject({ stream: 'wire:1:r1', seenOn: 'wire' });
+  });
+
+  it('attaches the shared workers of the tab’s origin by target id, once, and records their streams', async () => {
+    fake.targets.push(
+      { id: 'shared', type: 'worker', url: `${ORIGIN}/test/deep/shared-worker.js`, attached: false },
+      { id: 'elsewhere', type: 'worker', url: 'http://other.test/shared.js', attached: false },
+      { id: 'dedicated', type: 'other', url: `${ORIGIN}/test/deep/worker.js`, attached: false },
+    );
+    await deep.attach(TAB);
+    expect(fake.attachedTo).toEqual([{ tabId: TAB }, { targetId: 'shared' }]);
+    expect(fake.sentTo({ targetId: 'shared' })).toEqual(['Network.enable']);
+    // Each request of the tab looks again; the worker is not attached twice.
+    fake.emit({ tabId: TAB }, 'Network.requestWillBeSent', {
+      requestId: 'x',
+      type: 'Script',
+      request: { url: 'a', method: 'GET' },
+    });
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(fake.attachedTo.filter((t) => t.targetId === 'shared')).toHaveLength(1);
+    sseFetch({ targetId: 'shared' }, 'r9', `${ORIGIN}/sse?source=shared`);
+    expect(records.find((r) => r.type === 'stream-open')).toMatchObject({ stream: 'wire:1:r9', seenOn: 'wire' });
+    // Turned off: the tab and the shared worker are detached.
+    await deep.detach(TAB);
+    expect(fake.detachedFrom).toEqual(expect.arrayContaining([{ tabId: TAB }, { targetId: 'shared' }]));
+  });
+
+  it('finds a shared worker the page starts later, at the tab’s next request', async () => {
+    await deep.attach(TAB);
+    fake.targets.push({ id: 'late', type: 'worker', url: `${ORIGIN}/late-worker.js`, attached: false });
+    fake.emit({ tabId: TAB }, 'Network.requestWillBeSent', {
+      requestId: 's',
+      type: 'Script',
+      request: { url: `${ORIGIN}/late-worker.js`, method: 'GET' },
+    });
+    await flush();
+    expect(fake.attachedTo).toContainEqual({ targetId: 'late' });
+  });
+
+  it('follows a service worker through one session only, whichever attached it first', async () => {
+    // Listed as a worker of the origin and attached directly before auto-attach reported it...
+    fake.targets.push({ id: 'sw-target', type: 'worker', url: `${ORIGIN}/sw.js`, attached: false });
+    await deep.attach(TAB);
+    fake.autoAttach('sw-session', 'service_worker', 'sw-target');
+    await flush();
+    // ...the auto-attached session only lets it run.
+    expect(fake.sentTo({ sessionId: 'sw-session' })).toEqual(['Runtime.runIfWaitingForDebugger']);
+    sseFetch({ tabId: TAB, sessionId: 'sw-session' }, 'r2', `${ORIGIN}/sse`);
+    expect(records).toEqual([]);
+  });
+});
