@@ -319,9 +319,35 @@ describe.skipIf(!firefoxAvailable)('deep capture in Firefox (webRequest.filterRe
     expect(entry.response.content.text).toBe(workerText);
   });
 
-  it('unticking stops capture: the streams of the next run are not on the wire', async () => {
+  it('unticking mid-stream lets the rest reach the page untouched, and stops capture: the next run is not on the wire', async () => {
+    // A stream of 30 events 150 ms apart, read by the page; deep mode goes off while it flows.
+    await page.evaluate(() => {
+      (window as unknown as { cut: Promise<string> }).cut = fetch('/test/stream?count=30&delay=150&prefix=cut&run=cut').then(
+        (r) => r.text(),
+      );
+    });
+    await expect.poll(async () => (await wireSourcesOf('cut')).length, { timeout: 10_000 }).toBe(1);
+    await new Promise((r) => setTimeout(r, 500));
     await panel.click('.deep-capture-toggle');
     await expect.poll(deepOn, { timeout: 10_000 }).toBe(false);
+    const pageText = await page.evaluate(() => (window as unknown as { cut: Promise<string> }).cut);
+    expect(pageText.match(/^data: cut \d+$/gm)).toHaveLength(30);
+    expect(pageText).toContain('data: cut 30\n\n');
+    // The wire kept what came before: a part of the same bytes, closed when deep capture went off.
+    const cutHar = await exportHar();
+    const cut = (
+      cutHar.log.entries as unknown as {
+        request: { url: string };
+        response: { content: { text?: string } };
+        _sseDevtools?: { streamId?: string };
+      }[]
+    ).filter((e) => runOf(e.request.url) === 'cut' && (e._sseDevtools?.streamId ?? '').includes('wire:'));
+    expect(cut).toHaveLength(1);
+    const wireText = cut[0]!.response.content.text ?? '';
+    expect(wireText.length).toBeGreaterThan(0);
+    expect(wireText.length).toBeLessThan(pageText.length);
+    expect(pageText.startsWith(wireText)).toBe(true);
+
     await runStreams('off');
     // The page tap still sees the page's own EventSource of this run...
     await expect.poll(async () => (await rows()).some((r) => runOf(r.url) === 'off'), { timeout: 10_000 }).toBe(true);
