@@ -373,7 +373,27 @@ describe.skipIf(!firefoxAvailable)('deep capture in Firefox (webRequest.filterRe
         }
         return { ms: performance.now() - start, bytes };
       });
+    // A paced stream (20 events, one write 50 ms apart): how late each event reaches the page after
+    // fetch(), beyond the server's own pacing (i × 50 ms) — what a filter in the path would add per event.
+    const paced = () =>
+      page.evaluate(async () => {
+        const start = performance.now();
+        const response = await fetch(`/test/stream?count=20&delay=50&prefix=paced&t=${Math.random()}`);
+        const reader = response.body!.getReader();
+        const decoder = new TextDecoder();
+        const lags: number[] = [];
+        for (;;) {
+          const step = await reader.read();
+          if (step.done) break;
+          const now = performance.now() - start;
+          for (const match of decoder.decode(step.value, { stream: true }).matchAll(/data: paced (\d+)/g)) {
+            lags.push(now - (Number(match[1]) - 1) * 50);
+          }
+        }
+        return lags.reduce((a, b) => a + b, 0) / lags.length;
+      });
     const times: Record<'on' | 'off', number[]> = { on: [], off: [] };
+    const lags: Record<'on' | 'off', number[]> = { on: [], off: [] };
     // A warm-up read (connection, caches, JIT), not counted.
     await read();
     for (let round = 0; round < rounds; round++) {
@@ -388,6 +408,8 @@ describe.skipIf(!firefoxAvailable)('deep capture in Firefox (webRequest.filterRe
         const { ms, bytes } = await read();
         expect(bytes).toBeGreaterThan(6_000_000);
         times[mode].push(ms);
+        await new Promise((r) => setTimeout(r, 2500));
+        lags[mode].push(await paced());
       }
     }
     // The last round's "on" burst was recorded on the wire, all 100000 events (the log is cleared before each round).
@@ -429,6 +451,15 @@ describe.skipIf(!firefoxAvailable)('deep capture in Firefox (webRequest.filterRe
       `| on | ${times.on.map((t) => t.toFixed(0)).join(', ')} | ${median(times.on).toFixed(0)} ms | ${Math.min(...times.on).toFixed(0)} ms |`,
       ``,
       `on ÷ off: ×${ratio.toFixed(2)} (medians), ×${best.toFixed(2)} (best rounds)`,
+      ``,
+      `Paced stream (20 events 50 ms apart): mean time from fetch() to each event beyond the server's pacing, per round.`,
+      ``,
+      `| deep mode | rounds (ms) | median |`,
+      `| --- | --- | --- |`,
+      `| off | ${lags.off.map((t) => t.toFixed(1)).join(', ')} | ${median(lags.off).toFixed(1)} ms |`,
+      `| on | ${lags.on.map((t) => t.toFixed(1)).join(', ')} | ${median(lags.on).toFixed(1)} ms |`,
+      ``,
+      `on − off: ${(median(lags.on) - median(lags.off)).toFixed(1)} ms an event (medians)`,
       ``,
     ].join('\n');
     writeFileSync(resolve(RESULTS, 'deep-capture-firefox-cost.md'), report);
