@@ -12,7 +12,7 @@
 import type { LoggedItem } from './log-store';
 import { NO_TYPES, sameRange, sameSet, type EventFilter, type TimeRange } from './filter-model';
 import { activeMatcher, itemMatches, sameSearch, type Matcher, type SearchQuery } from './search';
-import { isDuplicate, pageMark, sameSightings, type SightingFilter } from './sightings';
+import { hasSightings, isDuplicate, pageMark, sameSightings, type SightingFilter } from './sightings';
 
 /**
  * A predicate for one item under the whole filter (for one-off checks; `FilteredItems` is the
@@ -58,7 +58,7 @@ function baseOf(filter: EventFilter): BaseFilter {
     search: matcher === null ? null : filter.search,
     matcher,
     timeRange: filter.timeRange,
-    sightings: sightings !== null && sightings.duplicates.size === 0 ? null : sightings,
+    sightings: sightings !== null && !hasSightings(sightings) ? null : sightings,
     missedOnly: filter.missedOnly === true,
   };
 }
@@ -112,7 +112,7 @@ function basePredicate(base: BaseFilter, checkConnection: boolean): ((logged: Lo
   return (logged) => {
     const item = logged.item;
     if (connections !== null && !connections.has(logged.connectionId)) return false;
-    // A request both sightings saw: shown once, from the wire.
+    // A request both sightings saw: shown once, from the wire (from the page where the wire is short).
     if (sightings !== null && isDuplicate(logged.connectionId, item, sightings)) return false;
     if (missedOnly) {
       const view = pageViews?.get(logged.connectionId);

@@ -113,6 +113,20 @@ export interface SseDevtoolsExtras {
   notHeardEvents?: number[];
   /** seenOn 'both': indices of events that came after the page stopped reading (for readers, as above). */
   notReadEvents?: number[];
+  /**
+   * seenOn 'both': the wire capture holds less than the page saw (`core/sightings.ts`
+   * `shortfallOf`), so the page's events are the request's: for an EventSource they are among
+   * `_eventSourceMessages` (`pageOnlyEvents`), for fetch/XHR the page's text is `page.text`. For
+   * readers: an import tells it again from what both streams hold.
+   */
+  wireIncomplete?: {
+    /** What `wire` and `page` count: events (EventSource), or text in UTF-16 code units (fetch/XHR). */
+    unit: 'events' | 'chars';
+    wire: number;
+    page: number;
+    wireEvents: number;
+    pageEvents: number;
+  };
 }
 
 /** What the page tap saw of a request deep capture saw too (`_sseDevtools.page`). */
@@ -131,6 +145,13 @@ export interface PageExtras {
   transitions: StateTransition[];
   /** fetch/XHR: how much of response.content.text the page read (UTF-16 code units). */
   readLength?: number;
+  /**
+   * fetch/XHR whose wire capture holds less than the page read (`wireIncomplete`): the text the
+   * page read, which response.content.text (the wire's) lacks part of; its events are parsed from it.
+   */
+  text?: string;
+  /** With `text`: it cut into the chunks the page read, in order (as the entry's `chunks`). */
+  chunks?: HarChunk[];
 }
 
 export const SEEN_ON = ['page', 'wire', 'both'] as const;
@@ -236,6 +257,15 @@ export function readSseDevtoolsExtras(value: unknown, path: string): ReadExtras 
 function readPageExtras(value: unknown, path: string): PageExtras {
   const p: Json = object(value, path);
   const readLength = optNumber(p, 'readLength', path);
+  const text = optString(p, 'text', path);
+  const chunks =
+    p.chunks === undefined
+      ? undefined
+      : list(p, 'chunks', path, (c, cp) => ({
+          time: time(c, 'time', cp),
+          length: number(c, 'length', cp),
+          bytes: number(c, 'bytes', cp),
+        }));
   return {
     streamId: string(p, 'streamId', path),
     ...(p.kind === undefined ? {} : { kind: oneOf(p, 'kind', path, STREAM_KINDS) }),
@@ -251,5 +281,7 @@ function readPageExtras(value: unknown, path: string): PageExtras {
       time: time(t, 'time', tp),
     })),
     ...(readLength !== undefined ? { readLength } : {}),
+    ...(text !== undefined ? { text } : {}),
+    ...(chunks !== undefined ? { chunks } : {}),
   };
 }

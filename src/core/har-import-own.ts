@@ -311,7 +311,19 @@ function pageRecords(
       },
     });
   }
-  if (page.readLength !== undefined && page.readLength > 0) {
+  if (page.text !== undefined) {
+    // The wire capture held less than the page read: the page's own text, chunk by chunk.
+    let offset = 0;
+    for (const chunk of page.chunks ?? [{ time: page.startTime, length: page.text.length, bytes: page.text.length }]) {
+      const piece = page.text.slice(offset, offset + chunk.length);
+      offset += chunk.length;
+      rest.push({
+        time: chunk.time,
+        rank: RANK.data,
+        record: { type: 'stream-chunk', stream, text: piece, bytes: chunk.bytes, time: chunk.time },
+      });
+    }
+  } else if (page.readLength !== undefined && page.readLength > 0) {
     // The text the page read: the stream's first readLength code units, when the wire had them.
     const read = text.slice(0, page.readLength);
     let at = 0;

@@ -12,7 +12,7 @@
  */
 import type { HeaderEntry } from '../protocol';
 import { rawLengthOf, rawTextOf, type Connection, type LoggedItem, type LogStore } from './log-store';
-import { exportedConnections, pageMark, pageViewOf, type ConnectionRow, type SightingFilter } from './sightings';
+import { exportedConnections, pageMark, pageViewOf, withWholeWires, type ConnectionRow, type SightingFilter } from './sightings';
 import { FilteredItems } from './filtered-items';
 import { DEFAULT_FILTER } from './filter-model';
 import { utf8Length } from './format';
@@ -287,6 +287,11 @@ export function harEntryBuilder(connection: Connection, options: HarOptions): Ha
   // Deep capture: a request both saw is the wire's stream with what the page saw of it.
   const pageSide = connection.pageSide;
   const pageView = pageSide === undefined ? undefined : pageViewOf(pageSide.connection);
+  // A wire capture that holds less than the page saw: the page's events are the request's. A
+  // page's fetch/XHR text goes whole in `page.text` (its events re-derive from it); an EventSource's
+  // events are written as the page's own (`pageOnlyEvents`).
+  const shortfall = pageSide !== undefined && pageSide.summary !== false ? connection.wireShortfall : undefined;
+  const pageText = shortfall !== undefined && pageSide!.connection.kind !== 'eventsource';
   const url = redactUrl(connection.url, includeSensitive);
   // A wire stream joined mid-stream has no URL of its own: the page's is the request's.
   const requestUrl = harRequestUrl(pageSide?.joined === true ? redactUrl(pageSide.connection.url, includeSensitive) : url);
@@ -347,6 +352,7 @@ export function harEntryBuilder(connection: Connection, options: HarOptions): Ha
   const add = ({ item, connectionId }: LoggedItem): void => {
     // A pair's items are the wire's, and a few the page alone had (they are not in content.text).
     const fromPage = pageSide !== undefined && connectionId === pageSide.connection.id;
+    if (fromPage && pageText && item.span !== undefined) return; // re-derived from page.text
     const derived = rawStream && item.span !== undefined && !fromPage;
     if (!derived) explicit = true;
     order += derived ? ITEM_ORDER_LETTER[item.kind].toUpperCase() : ITEM_ORDER_LETTER[item.kind];
@@ -401,7 +407,21 @@ export function harEntryBuilder(connection: Connection, options: HarOptions): Ha
         })),
         transitions: page.transitions,
         ...(page.kind !== 'eventsource' ? { readLength: rawLengthOf(page) } : {}),
+        ...(pageText
+          ? {
+              text: rawTextOf(page),
+              chunks: page.chunks.map((text, i) => ({
+                time: page.chunkTimes?.[i] ?? page.lastTime,
+                length: text.length,
+                bytes: utf8Length(text),
+              })),
+            }
+          : {}),
       };
+    }
+    if (shortfall !== undefined) {
+      const { unit, wire, page, wireEvents, pageEvents } = shortfall;
+      extras.wireIncomplete = { unit, wire, page, wireEvents, pageEvents };
     }
     if (pageSide !== undefined) {
       if (pageOnlyEvents.length > 0) extras.pageOnlyEvents = pageOnlyEvents;
@@ -517,7 +537,8 @@ export function harExportOf(
   const ids = new Set(rows.flatMap((row) => row.members));
   return {
     connections: rows.flatMap(exportedConnections),
-    items: new FilteredItems().update(store, { ...DEFAULT_FILTER, connectionIds: ids, sightings }),
+    // A pair whose wire capture is short: the page's items and all of the wire's (an import tells the pair short again).
+    items: new FilteredItems().update(store, { ...DEFAULT_FILTER, connectionIds: ids, sightings: withWholeWires(sightings) }),
   };
 }
 

@@ -90,6 +90,11 @@ export interface Connection {
   seen?: 'page' | 'wire' | 'both';
   /** Not in the store: on a request both saw, the page's own stream (what it saw of the request). */
   pageSide?: PageSide;
+  /**
+   * Not in the store: on a request both saw whose wire capture holds less than the page saw
+   * (`core/sightings.ts` `shortfallOf`), by how much. The row then shows the page's items.
+   */
+  wireShortfall?: WireShortfall;
   /** Bytes read by the page (for XHR: characters). */
   bytes: number;
   /**
@@ -127,6 +132,22 @@ export interface PageSide {
    * once, with the first (an export), and the others are marked against it.
    */
   summary?: false;
+}
+
+/** How much less than the page the wire capture of a request holds (`core/sightings.ts`). */
+export interface WireShortfall {
+  /** What `wire` and `page` count: events (EventSource), or text in UTF-16 code units (fetch/XHR). */
+  unit: 'events' | 'chars';
+  /** What the wire holds: the events the page could have had, or its text's length. */
+  wire: number;
+  /** What the page had: its events the wire should hold, or the length of the text it read. */
+  page: number;
+  /** Events on each side: the wire's the page could have had, and the page's (for the words). */
+  wireEvents: number;
+  pageEvents: number;
+  /** The wire's events the page never had (not heard, not read): shown besides the page's. */
+  wireOnlyEvents: number;
+  wireOnlyTypes: ReadonlyMap<string, number>;
 }
 
 export interface LoggedItem {

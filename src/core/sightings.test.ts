@@ -309,3 +309,144 @@ describe('cost', () => {
     expect(view.scanned + missed.scanned - scanned).toBe(4);
   });
 });
+
+describe('a wire capture that holds less than the page saw', () => {
+  /** What a pair's row shows (its items, each shown once), as the panel filters them. */
+  const shown = (store: LogStore) => {
+    const sightings = mergeSightings(store.connectionList, undefined, store.itemsByConnection);
+    const items = new FilteredItems().update(store, { ...DEFAULT_FILTER, sightings: sightings.filter });
+    const text = items.map((l) =>
+      l.item.kind === 'event' ? `${l.connectionId} ${l.item.type}:${l.item.data}` : `${l.connectionId} ${l.item.kind}`,
+    );
+    return { sightings, row: sightings.rows[0]!, text };
+  };
+
+  it('an EventSource whose wire stream got no events shows the page’s events, and says so', () => {
+    const store = new LogStore();
+    store.apply([
+      openRecord('0:1', 'eventsource', 1000),
+      openRecord('wire:1', 'eventsource', 1001, { seenOn: 'wire' }),
+      sse('0:1', event('message', 'a', 1100), event('message', 'b', 1101), event('message', 'c', 1102)),
+      state('wire:1', 'closed', 1200, 'ended-by-server'),
+    ]);
+    const { row, text, sightings } = shown(store);
+    expect(sightings.rows).toHaveLength(1);
+    expect(row.seen).toBe('both');
+    expect(row.connection).toMatchObject({ id: 'wire:1', eventCount: 3, seen: 'both' });
+    expect(row.connection.wireShortfall).toMatchObject({ unit: 'events', wire: 0, page: 3, wireOnlyEvents: 0 });
+    expect(text).toEqual(['0:1 message:a', '0:1 message:b', '0:1 message:c']);
+    // Without the store's items nothing can be told: the wire's row, as before.
+    expect(mergeSightings(store.connectionList).rows[0]!.connection.wireShortfall).toBeUndefined();
+  });
+
+  it('a fetch whose wire stream has the first half of the body shows the page’s events once', () => {
+    const store = new LogStore();
+    store.apply([
+      openRecord('0:1', 'fetch', 1000),
+      openRecord('wire:1', 'fetch', 1001, { seenOn: 'wire' }),
+      chunk('wire:1', 'data: a\n\n', 1100),
+      chunk('0:1', 'data: a\n\n', 1101),
+      chunk('0:1', 'data: b\n\n', 1102),
+      state('wire:1', 'closed', 1103, 'ended-by-server'),
+      state('0:1', 'closed', 1104, 'ended-by-server'),
+    ]);
+    const { row, text } = shown(store);
+    expect(row.connection).toMatchObject({ eventCount: 2, bytes: 18, chunks: ['data: a\n\n', 'data: b\n\n'] });
+    expect(row.connection.wireShortfall).toMatchObject({ unit: 'chars', wire: 9, page: 18, wireEvents: 1, pageEvents: 2 });
+    expect(text).toEqual(['0:1 message:a', '0:1 message:b']);
+  });
+
+  it('keeps what only the wire had: events the page never heard, an EventSource’s comments', () => {
+    const store = new LogStore();
+    store.apply([
+      openRecord('0:1', 'eventsource', 1000),
+      stored({ type: 'stream-listen', stream: '0:1', eventType: 'message', time: 1000 }),
+      openRecord('wire:1', 'eventsource', 1001, { seenOn: 'wire' }),
+      chunk('wire:1', ': hi\n\ndata: a\n\nevent: update\ndata: u\n\n', 1100),
+      sse('0:1', event('message', 'a', 1101), event('message', 'b', 1150)),
+      state('wire:1', 'closed', 1200, 'ended-by-server'),
+    ]);
+    const { row, text, sightings } = shown(store);
+    expect(row.connection.wireShortfall).toMatchObject({ wire: 1, page: 2, wireOnlyEvents: 1 });
+    expect(row.connection).toMatchObject({ eventCount: 3 });
+    expect(row.connection.eventTypes).toEqual(
+      new Map([
+        ['message', 2],
+        ['update', 1],
+      ]),
+    );
+    expect(text).toEqual(['wire:1 comment', 'wire:1 update:u', '0:1 message:a', '0:1 message:b']);
+    // The wire's not-heard event keeps its mark.
+    const update = store.itemsByConnection.get('wire:1')!.find((l) => l.item.kind === 'event' && l.item.type === 'update')!;
+    expect(pageMark(update.item, sightings.filter.pageViews.get('wire:1')!)).toBe('not-heard');
+  });
+
+  it('a live pair is not found short while the wire lags the page by less than SAME_REQUEST_MS', () => {
+    const store = new LogStore();
+    store.apply([
+      openRecord('0:1', 'eventsource', 1000),
+      openRecord('wire:1', 'eventsource', 1001, { seenOn: 'wire' }),
+      sse('wire:1', event('message', 'a', 1100)),
+      sse('0:1', event('message', 'a', 1101), event('message', 'b', 1500)),
+    ]);
+    expect(shown(store).row.connection.wireShortfall).toBeUndefined();
+    // The page goes on; the wire has been still for longer than the window.
+    store.apply([sse('0:1', event('message', 'c', 1100 + 2500))]);
+    expect(shown(store).row.connection.wireShortfall).toMatchObject({ wire: 1, page: 3 });
+  });
+
+  it('an EventSource that reconnected, none of whose requests the wire got the body of, shows every page event', () => {
+    const store = new LogStore();
+    store.apply([
+      openRecord('0:1', 'eventsource', 0),
+      state('0:1', 'open', 50),
+      openRecord('wire:1', 'eventsource', 1, { seenOn: 'wire' }),
+      sse('0:1', event('message', 'a1', 100), event('message', 'a2', 101)),
+      state('wire:1', 'closed', 900, 'ended-by-server'),
+      stored({ type: 'stream-state', stream: '0:1', state: 'connecting', reason: 'reconnecting', time: 1000 }),
+      openRecord('wire:2', 'eventsource', 4000, { seenOn: 'wire' }),
+      state('0:1', 'open', 4050),
+      sse('0:1', event('message', 'b1', 4100)),
+      state('wire:2', 'closed', 4900, 'ended-by-server'),
+    ]);
+    const { row, text } = shown(store);
+    expect(row.members).toEqual(['0:1', 'wire:1', 'wire:2']);
+    expect(row.connection).toMatchObject({ eventCount: 3, state: 'open' });
+    expect(row.connection.wireShortfall).toMatchObject({ wire: 0, page: 3 });
+    expect(text).toEqual(['0:1 message:a1', '0:1 message:a2', '0:1 message:b1']);
+  });
+
+  it('costs the filtered view only its new items, and the count only the new items too', () => {
+    const store = new LogStore();
+    const many = Array.from({ length: 50_000 }, (_, i) => event('message', `e${i}`, 2000 + i));
+    store.apply([
+      openRecord('0:1', 'eventsource', 1000),
+      openRecord('wire:1', 'eventsource', 1001, { seenOn: 'wire' }),
+      state('wire:1', 'closed', 1500, 'ended-by-server'),
+      sse('0:1', ...many),
+    ]);
+    // The page's item list, counting the reads of its items (the same list the store appends to).
+    let reads = 0;
+    const counted = new Proxy(store.itemsByConnection.get('0:1')!, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    const itemsOf = new Map(store.itemsByConnection).set('0:1', counted);
+    let sightings = mergeSightings(store.connectionList, undefined, itemsOf);
+    expect(reads).toBe(50_000);
+    const view = new FilteredItems();
+    const filter = () => ({ ...DEFAULT_FILTER, sightings: sightings.filter });
+    expect(view.update(store, filter())).toHaveLength(50_000);
+    const scanned = view.scanned;
+    store.apply([sse('0:1', event('message', 'new', 99_000))]);
+    const previous = sightings;
+    sightings = mergeSightings(store.connectionList, sightings, itemsOf);
+    expect(sightings.filter).toBe(previous.filter);
+    expect(sightings.rows[0]!.connection.wireShortfall).toMatchObject({ wire: 0, page: 50_001 });
+    expect(reads).toBe(50_001);
+    expect(view.update(store, filter())).toHaveLength(50_001);
+    expect(view.scanned - scanned).toBe(1);
+  });
+});

@@ -18,7 +18,7 @@
  */
 import type { StreamKind } from '../protocol';
 import type { SseItem } from './sse-types';
-import { rawLengthOf, type Connection } from './log-store';
+import { rawLengthOf, type Connection, type LoggedItem, type WireShortfall } from './log-store';
 import { UNKNOWN_URL } from './deep-capture';
 
 export { UNKNOWN_URL };
@@ -217,14 +217,46 @@ export interface SightingFilter {
   duplicates: ReadonlyMap<string, number>;
   /** Wire streams of pairs: what the page saw of them. */
   pageViews: ReadonlyMap<string, PageView>;
+  /**
+   * Wire streams of pairs whose wire capture is incomplete (`wireShortfall`), each with its page
+   * stream's id: the page's items are shown, and of the wire's only those the page never had.
+   */
+  partial: ReadonlyMap<string, string>;
 }
 
-export const NO_SIGHTINGS: SightingFilter = Object.freeze({ duplicates: new Map(), pageViews: new Map() });
+export const NO_SIGHTINGS: SightingFilter = Object.freeze({ duplicates: new Map(), pageViews: new Map(), partial: new Map() });
 
-/** Whether a page item of a pair is shown from the wire instead (O(1)). */
+/** Whether a pair's filter part hides anything (else a filter can skip it). */
+export function hasSightings(sightings: SightingFilter): boolean {
+  return sightings.duplicates.size > 0 || sightings.partial.size > 0;
+}
+
+/**
+ * Whether an item of a pair is shown by the other stream instead (O(1)): a page item the wire
+ * holds too; or, where the wire capture is incomplete, a wire item the page had too.
+ */
 export function isDuplicate(connectionId: string, item: SseItem, sightings: SightingFilter): boolean {
+  if (sightings.partial.size > 0 && sightings.partial.has(connectionId)) {
+    const view = sightings.pageViews.get(connectionId);
+    return view !== undefined && !wireOnly(item, view);
+  }
   const since = sightings.duplicates.get(connectionId);
   return since !== undefined && item.time >= since && !(item.kind === 'event' && item.replayed === true);
+}
+
+/**
+ * Whether a wire item is one the page never had (O(1)): an event it missed (`pageMark`), or, for
+ * an EventSource, anything but an event (the page's EventSource sees events only: comments,
+ * retries, ignored fields and the parser's warnings are the wire's).
+ */
+export function wireOnly(item: SseItem, view: PageView): boolean {
+  if (item.kind !== 'event') return view.kind === 'eventsource';
+  return pageMark(item, view) !== undefined;
+}
+
+/** The same filter with every wire item shown (an export writes a pair's whole wire capture). */
+export function withWholeWires(sightings: SightingFilter | null): SightingFilter | null {
+  return sightings === null || sightings.partial.size === 0 ? sightings : { ...sightings, partial: new Map() };
 }
 
 export function sameSightings(a: SightingFilter | null | undefined, b: SightingFilter | null | undefined): boolean {
@@ -232,7 +264,9 @@ export function sameSightings(a: SightingFilter | null | undefined, b: SightingF
   const x = a ?? NO_SIGHTINGS;
   const y = b ?? NO_SIGHTINGS;
   if (x.duplicates.size !== y.duplicates.size || x.pageViews.size !== y.pageViews.size) return false;
+  if (x.partial.size !== y.partial.size) return false;
   for (const [id, since] of x.duplicates) if (y.duplicates.get(id) !== since) return false;
+  for (const [id, page] of x.partial) if (y.partial.get(id) !== page) return false;
   for (const [id, view] of x.pageViews) {
     const other = y.pageViews.get(id);
     if (other === undefined || !samePageView(view, other)) return false;
@@ -247,7 +281,8 @@ export interface ConnectionRow {
   /**
    * What the row shows. For a pair, a merged copy: the wire's response, state, bytes, chunks and
    * counts (what was sent), with the page's URL (when the wire's is unknown), frame, listened types
-   * and request body.
+   * and request body; but where the wire capture is incomplete (`wireShortfall` set), the page's
+   * stream as a page-only row shows it, with the counts of the events only the wire had added.
    */
   connection: Connection;
   /** Where it was seen; absent when nothing was seen on the wire (page mode: nothing to mark). */
@@ -277,10 +312,12 @@ export interface Sightings {
 export function exportedConnections(row: ConnectionRow): Connection[] {
   if (row.wires !== undefined && row.page !== undefined) {
     const page = row.page;
+    const shortfall = row.connection.wireShortfall;
     return row.wires.map((wire, n) => ({
       ...wire,
       seen: 'both' as const,
       pageSide: { connection: page, joined: n === 0 && wire.url === UNKNOWN_URL, ...(n > 0 ? { summary: false } : {}) },
+      ...(n === 0 && shortfall !== undefined ? { wireShortfall: shortfall } : {}),
     }));
   }
   return [row.seen === undefined ? row.connection : { ...row.connection, seen: row.seen }];
@@ -289,9 +326,15 @@ export function exportedConnections(row: ConnectionRow): Connection[] {
 /**
  * The rows of `connections` (in their order, a pair where its earlier member is), and the filter
  * parts. `previous`: the last result, whose `filter` is kept when equal by value, so incremental
- * views do not start over on every update.
+ * views do not start over on every update. `itemsOf`: the store's items by stream
+ * (`LogStore.itemsByConnection`), to tell a wire capture that holds less than the page saw
+ * (`shortfallOf`); without it no pair is found short.
  */
-export function mergeSightings(connections: readonly Connection[], previous?: Sightings): Sightings {
+export function mergeSightings(
+  connections: readonly Connection[],
+  previous?: Sightings,
+  itemsOf?: ReadonlyMap<string, readonly LoggedItem[]>,
+): Sightings {
   const anyWire = connections.some((c) => c.seenOn === 'wire');
   const pairs = anyWire ? pairRequests(connections) : [];
   const byId = new Map(connections.map((c) => [c.id, c]));
@@ -309,6 +352,7 @@ export function mergeSightings(connections: readonly Connection[], previous?: Si
   const rowOf = new Map<string, ConnectionRow>();
   const duplicates = new Map<string, number>();
   const pageViews = new Map<string, PageView>();
+  const partial = new Map<string, string>();
   for (const c of connections) {
     if (rowOf.has(c.id)) continue;
     const pageId = c.seenOn === 'wire' ? pageOf.get(c.id) : wiresOf.has(c.id) ? c.id : undefined;
@@ -319,28 +363,172 @@ export function mergeSightings(connections: readonly Connection[], previous?: Si
       const page = byId.get(pageId)!;
       const wires = wiresOf.get(pageId)!;
       const wire = wires[0]!;
+      // The page's items are the wires' too, but for those before the first wire stream when that
+      // one did not start with the page's (deep capture joined mid-stream, or at a reconnect).
+      const joinedLate = wire.url === UNKNOWN_URL || Math.abs(wire.startTime - page.startTime) > SAME_REQUEST_MS;
+      const since = joinedLate ? wire.startTime : -Infinity;
+      const view = pageViewOf(page);
+      const short = itemsOf === undefined ? undefined : shortfallOf(page, wires, since, view, itemsOf);
       row = {
         id: wire.id,
-        connection: merged(page, wires),
+        connection: short === undefined ? merged(page, wires) : mergedShort(page, wires, short),
         seen: 'both',
         members: [page.id, ...wires.map((w) => w.id)],
         page,
         wire,
         wires,
       };
-      // The page's items are the wires' too, but for those before the first wire stream when that
-      // one did not start with the page's (deep capture joined mid-stream, or at a reconnect).
-      const joinedLate = wire.url === UNKNOWN_URL || Math.abs(wire.startTime - page.startTime) > SAME_REQUEST_MS;
-      duplicates.set(page.id, joinedLate ? wire.startTime : -Infinity);
-      const view = pageViewOf(page);
-      for (const w of wires) pageViews.set(w.id, view);
+      if (short === undefined) duplicates.set(page.id, since);
+      for (const w of wires) {
+        pageViews.set(w.id, view);
+        if (short !== undefined) partial.set(w.id, page.id);
+      }
     }
     rows.push(row);
     for (const id of row.members) rowOf.set(id, row);
   }
-  let filter: SightingFilter = pairs.length === 0 ? NO_SIGHTINGS : { duplicates, pageViews };
+  let filter: SightingFilter = pairs.length === 0 ? NO_SIGHTINGS : { duplicates, pageViews, partial };
   if (previous !== undefined && sameSightings(previous.filter, filter)) filter = previous.filter;
   return { rows, rowOf, filter };
+}
+
+// ---------------------------------------------------------------------------------------------
+// a wire capture that holds less than the page saw
+
+/**
+ * Whether the wire capture of a pair holds less than the page saw, and by how much.
+ *
+ * The wire is the truth of what was sent only when it got the whole body. It may not: in Chromium
+ * a burst that the server writes at once can be over before the debugger asks for the body, and
+ * then the wire stream holds few events or none (and the browser's own parse, its fallback, only
+ * what came after). Showing such a wire stream alone would hide what the page did see. So the rule
+ * is to compare like with like, and never to show less than the page saw:
+ * - EventSource: the wire's events that the page could have heard (`pageMark` says nothing) against
+ *   the page's events the wire should hold (from `since`, not replayed by the panel): the page
+ *   heard exactly those of the wire's, so fewer on the wire means the wire missed some;
+ * - fetch/XHR: the wire's text against the text the page read (UTF-16 code units on both sides,
+ *   so XHR's characters compare too): the page read a prefix of the wire's body.
+ * A stream still live lags a little on one side or the other (the page tap and the debugger report
+ * apart), so a pair is found short only once every wire stream has ended, or when the page went on
+ * more than SAME_REQUEST_MS past the wire's last record: a live pair does not flip to and fro, and
+ * each flip (it costs the filtered views a pass over the log) is rare.
+ *
+ * A short pair's row then shows the page's items, as a page-only row would, and of the wire's only
+ * those the page never had (`wireOnly`: events it did not hear or read, an EventSource's comments
+ * and the like), cheaply told apart per item; its connection says so (`wireShortfall`). Counting is
+ * incremental (`tally`): O(new items) per update, like the views.
+ */
+export function shortfallOf(
+  page: Connection,
+  wires: readonly Connection[],
+  since: number,
+  view: PageView,
+  itemsOf: ReadonlyMap<string, readonly LoggedItem[]>,
+): WireShortfall | undefined {
+  let wireLast = -Infinity;
+  let ended = true;
+  for (const w of wires) {
+    wireLast = Math.max(wireLast, w.lastTime);
+    if (w.endTime === undefined) ended = false;
+  }
+  if (!ended && page.lastTime - wireLast <= SAME_REQUEST_MS) return undefined;
+  let wire = 0;
+  let wireEvents = 0;
+  let missed = 0;
+  const missedTypes = new Map<string, number>();
+  for (const w of wires) {
+    const t = wireTally(itemsOf.get(w.id) ?? NO_ITEMS, view);
+    wire += page.kind === 'eventsource' ? t.count : rawLengthOf(w);
+    wireEvents += t.count;
+    missed += t.missed;
+    for (const [type, n] of t.missedTypes) missedTypes.set(type, (missedTypes.get(type) ?? 0) + n);
+  }
+  const pageEvents = pageTally(itemsOf.get(page.id) ?? NO_ITEMS, since).count;
+  const pageHas = page.kind === 'eventsource' ? pageEvents : rawLengthOf(page);
+  if (wire >= pageHas) return undefined;
+  return {
+    unit: page.kind === 'eventsource' ? 'events' : 'chars',
+    wire,
+    page: pageHas,
+    wireEvents,
+    pageEvents,
+    wireOnlyEvents: missed,
+    wireOnlyTypes: missedTypes,
+  };
+}
+
+const NO_ITEMS: readonly LoggedItem[] = Object.freeze([]);
+
+interface Tally<K> {
+  key: K;
+  done: number;
+  /** Page: its events the wire should hold. Wire: its events the page could have had. */
+  count: number;
+  /** Wire: its events the page never had, in all and by type. */
+  missed: number;
+  missedTypes: Map<string, number>;
+}
+
+// By the store's item list of a stream (append-only; a cleared store has new lists).
+const pageTallies = new WeakMap<readonly LoggedItem[], Tally<number>>();
+const wireTallies = new WeakMap<readonly LoggedItem[], Tally<PageView>>();
+
+function pageTally(items: readonly LoggedItem[], since: number): Tally<number> {
+  let t = pageTallies.get(items);
+  if (t === undefined || t.key !== since || t.done > items.length) {
+    t = { key: since, done: 0, count: 0, missed: 0, missedTypes: new Map() };
+    pageTallies.set(items, t);
+  }
+  for (let i = t.done; i < items.length; i++) {
+    const item = items[i]!.item;
+    if (item.kind === 'event' && item.time >= since && item.replayed !== true) t.count++;
+  }
+  t.done = items.length;
+  return t;
+}
+
+function wireTally(items: readonly LoggedItem[], view: PageView): Tally<PageView> {
+  let t = wireTallies.get(items);
+  if (t === undefined || t.done > items.length || (t.key !== view && !samePageView(t.key, view))) {
+    t = { key: view, done: 0, count: 0, missed: 0, missedTypes: new Map() };
+    wireTallies.set(items, t);
+  }
+  for (let i = t.done; i < items.length; i++) {
+    const item = items[i]!.item;
+    if (item.kind !== 'event') continue;
+    if (pageMark(item, view) === undefined) t.count++;
+    else {
+      t.missed++;
+      t.missedTypes.set(item.type, (t.missedTypes.get(item.type) ?? 0) + 1);
+    }
+  }
+  t.done = items.length;
+  return t;
+}
+
+/**
+ * A pair whose wire capture is short, as one connection: the page's stream (what it saw, as a
+ * page-only row shows it), with the events only the wire had counted in, the wire's response when
+ * the page has none, and what the wire holds (`wireShortfall`).
+ */
+function mergedShort(page: Connection, wires: readonly Connection[], short: WireShortfall): Connection {
+  const wire = wires[0]!;
+  const eventTypes = new Map(page.eventTypes);
+  for (const [type, n] of short.wireOnlyTypes) eventTypes.set(type, (eventTypes.get(type) ?? 0) + n);
+  let lastTime = page.lastTime;
+  for (const w of wires) lastTime = Math.max(lastTime, w.lastTime);
+  return {
+    ...page,
+    id: wire.id,
+    ...(page.response === undefined && wire.response !== undefined ? { response: wire.response } : {}),
+    requestHeaders: wire.requestHeaders.length > 0 ? wire.requestHeaders : page.requestHeaders,
+    eventCount: page.eventCount + short.wireOnlyEvents,
+    eventTypes,
+    lastTime,
+    seen: 'both',
+    pageSide: { connection: page, joined: wire.url === UNKNOWN_URL },
+    wireShortfall: short,
+  };
 }
 
 /**

@@ -88,9 +88,10 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
   // One row per request: what the page tap and deep capture both saw of one is merged (core/sightings.ts).
   const lastSightings = useRef<Sightings | undefined>(undefined);
   const sightings = useMemo(() => {
-    const next = mergeSightings(storeConnections, lastSightings.current);
+    const next = mergeSightings(storeConnections, lastSightings.current, store.itemsByConnection);
     lastSightings.current = next;
     return next;
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `storeConnections` changes with the store and its version
   }, [storeConnections]);
   const rows = sightings.rows;
   const connections = useMemo(() => rows.map((row) => row.connection), [rows]);
@@ -137,7 +138,11 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
     () => (selectedConnections === null ? null : new Set(selectedRows.map((row) => row.id))),
     [selectedConnections, selectedRows],
   );
-  const pairPageIds = useMemo(() => (pairs === null ? undefined : new Set(pairs.duplicates.keys())), [pairs]);
+  // A pair's page stream is shown by its row (its wire stream's id), whichever side's items it shows.
+  const pairPageIds = useMemo(
+    () => (pairs === null ? undefined : new Set([...pairs.duplicates.keys(), ...pairs.partial.values()])),
+    [pairs],
+  );
   const timelineConnections = useMemo(() => selectedRows.map((row) => row.connection), [selectedRows]);
   // Each lane's items. Filtered by nothing but the pairing of page and wire streams: a lane's own
   // list (a pair's kept incrementally), so deep capture does not cost the whole log per update.

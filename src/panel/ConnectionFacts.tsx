@@ -2,9 +2,10 @@
  * What the panel must say in words about the selected connection: that a stream of lines is not
  * SSE, why a mislabelled stream was captured, which EventSource event types are visible, and its reconnect chain with the
  * Last-Event-ID sent and the retry in force; for a request deep capture saw too, what the page
- * missed (types it never listened for, the moment it stopped reading). Page data is rendered as text only.
+ * missed (types it never listened for, the moment it stopped reading), or that the wire capture
+ * holds less than the page saw (then the page's events are shown). Page data is rendered as text only.
  */
-import type { Connection, LoggedItem } from '../core/log-store';
+import type { Connection, LoggedItem, WireShortfall } from '../core/log-store';
 import { reconnectChain, retryInForce } from '../core/connection-facts';
 import { clockTime } from '../core/format';
 import { pageViewOf } from '../core/sightings';
@@ -15,6 +16,14 @@ interface Props {
   items: LoggedItem[];
   /** Deep capture could show what this connection's page view cannot (available and off). */
   deepHint?: boolean;
+}
+
+/** In words: how much less than the page the wire capture of a request holds (`core/sightings.ts`). */
+export function wireShortfallText(short: WireShortfall): string {
+  const n = (value: number) => value.toLocaleString();
+  return short.unit === 'events'
+    ? t('wireIncompleteEvents', [n(short.wire), n(short.page)])
+    : t('wireIncompleteChars', [n(short.wire), n(short.page), n(short.wireEvents), n(short.pageEvents)]);
 }
 
 export function ConnectionFacts({ connection, items, deepHint = false }: Props) {
@@ -30,6 +39,9 @@ export function ConnectionFacts({ connection, items, deepHint = false }: Props) 
     const types = connection.listenedTypes.length > 0 ? connection.listenedTypes.join(', ') : 'message';
     const text = t('listenedTypes', [types]) + (deepHint ? ` ${t('deepCaptureHint')}` : '');
     lines.push({ key: 'listened', text, tone: 'info' });
+  }
+  if (connection.wireShortfall !== undefined) {
+    lines.push({ key: 'wire-incomplete', text: wireShortfallText(connection.wireShortfall), tone: 'warn' });
   }
   const page = connection.pageSide?.connection;
   if (page !== undefined) {

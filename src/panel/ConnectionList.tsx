@@ -146,6 +146,11 @@ export function ConnectionList({ rows, selected, onSelect, now }: Props) {
                       {t(SIGHTING_BADGE[seen][0])}
                     </span>
                   ) : null}
+                  {connection.wireShortfall !== undefined ? (
+                    <span class="badge wire-incomplete" data-wire-incomplete="" title={t('wireIncompleteBadgeTitle')}>
+                      {t('wireIncompleteBadge')}
+                    </span>
+                  ) : null}
                   {connection.mocked ? (
                     <span class="badge mocked" title={t('mockedBadgeTitle')}>
                       {t('mockedBadge')}

@@ -11,6 +11,7 @@ import type { HeaderEntry } from '../protocol';
 import { byteSize, clockTime, duration } from '../core/format';
 import { CopyRequestActions } from './CopyActions';
 import { STATE_KEY } from './ConnectionList';
+import { wireShortfallText } from './ConnectionFacts';
 import { t, type MessageKey } from './i18n';
 
 /** Characters of a request body shown (a body can be megabytes). */
@@ -100,6 +101,12 @@ export function RequestView({ connection, items, includeSensitive, now }: Props)
             <>
               <dt>{t('requestSeen')}</dt>
               <dd class="request-seen">{t(connection.seen === 'both' ? 'seenBothBadgeTitle' : 'seenWireBadgeTitle')}</dd>
+            </>
+          ) : null}
+          {connection.wireShortfall !== undefined ? (
+            <>
+              <dt>{t('requestWireCapture')}</dt>
+              <dd class="request-wire-incomplete">{wireShortfallText(connection.wireShortfall)}</dd>
             </>
           ) : null}
         </dl>
