@@ -294,8 +294,9 @@ export class DeepCapture {
       const answer = (await api()?.sendCommand(session.debuggee, 'Network.streamResourceContent', { requestId })) as
         { bufferedData?: string } | undefined;
       records = session.translator.bufferedData(requestId, answer?.bufferedData ?? '');
-    } catch {
+    } catch (error) {
       // The request finished (or failed) before we asked: an EventSource keeps the browser's events.
+      console.warn('SSE DevTools deep capture: no bytes of a stream, its events only:', error);
       records = session.translator.streamFailed(requestId);
     }
     if (this.attached.get(tabId) === tab && records.length > 0) this.hooks.records(tabId, records);

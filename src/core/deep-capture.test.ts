@@ -39,8 +39,9 @@ describe('WireTranslator', () => {
       },
     });
     expect(response.records.map((r) => r.type)).toEqual(['stream-response', 'stream-state']);
-    // Its bytes are asked for, as a fetch's are.
-    expect(response.streamContent).toBe('7');
+    // Its bytes were asked for when it was sent (a short stream may be over by its response).
+    expect(open.streamContent).toBe('7');
+    expect(response.streamContent).toBeUndefined();
     const message = (data: string, timestamp: number) =>
       wire.event('Network.eventSourceMessageReceived', { requestId: '7', timestamp, eventName: 'secret', eventId: '3', data })
         .records;
@@ -107,6 +108,51 @@ describe('WireTranslator', () => {
     expect(
       wire.event('Network.dataReceived', { requestId: '8', timestamp: 103, data: utf8base64('data: x\n\n') }).records,
     ).toEqual([]);
+  });
+
+  it("keeps an EventSource's events when it ends before the ask for its bytes was answered, and no bytes of a response that is not a stream", () => {
+    const wire = new WireTranslator();
+    const send = (requestId: string) =>
+      wire.event('Network.requestWillBeSent', {
+        requestId,
+        type: 'EventSource',
+        documentURL: 'http://h/',
+        request: { url: `http://h/${requestId}`, method: 'GET' },
+        timestamp: 100,
+        wallTime: 1_700_000_000,
+      });
+    const respond = (requestId: string, mimeType: string) =>
+      wire.event('Network.responseReceived', {
+        requestId,
+        timestamp: 100,
+        response: { url: `http://h/${requestId}`, status: 200, statusText: 'OK', headers: {}, mimeType },
+      });
+    send('a');
+    respond('a', 'text/event-stream');
+    wire.event('Network.eventSourceMessageReceived', {
+      requestId: 'a',
+      timestamp: 101,
+      eventName: 'update',
+      eventId: '',
+      data: 'u',
+    });
+    const end = wire.event('Network.loadingFinished', { requestId: 'a', timestamp: 102 });
+    expect(end.records).toEqual([
+      {
+        type: 'sse',
+        stream: 'wire:a',
+        items: [{ kind: 'event', type: 'update', data: 'u', lastEventId: '', time: 1_700_000_001_000 }],
+      },
+      { type: 'stream-state', stream: 'wire:a', state: 'closed', reason: 'ended-by-server', time: 1_700_000_002_000 },
+    ]);
+    // The late answer (an error, or data) adds nothing.
+    expect(wire.bufferedData('a', utf8base64('event: update\ndata: u\n\n'))).toEqual([]);
+    expect(wire.streamFailed('a')).toEqual([]);
+
+    send('b');
+    respond('b', 'text/html');
+    expect(wire.bufferedData('b', utf8base64('<h1>Not Found</h1>'))).toEqual([]);
+    expect(wire.event('Network.dataReceived', { requestId: 'b', timestamp: 101, data: utf8base64('<p>') }).records).toEqual([]);
   });
 
   it('opens a stream of unknown URL for messages of a request sent before it attached', () => {

@@ -6,10 +6,11 @@
  *
  * What becomes a stream:
  * - an EventSource request (`type: 'EventSource'`) answered with `text/event-stream`: its bytes,
- *   as for fetch below (Chromium streams an EventSource's body too), parsed by the panel into every
- *   event the server sent, including types no listener asked for (which a page-world tap never
- *   sees). While the bytes are asked for, the browser's own parse (`Network.eventSourceMessageReceived`)
- *   is held back, and used only when the bytes cannot be had (`streamFailed`);
+ *   asked for as soon as it is sent (Chromium streams an EventSource's body too), parsed by the
+ *   panel into every event the server sent, including types no listener asked for (which a
+ *   page-world tap never sees). While the bytes are asked for, the browser's own parse
+ *   (`Network.eventSourceMessageReceived`) is held back, and used only when the bytes cannot be had
+ *   (`streamFailed`, or the stream ended before the ask was answered);
  * - a fetch/XHR whose response is `text/event-stream`: its bytes, when the background asked the
  *   browser to stream them (`Network.streamResourceContent`, see `streamContent`), as chunks parsed
  *   by the panel like the page tap's;
@@ -142,7 +143,10 @@ export class WireTranslator {
         this.streams.delete(requestId);
         const time = this.time(stream, timestamp, now);
         const records: PageRecord[] = [];
-        if (stream.decoder !== undefined) {
+        // Ended before the ask for its bytes was answered: they will not come, its events are what there is.
+        if (stream.heldEvents !== undefined && stream.heldEvents.length > 0) {
+          records.push({ type: 'sse', stream: stream.stream, items: stream.heldEvents });
+        } else if (stream.decoder !== undefined && !stream.eventsOnly) {
           const rest = stream.decoder.decode();
           if (rest !== '') records.push({ type: 'stream-chunk', stream: stream.stream, text: rest, bytes: 0, time });
         }
@@ -212,9 +216,18 @@ export class WireTranslator {
       this.pending.set(requestId, { request, kind, documentURL, offset, time: wallTime * 1000 });
       return { records: [] };
     }
-    const stream: WireStream = { stream: `${this.prefix}${requestId}`, kind, offset, open: true };
+    // An EventSource's response is a stream: its bytes are asked for at once, not at its response,
+    // so that a short stream has not ended (and its bytes gone) by the time the ask is handled.
+    const stream: WireStream = {
+      stream: `${this.prefix}${requestId}`,
+      kind,
+      offset,
+      open: true,
+      decoder: new TextDecoder('utf-8'),
+      heldEvents: [],
+    };
     this.streams.set(requestId, stream);
-    return { records: [this.openRecord(stream, request, documentURL, wallTime * 1000)] };
+    return { records: [this.openRecord(stream, request, documentURL, wallTime * 1000)], streamContent: requestId };
   }
 
   private responseReceived(
@@ -240,10 +253,13 @@ export class WireTranslator {
       records.push(this.openRecord(stream, pending.request, pending.documentURL, pending.time));
     }
     if (stream.decoder === undefined && isEventStream(response.mimeType)) {
-      // Ask for the bytes (an EventSource's too: then its events come from them, byte for byte).
+      // Ask for the bytes of a fetch/XHR stream.
       stream.decoder = new TextDecoder('utf-8');
-      if (stream.kind === 'eventsource') stream.heldEvents = [];
       streamContent = requestId;
+    } else if (stream.kind === 'eventsource' && !isEventStream(response.mimeType)) {
+      // Not a stream (an error page...): the EventSource fails; its body is not events.
+      delete stream.decoder;
+      delete stream.heldEvents;
     }
     const time = this.time(stream, timestamp, now);
     const headers = headerList(response.headers);

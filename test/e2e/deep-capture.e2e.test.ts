@@ -25,7 +25,14 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Har } from '../../src/core/har';
-import { currentServiceWorker, EXTENSION_DIR, launchWithExtension, tabIdOf, type ExtensionBrowser } from './browser';
+import {
+  currentServiceWorker,
+  EXTENSION_DIR,
+  launchWithExtension,
+  openSsePanel,
+  tabIdOf,
+  type ExtensionBrowser,
+} from './browser';
 import { startServer, type StartedServer } from '../server/sse-server';
 
 const STREAM_CHUNKS = ['data: first\n\n', 'event: secret\ndata: hidden-payload\n\n', 'data: last\n\n'];
@@ -34,6 +41,8 @@ const RESULTS = resolve(import.meta.dirname, '../../test-results');
 let server: StartedServer;
 let browser: ExtensionBrowser;
 let builtDir: string | undefined;
+/** The build with the debugger permission the tests run. */
+let deepDir: string;
 
 function hasDebuggerPermission(dir: string): boolean {
   const manifest = join(dir, 'manifest.json');
@@ -54,6 +63,7 @@ beforeAll(async () => {
     });
     dir = builtDir;
   }
+  deepDir = dir;
   server = await startServer();
   browser = await launchWithExtension({ extensionDir: dir });
 }, 120_000);
@@ -84,8 +94,8 @@ function runStream(page: Page, prefix: string): Promise<string[]> {
   );
 }
 
-const logOf = async (tabId: number): Promise<unknown[]> =>
-  (await currentServiceWorker(browser)).evaluate(
+const logOf = async (tabId: number, of: ExtensionBrowser = browser): Promise<unknown[]> =>
+  (await currentServiceWorker(of)).evaluate(
     (id) =>
       (globalThis as unknown as { sseDevtools: { tabs: Map<number, { log: { records: unknown[] } }> } }).sseDevtools.tabs.get(id)!
         .log.records,
@@ -245,6 +255,22 @@ function eventsOf(chunks: readonly string[]): FixtureEvent[] {
 const sourceOf = (url: string): Source | undefined => /[?&]source=(\w+)/.exec(url)?.[1] as Source | undefined;
 const runOf = (url: string) => /[?&]run=([\w-]+)/.exec(url)?.[1];
 
+/** The text recorded of each wire stream of run `run`, by fixture source (a stream id of a page is never `wire:`). */
+function wireTextsOf(log: unknown[], run: string): Partial<Record<Source, string[]>> {
+  const records = log as { type: string; stream: string; url?: string; seenOn?: string; text?: string }[];
+  const texts: Partial<Record<Source, string[]>> = {};
+  for (const open of records) {
+    if (open.type !== 'stream-open' || open.seenOn !== 'wire' || runOf(open.url ?? '') !== run) continue;
+    expect(open.stream).toMatch(/^wire:/);
+    const text = records
+      .filter((r) => r.type === 'stream-chunk' && r.stream === open.stream)
+      .map((r) => r.text)
+      .join('');
+    (texts[sourceOf(open.url!)!] ??= []).push(text);
+  }
+  return texts;
+}
+
 /** The panel's connection rows (the full URL is the row's tooltip, on its first line). */
 const rowsOf = (panel: Page) =>
   panel.locator('tr[data-connection-id]').evaluateAll((rows) =>
@@ -366,20 +392,7 @@ describe('deep capture of the fixture page: workers of every kind, unlistened ty
     expect(heard.unlistened).toEqual(['page-1', 'page-3']);
 
     // The background's log: one wire stream per fixture stream, its text the fixture's bytes exactly.
-    const wireText = async () => {
-      const records = (await logOf(tabId)) as { type: string; stream: string; url?: string; seenOn?: string; text?: string }[];
-      const texts: Partial<Record<Source, string[]>> = {};
-      for (const open of records) {
-        if (open.type !== 'stream-open' || open.seenOn !== 'wire' || runOf(open.url ?? '') !== 'deep-mode') continue;
-        expect(open.stream).toMatch(/^wire:/);
-        const text = records
-          .filter((r) => r.type === 'stream-chunk' && r.stream === open.stream)
-          .map((r) => r.text)
-          .join('');
-        (texts[sourceOf(open.url!)!] ??= []).push(text);
-      }
-      return texts;
-    };
+    const wireText = async () => wireTextsOf(await logOf(tabId), 'deep-mode');
     const exact = Object.fromEntries(SOURCES.map((source) => [source, [fixture[source].join('')]]));
     await expect.poll(wireText, { timeout: 15_000 }).toEqual(exact);
 
@@ -451,6 +464,34 @@ describe('deep capture of the fixture page: workers of every kind, unlistened ty
     expect(records.filter((r) => r.type === 'stream-open' && r.seenOn === 'wire' && runOf(r.url ?? '') === 'after-off')).toEqual(
       [],
     );
+  });
+});
+
+describe('deep capture with the DevTools window open, on a first visit', () => {
+  it('has every stream byte for byte: a service worker registered and a shared worker started while deep capture is on', async () => {
+    // DevTools is another debugger client of the tab and its workers; nothing of the page runs before deep capture is on.
+    const withDevtools = await launchWithExtension({ extensionDir: deepDir, devtools: true });
+    try {
+      const page = await withDevtools.context.newPage();
+      await page.goto(`${server.url}/test/deep/index.html`);
+      const tabId = await tabIdOf(withDevtools, page);
+      const { panel } = await openSsePanel(withDevtools, page);
+      await panel.locator('.deep-capture-toggle').check();
+      await panel.locator('.deep-capture-confirm').click();
+      await expect.poll(() => panel.locator('.deep-capture-toggle').isChecked(), { timeout: 10_000 }).toBe(true);
+      const fixture = await page.evaluate(() => (window as unknown as { deepStreams: Fixture }).deepStreams);
+      await page.evaluate(() =>
+        (window as unknown as { runDeepStreams(run: string): Promise<unknown> }).runDeepStreams('first-visit'),
+      );
+      const exact = Object.fromEntries(SOURCES.map((source) => [source, [fixture[source].join('')]]));
+      await expect
+        .poll(async () => wireTextsOf(await logOf(tabId, withDevtools), 'first-visit'), { timeout: 15_000 })
+        .toEqual(exact);
+      await panel.locator('td.all-row').click();
+      await expect.poll(() => panel.locator('.events').innerText(), { timeout: 10_000 }).toContain('unheard-update');
+    } finally {
+      await withDevtools.close();
+    }
   });
 });
 
