@@ -10,8 +10,10 @@
  * server sends an `update` event no listener asks for. In page mode the panel has none of the
  * workers' streams nor the unheard event (the page tap does not run in workers), and says deep
  * capture could show it; in deep mode every event of the four is in the panel and in the HAR export,
- * and the wire's text of each stream is the fixture's bytes exactly. Unticking detaches the tab and
- * the shared worker.
+ * and the wire's text of each stream is the fixture's bytes exactly; a shared worker started while
+ * deep capture is on is followed too. Unticking detaches the tab and the shared workers. Once more
+ * with the real DevTools window open, on a first visit: the service worker is registered and the
+ * shared worker started while deep capture is on.
  *
  * Chrome refuses `debugger` as an optional permission, so deep capture is a build with it
  * (`SSE_DEEP_CAPTURE=1 vite build`, `npm run build` writes it to dist/chrome-deep): this file uses
