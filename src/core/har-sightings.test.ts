@@ -7,11 +7,20 @@ import { DEFAULT_FILTER } from './filter-model';
 import { exportedConnections, mergeSightings, pageMark, type Sightings } from './sightings';
 import { buildExportParts } from './export-formats';
 import { harSchemaErrors } from '../../test/har-schema';
-import { CHAT_URL, CLOCK_URL, deepPairRecords, NOTIFY_URL, WORKER_URL } from '../../test/fixtures/deep-pair';
+import {
+  BURST_FETCH_URL,
+  BURST_URL,
+  CHAT_URL,
+  CLOCK_URL,
+  deepPairRecords,
+  NOTIFY_URL,
+  shortPairRecords,
+  WORKER_URL,
+} from '../../test/fixtures/deep-pair';
 
 /** What the panel exports as HAR: one entry per row, a pair's items shown once. */
 function exportOf(store: LogStore): { sightings: Sightings; items: LoggedItem[] } {
-  const sightings = mergeSightings(store.connectionList);
+  const sightings = mergeSightings(store.connectionList, undefined, store.itemsByConnection);
   const items = new FilteredItems().update(store, { ...DEFAULT_FILTER, sightings: sightings.filter });
   return { sightings, items };
 }
@@ -35,7 +44,7 @@ function view(store: LogStore) {
 
 /** The HAR the panel exports of every row (`harExportOf`, as App's export does). */
 function harOf(store: LogStore): Har {
-  const sightings = mergeSightings(store.connectionList);
+  const sightings = mergeSightings(store.connectionList, undefined, store.itemsByConnection);
   const { connections, items } = harExportOf(store, sightings.rows, sightings.filter);
   return buildHar(connections, items, { creatorVersion: '0.1.0' });
 }
@@ -287,5 +296,66 @@ describe('HAR of a deep-captured log', () => {
     const imported = new LogStore();
     imported.apply(result.records);
     expect(view(imported)).toEqual(expected);
+  });
+});
+
+describe('HAR of a pair whose wire capture holds less than the page saw', () => {
+  const short = () => {
+    const store = new LogStore();
+    store.apply(shortPairRecords());
+    return store;
+  };
+  const EXPECTED_SHORT = [
+    { url: BURST_URL, seen: 'both', events: ['one', 'two', 'three'] },
+    { url: BURST_FETCH_URL, seen: 'both', events: ['first', 'second'] },
+  ];
+  const shortfalls = (store: LogStore) =>
+    mergeSightings(store.connectionList, undefined, store.itemsByConnection).rows.map((row) => {
+      const s = row.connection.wireShortfall;
+      return s === undefined
+        ? undefined
+        : { unit: s.unit, wire: s.wire, page: s.page, wireEvents: s.wireEvents, pageEvents: s.pageEvents };
+    });
+
+  it('keeps the page’s events, the wire’s capture, and says the wire is incomplete', () => {
+    expect(view(short())).toEqual(EXPECTED_SHORT);
+    const har = harOf(short());
+    expect(harSchemaErrors(har)).toEqual([]);
+    const [es, fetch] = har.log.entries;
+    expect(es!._sseDevtools).toMatchObject({
+      streamId: 'wire:21',
+      seenOn: 'both',
+      wireIncomplete: { unit: 'events', wire: 0, page: 3, wireEvents: 0, pageEvents: 3 },
+      pageOnlyEvents: [0, 1, 2],
+      page: { streamId: '0:11' },
+    });
+    expect(es!._eventSourceMessages.map((m) => m.data)).toEqual(['one', 'two', 'three']);
+    // The wire's text is what it got; the page's is in page.text, whole.
+    expect(fetch!.response.content.text).toBe('data: first\n\n');
+    expect(fetch!._sseDevtools).toMatchObject({
+      wireIncomplete: { unit: 'chars', wire: 13, page: 27, wireEvents: 1, pageEvents: 2 },
+      page: { streamId: '0:12', readLength: 27, text: 'data: first\n\ndata: second\n\n' },
+    });
+    expect(fetch!._sseDevtools.page!.chunks!.map((c) => c.length)).toEqual([13, 14]);
+  });
+
+  it('comes back from an import as it was: the same rows, the same shortfall, the same file', () => {
+    const result = importHar(JSON.stringify(harOf(short())));
+    if (!result.ok) throw new Error(result.error);
+    const imported = new LogStore();
+    imported.apply(result.records);
+    expect(view(imported)).toEqual(EXPECTED_SHORT);
+    expect(shortfalls(imported)).toEqual(shortfalls(short()));
+    expect(shortfalls(imported)).toEqual([
+      { unit: 'events', wire: 0, page: 3, wireEvents: 0, pageEvents: 3 },
+      { unit: 'chars', wire: 13, page: 27, wireEvents: 1, pageEvents: 2 },
+    ]);
+    expect(JSON.stringify(harOf(imported))).toBe(JSON.stringify(harOf(short())));
+  });
+
+  it('beside the deep-pair log, changes nothing of the other rows', () => {
+    const store = live();
+    store.apply(shortPairRecords().map((r) => ({ ...r, seq: r.seq + 1000 })));
+    expect(view(store)).toEqual([...EXPECTED, ...EXPECTED_SHORT]);
   });
 });

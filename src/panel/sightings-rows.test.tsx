@@ -5,7 +5,14 @@ import { act } from 'preact/test-utils';
 import { LogStore } from '../core/log-store';
 import type { LogConnection } from './log-connection';
 import { App } from './App';
-import { CHAT_URL, deepPairRecords, NOTIFY_URL } from '../../test/fixtures/deep-pair';
+import {
+  BURST_FETCH_URL,
+  BURST_URL,
+  CHAT_URL,
+  deepPairRecords,
+  NOTIFY_URL,
+  shortPairRecords,
+} from '../../test/fixtures/deep-pair';
 
 vi.mock('./i18n', () => import('./i18n.test-double'));
 vi.mock('webextension-polyfill', () => ({ default: {} }));
@@ -135,5 +142,50 @@ describe('one row per request (deep capture)', () => {
     act(() => render(<App link={linkWith(store)} version={store.version} pageUrl={async () => 'about:blank'} />, container));
     expect(marks()).toEqual([undefined, undefined, undefined]);
     expect(container.querySelector('.missed-chip')).toBeNull();
+  });
+});
+
+describe('a request whose wire capture holds less than the page saw', () => {
+  function showShort() {
+    const store = new LogStore();
+    store.apply(shortPairRecords());
+    act(() => render(<App link={linkWith(store)} version={store.version} pageUrl={async () => 'about:blank'} />, container));
+    return store;
+  }
+  const cell = (row: HTMLElement, col: string) => row.querySelector(`.${col}`)!.textContent;
+  const data = () => eventRows().map((row) => row.querySelector('.col-data')!.textContent);
+
+  it('the row shows the page’s events and says the wire is incomplete', () => {
+    showShort();
+    expect(marks()).toEqual(['both', 'both']);
+    expect(container.querySelector('.summary')?.textContent).toBe('summary(connectionCountMany(2)|eventCountMany(5))');
+    // Every event the page had: nothing hidden behind the wire's shorter capture.
+    expect(data()).toEqual(['one', 'two', 'three', 'first', 'second']);
+    const burst = rowOf(BURST_URL);
+    expect(cell(burst, 'col-events')).toBe('3');
+    const badge = burst.querySelector<HTMLElement>('[data-wire-incomplete]')!;
+    expect(badge.textContent).toBe('wireIncompleteBadge');
+    expect(badge.title).toBe('wireIncompleteBadgeTitle');
+    expect(cell(rowOf(BURST_FETCH_URL), 'col-events')).toBe('2');
+    expect(rowOf(BURST_FETCH_URL).querySelector('[data-wire-incomplete]')).not.toBeNull();
+  });
+
+  it('says in words how much the wire captured, above the events and in the Request tab', () => {
+    showShort();
+    act(() => rowOf(BURST_URL).click());
+    expect(data()).toEqual(['one', 'two', 'three']);
+    expect(container.querySelector('[data-fact="wire-incomplete"]')?.textContent).toBe('wireIncompleteEvents(0|3)');
+    act(() => rowOf(BURST_FETCH_URL).click());
+    expect(data()).toEqual(['first', 'second']);
+    expect(container.querySelector('[data-fact="wire-incomplete"]')?.textContent).toBe('wireIncompleteChars(13|27|1|2)');
+    act(() => container.querySelector<HTMLElement>('[role=tab][data-tab=request]')!.click());
+    expect(container.querySelector('.request-wire-incomplete')?.textContent).toBe('wireIncompleteChars(13|27|1|2)');
+  });
+
+  it('a complete pair has no such words', () => {
+    show();
+    expect(container.querySelector('[data-wire-incomplete]')).toBeNull();
+    act(() => rowOf(NOTIFY_URL).click());
+    expect(container.querySelector('[data-fact="wire-incomplete"]')).toBeNull();
   });
 });
