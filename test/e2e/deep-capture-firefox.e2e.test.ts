@@ -164,14 +164,25 @@ async function allowIn(asking: string): Promise<void> {
   );
 }
 
-/** Ticks the toolbar toggle, checks the Firefox explanation, confirms (and allows, if Firefox has not granted yet). */
+/** Whether Firefox granted our add-on deep capture's permissions (asked of Firefox itself, in chrome context). */
+const granted = () =>
+  browser.chrome<boolean>(
+    `const extension = WebExtensionPolicy.getByID(arguments[0]).extension;
+     return extension.hasPermission('webRequestFilterResponse') && extension.allowedOrigins.subsumes(new MatchPattern('<all_urls>'));`,
+    [browser.addonId],
+  );
+
+/** Ticks the toolbar toggle, confirms, and allows in the asking window when Firefox has not granted yet. */
 async function turnOn(): Promise<void> {
   const before = await browser.contentCommand<string[]>(page.handle, 'WebDriver:GetWindowHandles');
+  const ask = !(await granted());
   await panel.click('.deep-capture-toggle');
   await until('the explanation', async () => ((await panel.count('.deep-capture-explain')) > 0 ? true : undefined));
   await panel.click('.deep-capture-confirm');
-  const asking = await askingWindow(before, 1500);
-  if (asking !== undefined) await allowIn(asking);
+  if (!ask) return;
+  const asking = await askingWindow(before, 30_000);
+  if (asking === undefined) throw new Error('no window asked for the permissions');
+  await allowIn(asking);
 }
 
 const deepOn = () => panel.evaluate(() => (document.querySelector('.deep-capture-toggle') as HTMLInputElement | null)?.checked);
@@ -207,7 +218,7 @@ describe.skipIf(!firefoxAvailable)('deep capture in Firefox (webRequest.filterRe
     await panel.click('.deep-capture-toggle');
     await until('the explanation', async () => ((await panel.count('.deep-capture-explain')) > 0 ? true : undefined));
     await panel.click('.deep-capture-confirm');
-    const asking = await askingWindow(before, 15_000);
+    const asking = await askingWindow(before, 30_000);
     expect(asking).toBeDefined();
     await browser.contentCommand(asking!, 'WebDriver:CloseWindow');
     // Back to the page's window (Marionette's session stays on the closed one otherwise).
@@ -215,6 +226,7 @@ describe.skipIf(!firefoxAvailable)('deep capture in Firefox (webRequest.filterRe
     await until('the panel to say why', async () => ((await panel.count('.deep-capture-error')) > 0 ? true : undefined));
     expect(await panel.text('.deep-capture-error')).toContain('not given access');
     expect(await deepOn()).toBe(false);
+    expect(await granted()).toBe(false);
   });
 
   it('deep mode: asks for access from a window of ours, then every event of the four streams is in the panel and the HAR, byte for byte', async () => {
@@ -228,14 +240,16 @@ describe.skipIf(!firefoxAvailable)('deep capture in Firefox (webRequest.filterRe
     await panel.click('.deep-capture-confirm');
 
     // The window that asks: its Allow button is a user's click in an extension page; granted, it closes itself.
-    const asking = await askingWindow(before, 15_000);
+    const asking = await askingWindow(before, 30_000);
     expect(asking).toBeDefined();
     expect(await browser.content<string>(asking!, 'return document.getElementById("explain").textContent;')).toContain(
       'access to the site',
     );
     const picture = await browser.contentCommand<string>(asking!, 'WebDriver:TakeScreenshot', { full: false, hash: false });
     writeFileSync(resolve(RESULTS, 'deep-capture-firefox-permission.png'), Buffer.from(picture, 'base64'));
+    expect(await granted()).toBe(false);
     await allowIn(asking!);
+    expect(await granted()).toBe(true);
     await expect.poll(deepOn, { timeout: 10_000 }).toBe(true);
     expect(await panel.count('.deep-capture-error')).toBe(0);
 
