@@ -139,7 +139,11 @@ export function ConnectionList({ rows, selected, onSelect, now }: Props) {
                 <td class="col-kind">
                   <span class={`badge kind-${connection.kind}`}>{KIND_LABEL[connection.kind]}</span>
                   {seen !== undefined ? (
-                    <span class={`badge seen seen-${seen}`} data-seen={seen} title={t(SIGHTING_BADGE[seen][1])}>
+                    <span
+                      class={`badge seen seen-${seen}`}
+                      data-seen={seen}
+                      title={t(connection.wireShortfall !== undefined ? 'seenBothShortTitle' : SIGHTING_BADGE[seen][1])}
+                    >
                       <span class="seen-icon" aria-hidden="true">
                         {SIGHTING_BADGE[seen][2]}
                       </span>

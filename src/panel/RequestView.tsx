@@ -100,7 +100,15 @@ export function RequestView({ connection, items, includeSensitive, now }: Props)
           {connection.seen === 'both' || connection.seenOn === 'wire' ? (
             <>
               <dt>{t('requestSeen')}</dt>
-              <dd class="request-seen">{t(connection.seen === 'both' ? 'seenBothBadgeTitle' : 'seenWireBadgeTitle')}</dd>
+              <dd class="request-seen">
+                {t(
+                  connection.seen !== 'both'
+                    ? 'seenWireBadgeTitle'
+                    : connection.wireShortfall !== undefined
+                      ? 'seenBothShortTitle'
+                      : 'seenBothBadgeTitle',
+                )}
+              </dd>
             </>
           ) : null}
           {connection.wireShortfall !== undefined ? (

@@ -166,6 +166,7 @@ describe('a request whose wire capture holds less than the page saw', () => {
     const badge = burst.querySelector<HTMLElement>('[data-wire-incomplete]')!;
     expect(badge.textContent).toBe('wireIncompleteBadge');
     expect(badge.title).toBe('wireIncompleteBadgeTitle');
+    expect(burst.querySelector<HTMLElement>('.badge.seen')!.title).toBe('seenBothShortTitle');
     expect(cell(rowOf(BURST_FETCH_URL), 'col-events')).toBe('2');
     expect(rowOf(BURST_FETCH_URL).querySelector('[data-wire-incomplete]')).not.toBeNull();
   });
@@ -180,6 +181,7 @@ describe('a request whose wire capture holds less than the page saw', () => {
     expect(container.querySelector('[data-fact="wire-incomplete"]')?.textContent).toBe('wireIncompleteChars(13|27|1|2)');
     act(() => container.querySelector<HTMLElement>('[role=tab][data-tab=request]')!.click());
     expect(container.querySelector('.request-wire-incomplete')?.textContent).toBe('wireIncompleteChars(13|27|1|2)');
+    expect(container.querySelector('.request-seen')?.textContent).toBe('seenBothShortTitle');
   });
 
   it('a complete pair has no such words', () => {

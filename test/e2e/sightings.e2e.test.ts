@@ -3,7 +3,8 @@
  * HAR of a deep-captured log (written by our own writer from test/fixtures/deep-pair.ts) is
  * imported, and the request the page tap and the wire both saw is one row marked page+wire, whose
  * events show the one the page never heard and the one it never read; the "not heard by the page"
- * chip filters to those. axe-clean and photographed in the light and dark themes
+ * chip filters to those. A pair whose wire capture holds less than the page saw (test/fixtures
+ * `shortPairRecords`) shows the page's events and says the wire is incomplete. axe-clean and photographed in the light and dark themes
  * (test-results/sightings-*.png).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +17,8 @@ import { launchWithExtension, type ExtensionBrowser } from './browser';
 import { LogStore } from '../../src/core/log-store';
 import { buildHar, harExportOf } from '../../src/core/har';
 import { mergeSightings } from '../../src/core/sightings';
-import { CHAT_URL, deepPairRecords, NOTIFY_URL } from '../fixtures/deep-pair';
+import type { StoredRecord } from '../../src/protocol';
+import { BURST_FETCH_URL, BURST_URL, CHAT_URL, deepPairRecords, NOTIFY_URL, shortPairRecords } from '../fixtures/deep-pair';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const RESULTS = resolve(import.meta.dirname, '../../test-results');
@@ -25,12 +27,13 @@ let browser: ExtensionBrowser;
 let viewer: Page;
 let workDir: string;
 let harPath: string;
+let shortHarPath: string;
 
 /** The HAR the panel exports of the fixture's log: one entry per request. */
-function deepHar(): string {
+function deepHar(records: StoredRecord[] = deepPairRecords()): string {
   const store = new LogStore();
-  store.apply(deepPairRecords());
-  const sightings = mergeSightings(store.connectionList);
+  store.apply(records);
+  const sightings = mergeSightings(store.connectionList, undefined, store.itemsByConnection);
   const { connections, items } = harExportOf(store, sightings.rows, sightings.filter);
   return JSON.stringify(buildHar(connections, items, { creatorVersion: 'e2e' }));
 }
@@ -39,6 +42,8 @@ beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'sse-sightings-'));
   harPath = join(workDir, 'deep-capture.har');
   writeFileSync(harPath, deepHar());
+  shortHarPath = join(workDir, 'short-wire.har');
+  writeFileSync(shortHarPath, deepHar(shortPairRecords()));
   browser = await launchWithExtension({ viewport: { width: 1400, height: 700 } });
   viewer = await browser.context.newPage();
 });
@@ -48,11 +53,13 @@ afterAll(async () => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
-async function open(theme: 'light' | 'dark') {
+async function open(theme: 'light' | 'dark', file?: { path: string; banner: string }) {
   await viewer.goto(`chrome-extension://${browser.extensionId}/src/panel/panel.html?theme=${theme}`);
   await viewer.waitForSelector('.panel');
-  await viewer.locator('.import-har input[type=file]').setInputFiles(harPath);
-  await expect.poll(() => viewer.locator('.banner.info[role=status]').textContent()).toContain('deep-capture.har: 4 streams');
+  await viewer.locator('.import-har input[type=file]').setInputFiles(file?.path ?? harPath);
+  await expect
+    .poll(() => viewer.locator('.banner.info[role=status]').textContent())
+    .toContain(file?.banner ?? 'deep-capture.har: 4 streams');
 }
 
 async function runAxe(): Promise<string[]> {
@@ -141,6 +148,37 @@ describe('deep capture: one row per request, in real Chromium', () => {
     await viewer.locator('[role=tab][data-tab=timeline]').click();
     await viewer.locator('[role=tabpanel]#conn-panel-timeline canvas').first().waitFor();
     await viewer.screenshot({ path: join(RESULTS, 'sightings-timeline.png') });
+    expect(await runAxe()).toEqual([]);
+  });
+
+  it('a pair whose wire capture is short shows the page’s events and says the wire is incomplete', async () => {
+    await open('light', { path: shortHarPath, banner: 'short-wire.har: 2 streams' });
+    // Nothing hidden behind the wire's shorter capture: every event the page had, counted.
+    await expect.poll(() => viewer.locator('.summary').textContent()).toContain('5 events');
+    const badges = await viewer
+      .locator('tr[data-connection-id] .badge.wire-incomplete')
+      .evaluateAll((all) => all.map((b) => b.textContent));
+    expect(badges).toEqual(['wire incomplete', 'wire incomplete']);
+    await rowOf(BURST_URL).click();
+    await expect.poll(eventRows).toEqual([
+      ['one', ''],
+      ['two', ''],
+      ['three', ''],
+    ]);
+    expect(await viewer.locator('[data-fact="wire-incomplete"]').textContent()).toContain("captured 0 of the page's 3 events");
+    await viewer.screenshot({ path: join(RESULTS, 'sightings-wire-incomplete.png') });
+    expect(await runAxe()).toEqual([]);
+    await rowOf(BURST_FETCH_URL).click();
+    await expect.poll(eventRows).toEqual([
+      ['first', ''],
+      ['second', ''],
+    ]);
+    expect(await viewer.locator('[data-fact="wire-incomplete"]').textContent()).toContain('captured 13 of the 27 characters');
+    await viewer.locator('[role=tab][data-tab=request]').click();
+    const request = viewer.locator('[role=tabpanel]#conn-panel-request');
+    await expect.poll(() => request.locator('.request-wire-incomplete').textContent()).toContain('1 of its 2 events');
+    expect(await request.locator('.request-seen').textContent()).toContain('shown as the page had it');
+    await viewer.screenshot({ path: join(RESULTS, 'sightings-wire-incomplete-request.png') });
     expect(await runAxe()).toEqual([]);
   });
 
