@@ -291,10 +291,13 @@ export class FirefoxDeepCapture {
     this.filtered.set(requestId, entry);
     this.report(tabs, this.responses.opened(details));
     filter.ondata = (event) => {
+      // The time the bytes reached us, read before they go on: the page, in another process, can
+      // act on them (close the stream...) within the same millisecond, and its records must not
+      // seem to come before the bytes that caused them.
+      const now = Date.now();
       // The page's bytes first, as they came; ours after (write copies them, and leaves the buffer ours).
       filter.write(event.data);
       if (this.filtered.get(requestId) !== entry) return;
-      const now = Date.now();
       entry.chunks.push({ bytes: new Uint8Array(event.data), time: now });
       this.lastUnrecorded = now;
       if (this.flushTimer === undefined) {
