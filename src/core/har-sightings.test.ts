@@ -353,6 +353,14 @@ describe('HAR of a pair whose wire capture holds less than the page saw', () => 
     expect(JSON.stringify(harOf(imported))).toBe(JSON.stringify(harOf(short())));
   });
 
+  it('the chunked export (as the panel writes it) is the same HAR', async () => {
+    const store = short();
+    const sightings = mergeSightings(store.connectionList, undefined, store.itemsByConnection);
+    const { connections, items } = harExportOf(store, sightings.rows, sightings.filter);
+    const parts = await buildExportParts('har', { items, connections, creatorVersion: '0.1.0' }, { yieldToUi: async () => {} });
+    expect(JSON.parse(parts.join(''))).toEqual(JSON.parse(JSON.stringify(harOf(short()))));
+  });
+
   it('beside the deep-pair log, changes nothing of the other rows', () => {
     const store = live();
     store.apply(shortPairRecords().map((r) => ({ ...r, seq: r.seq + 1000 })));

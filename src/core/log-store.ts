@@ -138,11 +138,11 @@ export interface PageSide {
 export interface WireShortfall {
   /** What `wire` and `page` count: events (EventSource), or text in UTF-16 code units (fetch/XHR). */
   unit: 'events' | 'chars';
-  /** What the wire holds: the events the page could have had, or its text's length. */
+  /** What the wire holds: its events of the types the page heard, or its text's length. */
   wire: number;
   /** What the page had: its events the wire should hold, or the length of the text it read. */
   page: number;
-  /** Events on each side: the wire's the page could have had, and the page's (for the words). */
+  /** Events on each side: the wire's of the types the page heard, and the page's (for the words). */
   wireEvents: number;
   pageEvents: number;
   /** The wire's events the page never had (not heard, not read): shown besides the page's. */

@@ -450,3 +450,42 @@ describe('a wire capture that holds less than the page saw', () => {
     expect(view.scanned - scanned).toBe(1);
   });
 });
+
+describe('a wire capture that holds less than the page saw: the end of a stream the page closed', () => {
+  it('is not found short when the wire’s clock stamps the last events just after the page’s close', () => {
+    // Seen in Chromium (a 20k-event burst the page closed on its last event): the wire's last
+    // events are stamped a fraction of a millisecond after the page's close; they are the page's.
+    const store = new LogStore();
+    store.apply([
+      openRecord('0:1', 'eventsource', 1000),
+      openRecord('wire:1', 'eventsource', 1001, { seenOn: 'wire' }),
+      sse('wire:1', event('message', 'a', 1100), event('message', 'b', 1200.05), event('message', 'c', 1200.1)),
+      sse('0:1', event('message', 'a', 1100), event('message', 'b', 1199.9), event('message', 'c', 1199.95)),
+      state('0:1', 'closed', 1200, 'closed-by-page'),
+      state('wire:1', 'closed', 1200.2, 'cancelled-by-page'),
+    ]);
+    const sightings = mergeSightings(store.connectionList, undefined, store.itemsByConnection);
+    expect(sightings.rows[0]!.connection.wireShortfall).toBeUndefined();
+    expect(sightings.rows[0]!.connection.eventCount).toBe(3);
+  });
+
+  it('a page that stopped early is not short for the wire’s having more', () => {
+    const store = new LogStore();
+    store.apply([
+      openRecord('0:1', 'eventsource', 1000),
+      openRecord('wire:1', 'eventsource', 1001, { seenOn: 'wire' }),
+      sse('wire:1', event('message', 'a', 1100), event('message', 'b', 1300), event('message', 'c', 1400)),
+      sse('0:1', event('message', 'a', 1101)),
+      state('0:1', 'closed', 1200, 'closed-by-page'),
+      state('wire:1', 'closed', 1500, 'cancelled-by-page'),
+    ]);
+    const sightings = mergeSightings(store.connectionList, undefined, store.itemsByConnection);
+    expect(sightings.rows[0]!.connection.wireShortfall).toBeUndefined();
+    const view = sightings.filter.pageViews.get('wire:1')!;
+    expect(store.itemsByConnection.get('wire:1')!.map((l) => pageMark(l.item, view))).toEqual([
+      undefined,
+      'not-read',
+      'not-read',
+    ]);
+  });
+});
