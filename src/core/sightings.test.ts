@@ -43,6 +43,20 @@ describe('pairRequests', () => {
     expect(pairs).toEqual([{ page: '0:1', wire: 'wire:1' }]);
   });
 
+  it('pairs a request the browser sent late (under load) by when both were answered', () => {
+    // Seen in Chromium: the page asked at 1000, the browser sent the request 2.4 s later; both
+    // heard the answer together.
+    const open = (time: number) => ({ transitions: [{ state: 'open' as const, time }] });
+    expect(pairRequests([seen('0:1', 'http://h/a', 1000, open(3500)), wire('wire:1', 'http://h/a', 3400, open(3501))])).toEqual([
+      { page: '0:1', wire: 'wire:1' },
+    ]);
+    // Not when only one was answered, nor when the answers are far apart too.
+    expect(pairRequests([seen('0:1', 'http://h/a', 1000), wire('wire:1', 'http://h/a', 3400, open(3501))])).toEqual([]);
+    expect(pairRequests([seen('0:1', 'http://h/a', 1000, open(1100)), wire('wire:1', 'http://h/a', 3400, open(3501))])).toEqual(
+      [],
+    );
+  });
+
   it('pairs the closest starts first, whatever order the wire streams come in', () => {
     // Taken wire by wire, wire:1 would take 0:1 (50 ms); but wire:2 is closer to it (10 ms).
     const pairs = pairRequests([

@@ -40,8 +40,8 @@ export interface Pair {
 }
 
 /**
- * The page/wire pairs among `connections`: same URL, same method, starts at most SAME_REQUEST_MS
- * apart; the closest starts pair first and each stream pairs at most once. A page stream answered
+ * The page/wire pairs among `connections`: same URL, same method, starts (or first answers) at most
+ * SAME_REQUEST_MS apart; the closest pair first and each stream pairs at most once. A page stream answered
  * by a mock never reached the network and pairs with nothing.
  *
  * A wire stream of unknown URL (an EventSource opened before deep capture was on, whose first
@@ -73,7 +73,9 @@ export function pairRequests(connections: readonly Seen[]): Pair[] {
   const candidates: { gap: number; order: number; page: Seen; wire: Seen }[] = [];
   for (const wire of wires) {
     for (const page of pages.get(`${wire.method} ${wire.url}`) ?? []) {
-      const gap = Math.abs(page.startTime - wire.startTime);
+      // By their starts, or by their answers: under load the browser may send a request well after
+      // the page asked for it (seen in Chromium: 1.5 s), while both hear the answer together.
+      const gap = Math.min(Math.abs(page.startTime - wire.startTime), openGap(page, wire));
       if (gap <= SAME_REQUEST_MS) candidates.push({ gap, order: candidates.length, page, wire });
     }
   }
@@ -130,6 +132,18 @@ export function pairRequests(connections: readonly Seen[]): Pair[] {
     pairs.push({ page: page.id, wire: wire.id });
   }
   return pairs;
+}
+
+/** How far apart two streams were first open (their requests answered); Infinity when one was not. */
+function openGap(a: Seen, b: Seen): number {
+  const x = firstOpen(a);
+  const y = firstOpen(b);
+  return x === undefined || y === undefined ? Infinity : Math.abs(x - y);
+}
+
+function firstOpen(c: Seen): number | undefined {
+  for (const t of c.transitions ?? []) if (t.state === 'open') return t.time;
+  return undefined;
 }
 
 /** When a page EventSource was open again after each reconnect (its new request was answered). */
