@@ -20,7 +20,7 @@ import {
 import { FilteredItems } from '../core/filtered-items';
 import { activeMatcher } from '../core/search';
 import { LogStore, type Connection, type LoggedItem } from '../core/log-store';
-import { mergeSightings, NO_SIGHTINGS, pageMark, type Sightings } from '../core/sightings';
+import { mergeSightings, NO_SIGHTINGS, pageMark, type ConnectionRow, type Sightings } from '../core/sightings';
 import type { ExportFormat } from '../core/export-formats';
 import { harExportOf } from '../core/har';
 import { clockTime, duration } from '../core/format';
@@ -48,6 +48,11 @@ import { useWidth } from './useWidth';
 export const SIDE_BY_SIDE_MIN = 900;
 /** From this width of the Events tab the event detail sits beside the table (below it, under it). */
 export const DETAIL_BESIDE_MIN = 700;
+
+/** The stream the Conversation view reads for a row: a pair's wire stream, or its page stream where the wire capture is short. */
+function conversationOf(row: ConnectionRow): string {
+  return row.connection.wireShortfall !== undefined && row.page !== undefined ? row.page.id : row.id;
+}
 
 export type ConnectionTab = 'events' | 'timeline' | 'conversation' | 'request' | 'replay';
 
@@ -134,13 +139,14 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
   const sortedItems = useMemo(() => sortedView.current.update(items, sort), [items, items.length, sort]);
   const matcher = useMemo(() => activeMatcher(filterBase.search), [filterBase.search]);
 
+  // The Conversation view reads streams: a pair's is its wire stream, or its page stream where the
+  // wire capture is short (core/sightings.ts); the other one is left out of its comparison table.
   const selectedRowIds = useMemo(
-    () => (selectedConnections === null ? null : new Set(selectedRows.map((row) => row.id))),
+    () => (selectedConnections === null ? null : new Set(selectedRows.map(conversationOf))),
     [selectedConnections, selectedRows],
   );
-  // A pair's page stream is shown by its row (its wire stream's id), whichever side's items it shows.
-  const pairPageIds = useMemo(
-    () => (pairs === null ? undefined : new Set([...pairs.duplicates.keys(), ...pairs.partial.values()])),
+  const pairOtherIds = useMemo(
+    () => (pairs === null ? undefined : new Set([...pairs.duplicates.keys(), ...pairs.partial.keys()])),
     [pairs],
   );
   const timelineConnections = useMemo(() => selectedRows.map((row) => row.connection), [selectedRows]);
@@ -353,7 +359,7 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
             items={singleItems}
             store={store}
             selectedIds={selectedRowIds}
-            hiddenIds={pairPageIds}
+            hiddenIds={pairOtherIds}
             link={link}
             fromLiveLog={imported === null}
             onSelect={(id) => setSelectedConnections(new Set([id]))}

@@ -184,6 +184,45 @@ describe('a request whose wire capture holds less than the page saw', () => {
     expect(container.querySelector('.request-seen')?.textContent).toBe('seenBothShortTitle');
   });
 
+  it('the Conversation view reads the page’s stream of a short pair, whole', () => {
+    const T = 1_700_000_000_000;
+    const url = 'https://api.test/v1/chat/completions';
+    const sse = 'text/event-stream';
+    const delta = (content: string) =>
+      `data: {"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"${content}"}}]}\n\n`;
+    const records = [
+      ...['0:31', 'wire:41'].flatMap((stream, n) => [
+        {
+          type: 'stream-open',
+          stream,
+          kind: 'fetch',
+          url,
+          method: 'POST',
+          requestHeaders: [],
+          requestBody: { mimeType: 'application/json', text: '{"model":"m","stream":true,"messages":[]}' },
+          frameUrl: 'https://app.test/',
+          time: T + n,
+          ...(n === 1 ? { seenOn: 'wire' } : {}),
+        },
+        { type: 'stream-response', stream, status: 200, statusText: 'OK', responseHeaders: [], contentType: sse, time: T + 10 },
+        { type: 'stream-state', stream, state: 'open', time: T + 10 },
+      ]),
+      { type: 'stream-chunk', stream: 'wire:41', text: delta('Hello'), bytes: 1, time: T + 20 },
+      { type: 'stream-chunk', stream: '0:31', text: delta('Hello'), bytes: 1, time: T + 21 },
+      { type: 'stream-chunk', stream: '0:31', text: delta(' world') + 'data: [DONE]\n\n', bytes: 1, time: T + 22 },
+      { type: 'stream-state', stream: 'wire:41', state: 'closed', reason: 'ended-by-server', time: T + 30 },
+      { type: 'stream-state', stream: '0:31', state: 'closed', reason: 'ended-by-server', time: T + 31 },
+    ].map((r, seq) => ({ ...r, frameId: 0, seq }) as never);
+    const store = new LogStore();
+    store.apply(records);
+    act(() => render(<App link={linkWith(store)} version={store.version} pageUrl={async () => 'about:blank'} />, container));
+    expect(rows()[0]!.querySelector('[data-wire-incomplete]')).not.toBeNull();
+    act(() => rows()[0]!.click());
+    act(() => container.querySelector<HTMLElement>('[role=tab][data-tab=conversation]')!.click());
+    expect(container.querySelector('[data-connection="0:31"] .conv-reply-text')?.textContent).toBe('Hello world');
+    expect(container.querySelector('[data-connection="wire:41"]')).toBeNull();
+  });
+
   it('a complete pair has no such words', () => {
     show();
     expect(container.querySelector('[data-wire-incomplete]')).toBeNull();
