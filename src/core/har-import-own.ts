@@ -181,8 +181,9 @@ export function readOwnEntry(
   const pageOnly = new Set(pageSide === undefined ? [] : (x.pageOnlyEvents ?? []));
   const pageTimed: Timed[] = [];
   let order = x.itemOrder;
-  if (order === undefined && kind === 'eventsource') {
-    // Written without an order (by hand, or an older version): every item, by time.
+  if (order === undefined && kind === 'eventsource' && x.chunks === undefined) {
+    // Written without an order (by hand, or an older version): every item, by time. (With chunks,
+    // the items are re-derived from them: a deep-captured EventSource's bytes.)
     order = defaultOrder(messages, comments, retries, fields, warnings);
   }
   if (order !== undefined) {

@@ -7,6 +7,7 @@ import { DEFAULT_FILTER } from './filter-model';
 import { exportedConnections, mergeSightings, pageMark, type Sightings } from './sightings';
 import { buildExportParts } from './export-formats';
 import { harSchemaErrors } from '../../test/har-schema';
+import type { StoredRecord } from '../protocol';
 import {
   BURST_FETCH_URL,
   BURST_URL,
@@ -15,6 +16,7 @@ import {
   deepPairRecords,
   NOTIFY_URL,
   shortPairRecords,
+  T0,
   WORKER_URL,
 } from '../../test/fixtures/deep-pair';
 
@@ -246,6 +248,56 @@ describe('HAR of a deep-captured log', () => {
     imported.apply(result.records);
     expect(view(imported)).toEqual(expected);
     expect(mergeSightings(imported.connectionList).rows[0]!.connection.kind).toBe('eventsource');
+  });
+
+  it('writes the bytes of an EventSource seen on the wire as content.text, and imports them back as the same events', () => {
+    const raw = 'data: one\n\nevent: update\ndata: unheard\n\n: note\ndata: thr';
+    const rest = 'ee\n\n';
+    const records: StoredRecord[] = [
+      {
+        type: 'stream-open',
+        stream: 'wire:9',
+        kind: 'eventsource',
+        url: 'https://app.test/es',
+        method: 'GET',
+        requestHeaders: [],
+        frameUrl: 'https://app.test/',
+        time: T0,
+        seenOn: 'wire',
+      },
+      {
+        type: 'stream-response',
+        stream: 'wire:9',
+        status: 200,
+        statusText: 'OK',
+        responseHeaders: [],
+        contentType: 'text/event-stream',
+        time: T0 + 5,
+      },
+      { type: 'stream-chunk', stream: 'wire:9', text: raw, bytes: raw.length, time: T0 + 10 },
+      { type: 'stream-chunk', stream: 'wire:9', text: rest, bytes: rest.length, time: T0 + 20 },
+      { type: 'stream-state', stream: 'wire:9', state: 'closed', reason: 'ended-by-server', time: T0 + 30 },
+    ].map((record, seq) => ({ ...record, frameId: 0, seq }) as StoredRecord);
+    const store = new LogStore();
+    store.apply(records);
+    const har = harOf(store);
+    const entry = har.log.entries[0]!;
+    expect(entry.response.content.text).toBe(raw + rest);
+    expect(entry._eventSourceMessages.map((m) => [m.eventName, m.data])).toEqual([
+      ['message', 'one'],
+      ['update', 'unheard'],
+      ['message', 'three'],
+    ]);
+    const result = importHar(JSON.stringify(har));
+    if (!result.ok) throw new Error(result.error);
+    const imported = new LogStore();
+    imported.apply(result.records);
+    const events = (s: LogStore) =>
+      [...s.itemsByConnection.values()]
+        .flat()
+        .flatMap(({ item }) => (item.kind === 'event' ? [`${item.type}:${item.data}`] : []));
+    expect(events(imported)).toEqual(['message:one', 'update:unheard', 'message:three']);
+    expect(JSON.stringify(harOf(imported))).toBe(JSON.stringify(har));
   });
 
   it('keeps the events only the page had (before deep capture joined a stream of unknown URL)', () => {

@@ -281,7 +281,9 @@ export interface HarEntryBuilder {
 /** Builds one stream's entry an item at a time (so a big export can give the UI turns). */
 export function harEntryBuilder(connection: Connection, options: HarOptions): HarEntryBuilder {
   const includeSensitive = options.includeSensitive === true;
-  const rawStream = connection.kind !== 'eventsource';
+  // The bytes go in content.text where we have them: fetch/XHR, and an EventSource seen on the wire
+  // (deep capture reads its body; the page tap sees only its events).
+  const rawStream = connection.kind !== 'eventsource' || (connection.seenOn === 'wire' && connection.chunks.length > 0);
   // Lines of records (NDJSON, Vercel AI data stream) are not SSE: no EventSource messages for them.
   const lines = connection.framing === 'lines';
   // Deep capture: a request both saw is the wire's stream with what the page saw of it.
