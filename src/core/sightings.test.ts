@@ -483,6 +483,26 @@ describe('a wire capture that holds less than the page saw: the end of a stream 
     expect(sightings.rows[0]!.connection.eventCount).toBe(3);
   });
 
+  it('a short wire whose events are stamped after the page’s close shows each event once (they are the page’s)', () => {
+    // Seen in the bench under load: the browser's answer with what it had buffered came after the
+    // page closed, and carries its own time; the wire holds fewer events than the page heard.
+    const store = new LogStore();
+    store.apply([
+      openRecord('0:1', 'eventsource', 1000),
+      openRecord('wire:1', 'eventsource', 1001, { seenOn: 'wire' }),
+      sse('0:1', event('message', 'a', 1100), event('message', 'b', 1101), event('message', 'c', 1102)),
+      state('0:1', 'closed', 1200, 'closed-by-page'),
+      sse('wire:1', event('message', 'b', 1300), event('message', 'c', 1300), event('secret', 'unheard', 1300)),
+      state('wire:1', 'closed', 1301, 'cancelled-by-page'),
+    ]);
+    const sightings = mergeSightings(store.connectionList, undefined, store.itemsByConnection);
+    const row = sightings.rows[0]!;
+    expect(row.connection.wireShortfall).toMatchObject({ wire: 2, page: 3, wireOnlyEvents: 1 });
+    expect(row.connection.eventCount).toBe(4);
+    const items = new FilteredItems().update(store, { ...DEFAULT_FILTER, sightings: sightings.filter });
+    expect(items.flatMap((l) => (l.item.kind === 'event' ? [l.item.data] : []))).toEqual(['a', 'b', 'c', 'unheard']);
+  });
+
   it('a page that stopped early is not short for the wire’s having more', () => {
     const store = new LogStore();
     store.apply([

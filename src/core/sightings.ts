@@ -204,11 +204,14 @@ export function pageMark(item: SseItem, view: PageView): PageMark | undefined {
       if (item.span.end > view.readLength) return 'not-read';
     } else if (item.time > view.stoppedAt) return 'not-read';
   }
-  if (view.kind === 'eventsource' && item.kind === 'event' && item.type !== 'message' && item.replayed !== true) {
-    const since = view.listening.get(item.type);
-    if (since === undefined || since > item.time) return 'not-heard';
-  }
-  return undefined;
+  return notHeard(item, view) ? 'not-heard' : undefined;
+}
+
+/** An EventSource event of a named type no listener asked for when it came. O(1). */
+function notHeard(item: SseItem, view: PageView): boolean {
+  if (view.kind !== 'eventsource' || item.kind !== 'event' || item.type === 'message' || item.replayed === true) return false;
+  const since = view.listening.get(item.type);
+  return since === undefined || since > item.time;
 }
 
 export function samePageView(a: PageView, b: PageView): boolean {
@@ -259,13 +262,16 @@ export function isDuplicate(connectionId: string, item: SseItem, sightings: Sigh
 }
 
 /**
- * Whether a wire item is one the page never had (O(1)): an event it missed (`pageMark`), or, for
- * an EventSource, anything but an event (the page's EventSource sees events only: comments,
- * retries, ignored fields and the parser's warnings are the wire's).
+ * Whether an item of a short wire capture is one the page never had (O(1)): an event of a type it
+ * did not hear, or, for an EventSource, anything but an event (the page's EventSource sees events
+ * only: comments, retries, ignored fields and the parser's warnings are the wire's). Not "not
+ * read": a wire that holds less than the page saw holds nothing past where the page stopped, and
+ * an event the wire stamped after the page's stop is one the page read (the clocks differ; under
+ * load the browser's answer with what it had buffered comes late and carries its own time).
  */
 export function wireOnly(item: SseItem, view: PageView): boolean {
   if (item.kind !== 'event') return view.kind === 'eventsource';
-  return pageMark(item, view) !== undefined;
+  return notHeard(item, view);
 }
 
 /** The same filter with every wire item shown (an export writes a pair's whole wire capture). */
@@ -431,7 +437,7 @@ export function mergeSightings(
  * each flip (it costs the filtered views a pass over the log) is rare.
  *
  * A short pair's row then shows the page's items, as a page-only row would, and of the wire's only
- * those the page never had (`wireOnly`: events it did not hear or read, an EventSource's comments
+ * those the page never had (`wireOnly`: events of types it did not hear, an EventSource's comments
  * and the like), cheaply told apart per item; its connection says so (`wireShortfall`). Counting is
  * incremental (`tally`): O(new items) per update, like the views.
  */
@@ -518,7 +524,7 @@ function wireTally(items: readonly LoggedItem[], view: PageView): Tally<PageView
     const item = items[i]!.item;
     if (item.kind !== 'event') continue;
     if (pageMark(item, heard) === undefined) t.count++;
-    if (pageMark(item, view) !== undefined) {
+    if (wireOnly(item, view)) {
       t.missed++;
       t.missedTypes.set(item.type, (t.missedTypes.get(item.type) ?? 0) + 1);
     }
