@@ -231,7 +231,7 @@ async function turnDeepCaptureOn(panel: Frame): Promise<void> {
   const toggle = panel.locator('.deep-capture-toggle');
   await toggle.waitFor({ timeout: 15_000 });
   if (await toggle.isChecked()) return;
-  await toggle.check();
+  await toggle.click(); // not check(): a controlled box may re-render after Playwright looks
   await panel.locator('.deep-capture-confirm').click();
   const deadline = Date.now() + 15_000;
   while (!(await toggle.isChecked())) {

@@ -123,6 +123,23 @@ async function showAllConversations(target: Page): Promise<void> {
   await target.waitForFunction((count) => document.querySelectorAll('.conv-card').length === count, count, { timeout: 10_000 });
 }
 
+/**
+ * The cards once the view has assembled everything: two reads half a second apart that agree, and
+ * no card without a protocol (on a loaded machine the view may still be assembling the last
+ * streams when the rows say they ended). After 20 s, whatever is there (the assertions then say what).
+ */
+async function settledCards(target: Page): Promise<Card[]> {
+  const deadline = Date.now() + 20_000;
+  let last = await readCards(target);
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const now = await readCards(target);
+    const settled = JSON.stringify(now) === JSON.stringify(last) && now.every((card) => card.protocol !== 'none');
+    if (settled || Date.now() > deadline) return now;
+    last = now;
+  }
+}
+
 async function readCards(target: Page): Promise<Card[]> {
   return target.evaluate(() => {
     const urls = new Map<string, string>();
@@ -190,7 +207,7 @@ beforeAll(async () => {
   panel = await openPanel(playground);
   await waitForStreams(panel, '/ai/', RUNS.length);
   await showAllConversations(panel);
-  cards = await readCards(panel);
+  cards = await settledCards(panel);
   await bundled;
 }, 120_000);
 

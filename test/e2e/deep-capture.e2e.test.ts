@@ -129,7 +129,7 @@ describe('deep capture (Chromium, chrome.debugger)', () => {
     expect(await panel.locator('[data-seen]').count()).toBe(0);
 
     // Turn it on: first the explanation of the debugging bar, then the confirm click attaches.
-    await panel.locator('.deep-capture-toggle').check();
+    await panel.locator('.deep-capture-toggle').click(); // (not check(): the box is controlled, and its re-render may come after Playwright looks)
     await panel.waitForSelector('.deep-capture-explain');
     expect(await panel.locator('.deep-capture-explain').innerText()).toContain('debugging this browser');
     expect(await isOn(tabId)).toBe(false);
@@ -225,7 +225,7 @@ describe('deep capture (Chromium, chrome.debugger)', () => {
     await expect.poll(() => isOn(tabId), { timeout: 10_000 }).toBe(false);
 
     // On again, then the last panel of the tab closes: detached.
-    await panel.locator('.deep-capture-toggle').check();
+    await panel.locator('.deep-capture-toggle').click(); // (not check(): the box is controlled, and its re-render may come after Playwright looks)
     await panel.locator('.deep-capture-confirm').click();
     await expect.poll(() => isOn(tabId), { timeout: 10_000 }).toBe(true);
     await panel.close();
@@ -383,7 +383,7 @@ describe('deep capture of the fixture page: workers of every kind, unlistened ty
   });
 
   it('deep mode: every event of the four streams is in the panel and the HAR; the wire has each stream’s bytes exactly', async () => {
-    await panel.locator('.deep-capture-toggle').check();
+    await panel.locator('.deep-capture-toggle').click(); // (not check(): the box is controlled, and its re-render may come after Playwright looks)
     await panel.waitForSelector('.deep-capture-explain');
     await panel.locator('.deep-capture-confirm').click();
     await expect.poll(() => isOn(tabId), { timeout: 10_000 }).toBe(true);
@@ -475,7 +475,7 @@ describe('deep capture with the DevTools window open, on a first visit', () => {
       await page.goto(`${server.url}/test/deep/index.html`);
       const tabId = await tabIdOf(withDevtools, page);
       const { panel } = await openSsePanel(withDevtools, page);
-      await panel.locator('.deep-capture-toggle').check();
+      await panel.locator('.deep-capture-toggle').click(); // (not check(): the box is controlled, and its re-render may come after Playwright looks)
       await panel.locator('.deep-capture-confirm').click();
       await expect.poll(() => panel.locator('.deep-capture-toggle').isChecked(), { timeout: 10_000 }).toBe(true);
       const fixture = await page.evaluate(() => (window as unknown as { deepStreams: Fixture }).deepStreams);
