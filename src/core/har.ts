@@ -288,7 +288,7 @@ export function harEntryBuilder(connection: Connection, options: HarOptions): Ha
   const lines = connection.framing === 'lines';
   // Deep capture: a request both saw is the wire's stream with what the page saw of it.
   const pageSide = connection.pageSide;
-  const pageView = pageSide === undefined ? undefined : pageViewOf(pageSide.connection);
+  const pageView = pageSide === undefined ? undefined : (pageSide.view ?? pageViewOf(pageSide.connection));
   // A wire capture that holds less than the page saw: the page's events are the request's. A
   // page's fetch/XHR text goes whole in `page.text` (its events re-derive from it); an EventSource's
   // events are written as the page's own (`pageOnlyEvents`).

@@ -25,6 +25,7 @@ import type {
   StreamState,
 } from '../protocol';
 import type { SseItem } from './sse-types';
+import type { PageView } from './sightings';
 import { SseTextParser, type SseParserOptions } from './sse-parser';
 import { LineTextParser } from './line-parser';
 import { sniffTransport, transportOfHeaders } from './ai/detect';
@@ -122,6 +123,8 @@ export interface Connection {
 /** The page tap's stream of a request deep capture saw too. */
 export interface PageSide {
   connection: Connection;
+  /** What the page saw, as the panel marks the wire's items against it (core/sightings.ts). */
+  view?: PageView;
   /**
    * The wire stream was joined mid-stream (an EventSource opened before deep capture was on): its
    * URL was not known, and the page's items before it are the page's own.

@@ -503,6 +503,30 @@ describe('a wire capture that holds less than the page saw: the end of a stream 
     expect(items.flatMap((l) => (l.item.kind === 'event' ? [l.item.data] : []))).toEqual(['a', 'b', 'c', 'unheard']);
   });
 
+  it('does not tag the page’s last event "not read" when the wire stamped it after the page’s close (one clock compared)', () => {
+    // Seen on the deep-capture fixture: the page closes on its last event; the wire's copy of that
+    // event is stamped after the close. Read is told by count on the wire's own clock.
+    const store = new LogStore();
+    store.apply([
+      openRecord('0:1', 'eventsource', 1000),
+      openRecord('wire:1', 'eventsource', 1001, { seenOn: 'wire' }),
+      sse('0:1', event('message', 'page-1', 1100), event('message', 'page-3', 1200)),
+      state('0:1', 'closed', 1200.5, 'closed-by-page'),
+      sse('wire:1', event('message', 'page-1', 1101), event('update', 'unheard', 1150), event('message', 'page-3', 1203)),
+      sse('wire:1', event('message', 'after', 1260)),
+      state('wire:1', 'closed', 1270, 'cancelled-by-page'),
+    ]);
+    const sightings = mergeSightings(store.connectionList, undefined, store.itemsByConnection);
+    const view = sightings.filter.pageViews.get('wire:1')!;
+    expect(view.readUntil).toBe(1203);
+    expect(store.itemsByConnection.get('wire:1')!.map((l) => pageMark(l.item, view))).toEqual([
+      undefined,
+      'not-heard',
+      undefined,
+      'not-read',
+    ]);
+  });
+
   it('a page that stopped early is not short for the wire’s having more', () => {
     const store = new LogStore();
     store.apply([

@@ -172,6 +172,13 @@ export interface PageView {
   stoppedAt?: number;
   /** fetch/XHR, once stopped: how much of the stream's text (UTF-16 code units) the page had read. */
   readLength?: number;
+  /**
+   * EventSource, once stopped: the wire's own time of the last event the page heard (the N-th event
+   * of a heard type on the wire, N the page's count), so "not read" compares times of one clock —
+   * the wire's and the page's differ, and the page's last event looked unread on the wire. Absent
+   * when it cannot be told (then `stoppedAt`); Infinity when the wire holds fewer (nothing unread).
+   */
+  readUntil?: number;
 }
 
 export type PageMark = 'not-heard' | 'not-read';
@@ -198,13 +205,15 @@ export function pageViewOf(page: Connection): PageView {
 
 /** What the page missed of a wire item (undefined: the page saw it, or nothing says otherwise). O(1). */
 export function pageMark(item: SseItem, view: PageView): PageMark | undefined {
+  // A type no listener asked for is "not heard" whenever it came: that says why the page missed it.
+  if (notHeard(item, view)) return 'not-heard';
   if (view.stoppedAt !== undefined) {
     // fetch/XHR items know where their text is: beyond what the page read, it never read them.
     if (item.span !== undefined && view.readLength !== undefined) {
       if (item.span.end > view.readLength) return 'not-read';
-    } else if (item.time > view.stoppedAt) return 'not-read';
+    } else if (item.time > (view.readUntil ?? view.stoppedAt)) return 'not-read';
   }
-  return notHeard(item, view) ? 'not-heard' : undefined;
+  return undefined;
 }
 
 /** An EventSource event of a named type no listener asked for when it came. O(1). */
@@ -215,7 +224,8 @@ function notHeard(item: SseItem, view: PageView): boolean {
 }
 
 export function samePageView(a: PageView, b: PageView): boolean {
-  if (a.kind !== b.kind || a.stoppedAt !== b.stoppedAt || a.readLength !== b.readLength) return false;
+  if (a.kind !== b.kind || a.stoppedAt !== b.stoppedAt || a.readLength !== b.readLength || a.readUntil !== b.readUntil)
+    return false;
   if (a.listening.size !== b.listening.size) return false;
   for (const [type, time] of a.listening) if (b.listening.get(type) !== time) return false;
   return true;
@@ -311,6 +321,8 @@ export interface ConnectionRow {
   members: string[];
   /** A pair's page stream (for replay into the page, which knows it by that id). */
   page?: Connection;
+  /** A pair's page view (what the page saw, the wire's items are marked against it). */
+  pageView?: PageView;
   /** A pair's (first) wire stream, as the store holds it (an export writes it, with what the page saw). */
   wire?: Connection;
   /** A pair's wire streams: one per request of an EventSource that reconnected. */
@@ -336,7 +348,12 @@ export function exportedConnections(row: ConnectionRow): Connection[] {
     return row.wires.map((wire, n) => ({
       ...wire,
       seen: 'both' as const,
-      pageSide: { connection: page, joined: n === 0 && wire.url === UNKNOWN_URL, ...(n > 0 ? { summary: false } : {}) },
+      pageSide: {
+        connection: page,
+        ...(row.pageView === undefined ? {} : { view: row.pageView }),
+        joined: n === 0 && wire.url === UNKNOWN_URL,
+        ...(n > 0 ? { summary: false } : {}),
+      },
       ...(n === 0 && shortfall !== undefined ? { wireShortfall: shortfall } : {}),
     }));
   }
@@ -387,7 +404,7 @@ export function mergeSightings(
       // one did not start with the page's (deep capture joined mid-stream, or at a reconnect).
       const joinedLate = wire.url === UNKNOWN_URL || Math.abs(wire.startTime - page.startTime) > SAME_REQUEST_MS;
       const since = joinedLate ? wire.startTime : -Infinity;
-      const view = pageViewOf(page);
+      const view = withReadBoundary(pageViewOf(page), page, wires, since, itemsOf);
       const short = itemsOf === undefined ? undefined : shortfallOf(page, wires, since, view, itemsOf);
       row = {
         id: wire.id,
@@ -395,6 +412,7 @@ export function mergeSightings(
         seen: 'both',
         members: [page.id, ...wires.map((w) => w.id)],
         page,
+        pageView: view,
         wire,
         wires,
       };
@@ -481,6 +499,49 @@ export function shortfallOf(
 }
 
 const NO_ITEMS: readonly LoggedItem[] = Object.freeze([]);
+
+/**
+ * An EventSource the page closed: its view with `readUntil`, the wire's time of the page's last
+ * heard event (see PageView). Per-wire counts are the tallies' (incremental); the boundary itself is
+ * looked for once, in the wire that holds it, and kept while the page's count stays.
+ */
+function withReadBoundary(
+  view: PageView,
+  page: Connection,
+  wires: readonly Connection[],
+  since: number,
+  itemsOf: ReadonlyMap<string, readonly LoggedItem[]> | undefined,
+): PageView {
+  if (itemsOf === undefined || view.kind !== 'eventsource' || view.stoppedAt === undefined) return view;
+  const heard = pageTally(itemsOf.get(page.id) ?? NO_ITEMS, since).count;
+  if (heard === 0) return view;
+  const hearing: PageView = { kind: view.kind, listening: view.listening };
+  let before = 0;
+  for (const w of wires) {
+    const items = itemsOf.get(w.id) ?? NO_ITEMS;
+    const count = wireTally(items, hearing).count;
+    if (before + count >= heard) return { ...view, readUntil: nthHeardTime(items, hearing, heard - before) };
+    before += count;
+  }
+  return { ...view, readUntil: Infinity };
+}
+
+const boundaries = new WeakMap<readonly LoggedItem[], { n: number; time: number }>();
+
+/** The time of the n-th event of a heard type among `items` (there are at least n). */
+function nthHeardTime(items: readonly LoggedItem[], hearing: PageView, n: number): number {
+  const kept = boundaries.get(items);
+  if (kept !== undefined && kept.n === n) return kept.time;
+  let seen = 0;
+  for (const { item } of items) {
+    if (item.kind !== 'event' || pageMark(item, hearing) !== undefined) continue;
+    if (++seen === n) {
+      boundaries.set(items, { n, time: item.time });
+      return item.time;
+    }
+  }
+  return Infinity;
+}
 
 interface Tally<K> {
   key: K;
