@@ -457,21 +457,14 @@ function fillBlobBatch(batch: WireBatch, held: HeldRecord[], index: number, end:
         size += data.byteLength;
       }
     } else if (record.type === 'sse-events') {
-      const strings = record.strings;
-      const lengths = bareArray<number>();
-      let chars = 0;
-      for (let i = 0; i < strings.length; i++) {
-        const length = strings[i]!.length;
-        lengths[i] = length;
-        chars += length;
-      }
-      textPieces[textPieces.length] = call(natives.arrayJoin, strings, '') as string;
+      const { lengths, text } = eventRun(record.strings);
+      textPieces[textPieces.length] = text;
       const wire = bare({ type: 'sse-events', stream: record.stream, times: record.times, lengths }) as WireRecord & {
         replayed?: boolean;
       };
       if (record.replayed) wire.replayed = true;
       records[records.length] = wire;
-      size += chars * 2 + record.times.length * 24;
+      size += text.length * 2 + record.times.length * 24;
     } else {
       records[records.length] = record;
       size += RECORD_OVERHEAD;
@@ -536,6 +529,17 @@ function textOf(data: Uint8Array | string | TextRange): Uint8Array | string {
   return call(natives.stringSlice, range.source.text, range.start, range.end) as string;
 }
 
+/**
+ * A run of events' strings (type, lastEventId, data of each) as the JSON and blob forms send them:
+ * the UTF-16 length of each, and all of them joined (one join: a rope of a string per event costs
+ * more to flatten).
+ */
+function eventRun(strings: string[]): { lengths: number[]; text: string } {
+  const lengths = bareArray<number>();
+  for (let i = 0; i < strings.length; i++) lengths[i] = strings[i]!.length;
+  return { lengths, text: call(natives.arrayJoin, strings, '') as string };
+}
+
 /** A held record in its wire form, with its size in characters (roughly). */
 function toWire(record: HeldRecord): { record: WireRecord; size: number } {
   if (record.type === 'stream-chunk') {
@@ -545,14 +549,7 @@ function toWire(record: HeldRecord): { record: WireRecord; size: number } {
     return { record: wire as WireRecord, size: b64.length };
   }
   if (record.type === 'sse-events') {
-    const strings = record.strings;
-    const lengths = bareArray<number>();
-    let text = '';
-    for (let i = 0; i < strings.length; i++) {
-      const value = strings[i]!;
-      lengths[i] = value.length;
-      text += value;
-    }
+    const { lengths, text } = eventRun(record.strings);
     const b64 = utf8Base64(text);
     const wire = bare({ type: 'sse-events', stream: record.stream, times: record.times, lengths, b64 }) as WireRecord & {
       replayed?: boolean;
