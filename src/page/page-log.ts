@@ -164,6 +164,13 @@ export class PageLog {
     private readonly target: EventTarget,
     isTop: boolean,
     private readonly limit = MAX_DOCUMENT_CHARGE,
+    /**
+     * Clone form with the bulk in Blobs (fillBlobBatch). Off in the extension for now: measured
+     * cheaper for the page (see INTERNALS.md), but two of three full CI runs lost the chunks of one
+     * stream cut short by its server (conversation e2e, openai-chat "cut"), never reproduced alone;
+     * until that is understood the plain clone form, which never lost it, is used. Unit-tested on.
+     */
+    private readonly blobs = false,
   ) {
     this.keep = !isTop;
     call(natives.addEventListener, target, PAGE_EVENT.relayReady, () => {
@@ -380,7 +387,11 @@ export class PageLog {
     do {
       const at = index;
       const batch: WireBatch = bare({ v: PROTOCOL_VERSION, at, records: bareArray<WireRecord>() });
-      index = this.clone ? fillBlobBatch(batch, held, index, end) : fillJsonBatch(batch, held, index, end);
+      index = !this.clone
+        ? fillJsonBatch(batch, held, index, end)
+        : this.blobs
+          ? fillBlobBatch(batch, held, index, end)
+          : fillCloneBatch(batch, held, index, end);
       if (this.dropCount > 0) batch.drops = this.dropList();
       if (final && index >= end) batch.final = true;
       // Clone form: the object itself (the relay's copy is a structured clone: no getter, no toJSON runs).
@@ -413,6 +424,30 @@ function fillJsonBatch(batch: WireBatch, held: HeldRecord[], index: number, end:
     index++;
   }
   return index;
+}
+
+/** Fills `batch` (plain clone form: records carry their bytes and strings) from `index` on; returns where it stopped. */
+function fillCloneBatch(batch: WireBatch, held: HeldRecord[], index: number, end: number): number {
+  const records = batch.records;
+  let size = 0;
+  while (index < end && (size < BATCH_TARGET_CHARS || records.length === 0)) {
+    const record = held[index]!;
+    records[records.length] = toCloneWire(record);
+    size += cloneSize(record);
+    index++;
+  }
+  return index;
+}
+
+/** What a held record weighs in the clone form, roughly (bytes, two a character, a fixed overhead). */
+function cloneSize(record: HeldRecord): number {
+  if (record.type === 'stream-chunk') return record.bytes;
+  if (record.type === 'sse-events') {
+    let size = record.times.length * 24;
+    for (let i = 0; i < record.strings.length; i++) size += record.strings[i]!.length * 2;
+    return size;
+  }
+  return RECORD_OVERHEAD;
 }
 
 /**

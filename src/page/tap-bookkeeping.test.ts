@@ -5,7 +5,7 @@
  * which is all these use.
  */
 import { describe, expect, it } from 'vitest';
-import { PageLog } from './page-log';
+import { MAX_DOCUMENT_CHARGE, PageLog } from './page-log';
 import { isCapturedContentType, isCapturedResponse, mimeEssence, StreamTap } from './stream-tap';
 import { PAGE_EVENT, PROTOCOL_VERSION, type PageControl, type PageRecord, type StoredRecord, type WireBatch } from '../protocol';
 import { LogStore } from '../core/log-store';
@@ -269,7 +269,7 @@ describe('PageLog', () => {
       const target = new EventTarget();
       const posted: unknown[] = [];
       target.addEventListener(PAGE_EVENT.batch, (event) => posted.push(structuredClone((event as CustomEvent<unknown>).detail)));
-      const log = new PageLog(target, true);
+      const log = new PageLog(target, true, MAX_DOCUMENT_CHARGE, true);
       const fetchTap = new StreamTap(log, request, '');
       fetchTap.bytes(bytes('data: é€\n\n'), 0, 5);
       fetchTap.bytes(bytes('data: 2\n\n'), 13, 5);
@@ -310,7 +310,7 @@ describe('PageLog', () => {
     const target = new EventTarget();
     const posted: unknown[] = [];
     target.addEventListener(PAGE_EVENT.batch, (event) => posted.push(structuredClone((event as CustomEvent<unknown>).detail)));
-    const log = new PageLog(target, true);
+    const log = new PageLog(target, true, MAX_DOCUMENT_CHARGE, true);
     new StreamTap(log, request, '').bytes(bytes('data: é\n\n'), 0, 5);
     const iteratorPrototype = Object.getPrototypeOf([][Symbol.iterator]()) as { next: unknown };
     const nativeNext = iteratorPrototype.next;

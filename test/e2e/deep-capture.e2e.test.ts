@@ -25,7 +25,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import type { Har } from '../../src/core/har';
 import {
   currentServiceWorker,
@@ -274,7 +274,7 @@ function wireTextsOf(log: unknown[], run: string): Partial<Record<Source, string
 }
 
 /** The panel's connection rows (the full URL is the row's tooltip, on its first line). */
-const rowsOf = (panel: Page) =>
+const rowsOf = (panel: Page | Frame) =>
   panel.locator('tr[data-connection-id]').evaluateAll((rows) =>
     rows.map((row) => ({
       id: row.getAttribute('data-connection-id') ?? '',
@@ -287,7 +287,7 @@ const rowsOf = (panel: Page) =>
  * The events the panel's table shows for the rows of fixture stream `source` of run `run` (each row
  * selected alone: one merged row or a page row and a wire row, the wire's events are among them).
  */
-async function panelEvents(panel: Page, source: Source, run: string): Promise<{ type: string; data: string }[]> {
+async function panelEvents(panel: Page | Frame, source: Source, run: string): Promise<{ type: string; data: string }[]> {
   const events: { type: string; data: string }[] = [];
   for (const row of await rowsOf(panel)) {
     if (sourceOf(row.url) !== source || runOf(row.url) !== run) continue;
@@ -482,10 +482,27 @@ describe('deep capture with the DevTools window open, on a first visit', () => {
       await page.evaluate(() =>
         (window as unknown as { runDeepStreams(run: string): Promise<unknown> }).runDeepStreams('first-visit'),
       );
-      const exact = Object.fromEntries(SOURCES.map((source) => [source, [fixture[source].join('')]]));
+      // With DevTools attached too, Chromium sometimes refuses an EventSource's bytes to a second
+      // client; the wire then keeps the browser's own parse of it (documented fallback): an
+      // EventSource's text is the bytes or nothing, and its events are in the panel either way.
+      const exactOrFallback = (texts: Partial<Record<Source, string[]>>) =>
+        SOURCES.every((source) => {
+          const got = texts[source];
+          const bytes = fixture[source].join('');
+          const eventSource = source === 'shared' || source === 'unlistened';
+          return got?.length === 1 && (got[0] === bytes || (eventSource && got[0] === ''));
+        });
       await expect
-        .poll(async () => wireTextsOf(await logOf(tabId, withDevtools), 'first-visit'), { timeout: 15_000 })
-        .toEqual(exact);
+        .poll(async () => exactOrFallback(wireTextsOf(await logOf(tabId, withDevtools), 'first-visit')), { timeout: 15_000 })
+        .toBe(true);
+      for (const source of SOURCES) {
+        await expect
+          .poll(async () => allShown(eventsOf(fixture[source]), await panelEvents(panel, source, 'first-visit')), {
+            timeout: 10_000,
+            message: source,
+          })
+          .toBe(true);
+      }
       await panel.locator('td.all-row').click();
       await expect.poll(() => panel.locator('.events').innerText(), { timeout: 10_000 }).toContain('unheard-update');
     } finally {
