@@ -388,10 +388,10 @@ export class PageLog {
       const at = index;
       const batch: WireBatch = bare({ v: PROTOCOL_VERSION, at, records: bareArray<WireRecord>() });
       index = !this.clone
-        ? fillJsonBatch(batch, held, index, end)
+        ? fillBatch(batch, held, index, end, toWire)
         : this.blobs
           ? fillBlobBatch(batch, held, index, end)
-          : fillCloneBatch(batch, held, index, end);
+          : fillBatch(batch, held, index, end, cloneWire);
       if (this.dropCount > 0) batch.drops = this.dropList();
       if (final && index >= end) batch.final = true;
       // Clone form: the object itself (the relay's copy is a structured clone: no getter, no toJSON runs).
@@ -413,12 +413,21 @@ export class PageLog {
   }
 }
 
-/** Fills `batch` (JSON form) with held records from `index` on, up to its size; returns where it stopped. */
-function fillJsonBatch(batch: WireBatch, held: HeldRecord[], index: number, end: number): number {
+/**
+ * Fills `batch` with held records from `index` on, each in its wire form by `form` (toWire: JSON
+ * form; cloneWire: plain clone form), up to the batch's size; returns where it stopped.
+ */
+function fillBatch(
+  batch: WireBatch,
+  held: HeldRecord[],
+  index: number,
+  end: number,
+  form: (record: HeldRecord) => { record: WireRecord; size: number },
+): number {
   const records = batch.records;
   let size = 0;
   while (index < end && (size < BATCH_TARGET_CHARS || records.length === 0)) {
-    const wire = toWire(held[index]!);
+    const wire = form(held[index]!);
     records[records.length] = wire.record;
     size += wire.size;
     index++;
@@ -426,17 +435,9 @@ function fillJsonBatch(batch: WireBatch, held: HeldRecord[], index: number, end:
   return index;
 }
 
-/** Fills `batch` (plain clone form: records carry their bytes and strings) from `index` on; returns where it stopped. */
-function fillCloneBatch(batch: WireBatch, held: HeldRecord[], index: number, end: number): number {
-  const records = batch.records;
-  let size = 0;
-  while (index < end && (size < BATCH_TARGET_CHARS || records.length === 0)) {
-    const record = held[index]!;
-    records[records.length] = toCloneWire(record);
-    size += cloneSize(record);
-    index++;
-  }
-  return index;
+/** A held record in the plain clone form, with its weight. */
+function cloneWire(record: HeldRecord): { record: WireRecord; size: number } {
+  return { record: toCloneWire(record), size: cloneSize(record) };
 }
 
 /** What a held record weighs in the clone form, roughly (bytes, two a character, a fixed overhead). */
