@@ -4,10 +4,12 @@ import {
   buildExportParts,
   buildExportText,
   copyDataOf,
+  CSV_COLUMNS,
   csvCell,
   EXPORT_FORMATS,
   exportedItem,
   requestHasRedactions,
+  rowExportConnections,
   shellQuote,
   toCurl,
   toFetch,
@@ -15,10 +17,15 @@ import {
   type ExportInput,
   type ExportedItem,
 } from './export-formats';
-import { buildHar, REDACTED, REDACTED_IN_URL } from './har';
-import { LogStore, type Connection } from './log-store';
+import { buildHar, harExportOf, REDACTED, REDACTED_IN_URL } from './har';
+import { LogStore, type Connection, type LoggedItem } from './log-store';
 import type { SseItem } from './sse-types';
+import { mergeSightings } from './sightings';
+import { FilteredItems } from './filtered-items';
+import { DEFAULT_FILTER } from './filter-model';
+import type { StoredRecord } from '../protocol';
 import { bigStore, richStore, SECRETS, T0 } from '../../test/fixtures/stores';
+import { CHAT_URL, CLOCK_URL, deepPairRecords, NOTIFY_URL, WORKER_URL } from '../../test/fixtures/deep-pair';
 
 function inputOf(store: LogStore, includeSensitive?: boolean): ExportInput {
   return { items: store.items, connections: store.connectionList, includeSensitive, creatorVersion: '0.1.0' };
@@ -172,11 +179,12 @@ describe('CSV', () => {
   it('RFC 4180: header, CRLF records, quoted fields read back to the rows', () => {
     const text = buildExportText('csv', inputOf(store));
     const table = parseCsv(text);
-    expect(table[0]).toEqual(['time', 'connection_url', 'kind', 'type', 'id', 'data', 'size']);
+    expect(table[0]).toEqual(['time', 'connection_url', 'kind', 'type', 'id', 'data', 'size', 'seen_on', 'page']);
     const rows = store.items.map((l) => exportedItem(l, store.connections.get(l.connectionId)));
     const unformula = (s: string) => (/^'[=+\-@\t\r]/.test(s) ? s.slice(1) : s);
+    // No deep capture: where it was seen and what the page missed are empty.
     expect(table.slice(1).map((r) => r.map(unformula))).toEqual(
-      rows.map((r) => [r.time, r.connectionUrl, r.kind, r.type, r.id, r.data, String(r.size)]),
+      rows.map((r) => [r.time, r.connectionUrl, r.kind, r.type, r.id, r.data, String(r.size), '', '']),
     );
   });
 
@@ -201,6 +209,88 @@ describe('CSV', () => {
     const big = bigStore(200);
     const text = buildExportText('csv', inputOf(big));
     for (const row of parseCsv(text).slice(1)) for (const cell of row) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('CSV of a deep-captured log: where each item was seen, what the page missed', () => {
+  /** The CSV the panel exports of every row (App: the items in view, each stream as its row). */
+  function csvOf(records: StoredRecord[]): Record<string, string>[] {
+    const store = new LogStore();
+    store.apply(records);
+    const sightings = mergeSightings(store.connectionList, undefined, store.itemsByConnection);
+    const items: LoggedItem[] = new FilteredItems().update(store, { ...DEFAULT_FILTER, sightings: sightings.filter });
+    const text = buildExportText('csv', {
+      items,
+      connections: rowExportConnections(store.connections, sightings.rowOf),
+      creatorVersion: '0.1.0',
+    });
+    const [header, ...rows] = parseCsv(text);
+    expect(header).toEqual([...CSV_COLUMNS]);
+    return rows.map((row) => Object.fromEntries(header!.map((name, i) => [name, row[i]!])));
+  }
+
+  const cells = (rows: Record<string, string>[], url: string) =>
+    rows.filter((r) => r.connection_url === url && r.kind === 'event').map((r) => [r.data, r.seen_on, r.page]);
+
+  it('appends seen_on and page after the first seven columns', () => {
+    expect(CSV_COLUMNS).toEqual(['time', 'connection_url', 'kind', 'type', 'id', 'data', 'size', 'seen_on', 'page']);
+  });
+
+  it('a stream only the wire saw: seen_on wire, nothing missed', () => {
+    expect(cells(csvOf(deepPairRecords()), WORKER_URL)).toEqual([['from the worker', 'wire', '']]);
+  });
+
+  it('a request both saw: seen_on both; an unlistened type is "not heard", what came after close "not read"', () => {
+    const rows = csvOf(deepPairRecords());
+    expect(cells(rows, NOTIFY_URL)).toEqual([
+      ['hello', 'both', ''],
+      ['{"v":2}', 'both', 'not heard'],
+      ['after close', 'both', 'not read'],
+    ]);
+    // A fetch the page cancelled: the text beyond what it read.
+    expect(cells(rows, CHAT_URL)).toEqual([
+      ['first', 'both', ''],
+      ['second', 'both', 'not read'],
+    ]);
+  });
+
+  it('a stream only the page saw: seen_on page, nothing missed', () => {
+    expect(cells(csvOf(deepPairRecords()), CLOCK_URL)).toEqual([['tick', 'page', '']]);
+  });
+
+  it('marks by the row’s page view, as the HAR does: the wire’s copy of the last heard event, stamped after the close, was read', () => {
+    // The wire's clock stamps its "hello" after the page's close (T0 + 250): the page heard it all the same.
+    const skewed = deepPairRecords().map((r) =>
+      r.type === 'sse' && r.stream === 'wire:7' && r.items[0]?.kind === 'event' && r.items[0].data === 'hello'
+        ? { ...r, items: [{ ...r.items[0], time: T0 + 255 }] }
+        : r,
+    );
+    expect(cells(csvOf(skewed), NOTIFY_URL)).toEqual([
+      ['hello', 'both', ''],
+      ['{"v":2}', 'both', 'not heard'],
+      ['after close', 'both', 'not read'],
+    ]);
+    // The HAR of the same log marks the same events.
+    const store = new LogStore();
+    store.apply(skewed);
+    const sightings = mergeSightings(store.connectionList, undefined, store.itemsByConnection);
+    const { connections, items } = harExportOf(store, sightings.rows, sightings.filter);
+    const notify = buildHar(connections, items, { creatorVersion: '0.1.0' }).log.entries.find(
+      (e) => e.request.url === NOTIFY_URL,
+    )!;
+    expect(notify._sseDevtools).toMatchObject({ seenOn: 'both', notHeardEvents: [1], notReadEvents: [2] });
+  });
+
+  it('keeps formula protection and quoting in every column', () => {
+    const records = deepPairRecords().map((r) =>
+      r.type === 'sse' && r.stream === 'wire:7' && r.items[0]?.kind === 'event' && r.items[0].type === 'update'
+        ? { ...r, items: [{ ...r.items[0], data: '=1+2, "x"' }] }
+        : r,
+    );
+    const rows = csvOf(records);
+    expect(cells(rows, NOTIFY_URL)[1]).toEqual([`'=1+2, "x"`, 'both', 'not heard']);
   });
 });
 

@@ -9,7 +9,7 @@
  * every `every` units of work (items, or JSON array elements for the HAR) and returns the file as
  * string parts for `new Blob(parts)`; `buildExportText` is the same output in one synchronous go.
  */
-import { pageMark, pageViewOf, type PageMark, type PageView } from './sightings';
+import { pageMark, pageViewOf, type ConnectionRow, type PageMark, type PageView } from './sightings';
 import type { HeaderEntry, StreamKind } from '../protocol';
 import {
   harConnectionOrder,
@@ -78,6 +78,31 @@ export interface ExportedItem {
   pageMissed?: PageMark;
 }
 
+/**
+ * The connections a rows export (NDJSON, CSV, JSON) looks its items up in: each stream as the row
+ * the panel shows it in (`rowOf`, from `mergeSightings`), saying where it was seen, a pair's with
+ * the page view its marks are told by (the table's and the HAR's: `row.pageView`); the store's own
+ * connection for a stream in no row.
+ */
+export function rowExportConnections(
+  connections: ReadonlyMap<string, Connection>,
+  rowOf: ReadonlyMap<string, ConnectionRow>,
+): Map<string, Connection> {
+  const out = new Map<string, Connection>(connections);
+  const byRow = new Map<ConnectionRow, Connection>();
+  for (const [id, row] of rowOf) {
+    let c = byRow.get(row);
+    if (c === undefined) {
+      c = row.seen === undefined ? row.connection : { ...row.connection, seen: row.seen };
+      const side = c.pageSide;
+      if (side !== undefined && row.pageView !== undefined) c = { ...c, pageSide: { ...side, view: row.pageView } };
+      byRow.set(row, c);
+    }
+    out.set(id, c);
+  }
+  return out;
+}
+
 /** The text "Copy data" copies: an event's data, a comment's text, a retry's ms, a field's value, a warning's message. */
 export function copyDataOf(item: SseItem): string {
   switch (item.kind) {
@@ -133,7 +158,16 @@ export function exportedItem(logged: LoggedItem, connection: Connection | undefi
 // ---------------------------------------------------------------------------------------------
 // CSV (RFC 4180)
 
-export const CSV_COLUMNS = ['time', 'connection_url', 'kind', 'type', 'id', 'data', 'size'] as const;
+/**
+ * The CSV's columns. Deep capture's two come last (so readers of the first seven keep working):
+ * `seen_on`, where the item's request was seen (page, wire or both; empty when deep capture saw
+ * nothing), and `page`, for a request both saw, what the page missed of the item ("not heard" or
+ * "not read"; empty when the page got it).
+ */
+export const CSV_COLUMNS = ['time', 'connection_url', 'kind', 'type', 'id', 'data', 'size', 'seen_on', 'page'] as const;
+
+/** The CSV's words for a page mark (the `page` column). */
+export const CSV_PAGE_MARKS: Record<PageMark, string> = { 'not-heard': 'not heard', 'not-read': 'not read' };
 
 /**
  * One CSV cell: a text a spreadsheet would run as a formula (starting with = + - @, tab or CR)
@@ -146,7 +180,11 @@ export function csvCell(value: string | number): string {
 }
 
 function csvRow(row: ExportedItem): string {
-  return [row.time, row.connectionUrl, row.kind, row.type, row.id, row.data, row.size].map(csvCell).join(',') + '\r\n';
+  const page = row.pageMissed === undefined ? '' : CSV_PAGE_MARKS[row.pageMissed];
+  return (
+    [row.time, row.connectionUrl, row.kind, row.type, row.id, row.data, row.size, row.seenOn ?? '', page].map(csvCell).join(',') +
+    '\r\n'
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -190,12 +228,12 @@ function rowMaker(input: ExportInput): (logged: LoggedItem) => ExportedItem {
       }
       row.connectionKind = connection.kind;
       row.connectionUrl = url;
-      // Deep capture (NDJSON and JSON; CSV keeps its columns): where it was seen, what the page missed.
+      // Deep capture: where it was seen, what the page missed (by the HAR's view: the row's, when given).
       if (connection.seen !== undefined) row.seenOn = connection.seen;
-      const page = connection.pageSide?.connection;
-      if (page !== undefined && logged.connectionId !== page.id) {
+      const side = connection.pageSide;
+      if (side !== undefined && logged.connectionId !== side.connection.id) {
         let view = pageViews.get(connection.id);
-        if (view === undefined) pageViews.set(connection.id, (view = pageViewOf(page)));
+        if (view === undefined) pageViews.set(connection.id, (view = side.view ?? pageViewOf(side.connection)));
         const missed = pageMark(logged.item, view);
         if (missed !== undefined) row.pageMissed = missed;
       }

@@ -21,7 +21,7 @@ import { FilteredItems } from '../core/filtered-items';
 import { activeMatcher } from '../core/search';
 import { LogStore, type Connection, type LoggedItem } from '../core/log-store';
 import { mergeSightings, NO_SIGHTINGS, pageMark, type ConnectionRow, type Sightings } from '../core/sightings';
-import type { ExportFormat } from '../core/export-formats';
+import { rowExportConnections, type ExportFormat } from '../core/export-formats';
 import { harExportOf } from '../core/har';
 import { clockTime, duration } from '../core/format';
 import type { LogConnection } from './log-connection';
@@ -263,13 +263,10 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
         includeSensitive: sensitive,
       });
     } else {
-      // Each stream as its row, saying where it was seen (a pair's marks come with it).
-      const rowsOf = new Map<string, Connection>(store.connections);
-      for (const [id, row] of sightings.rowOf)
-        rowsOf.set(id, row.seen === undefined ? row.connection : { ...row.connection, seen: row.seen });
+      // Each stream as its row, saying where it was seen (a pair's marks come with it, as the HAR's).
       await exportEvents(format, {
         items: sortedItems,
-        connections: rowsOf,
+        connections: rowExportConnections(store.connections, sightings.rowOf),
         pageUrl: url,
         includeSensitive: sensitive,
       });
