@@ -52,10 +52,10 @@ class FakeDebugger {
     },
   };
 
-  /** A worker the tab started, auto-attached and paused (`waitForDebuggerOnStart`). */
-  autoAttach(sessionId: string, type: string, targetId: string): void {
+  /** A worker or frame the tab started, auto-attached and paused (`waitForDebuggerOnStart`). */
+  autoAttach(sessionId: string, type: string, targetId: string, url?: string): void {
     this.paused.set(sessionId, () => undefined);
-    this.emit({ tabId: TAB }, 'Target.attachedToTarget', { sessionId, targetInfo: { type, targetId } });
+    this.emit({ tabId: TAB }, 'Target.attachedToTarget', { sessionId, targetInfo: { type, targetId, url } });
   }
 
   emit(source: Debuggee, method: string, params: object): void {
@@ -152,6 +152,42 @@ describe('DeepCapture (Chromium) and workers', () => {
     });
     await flush();
     expect(fake.attachedTo).toContainEqual({ targetId: 'late' });
+  });
+
+  it('follows a frame of another site (out of process), its own workers, and the shared workers of its origin', async () => {
+    const frameOrigin = 'http://localhost:8000';
+    await deep.attach(TAB);
+    fake.autoAttach('frame-session', 'iframe', 'frame-target', `${frameOrigin}/widget.html`);
+    await flush();
+    // Its network followed, its children auto-attached, then let run — in that order.
+    expect(fake.sentTo({ sessionId: 'frame-session' })).toEqual([
+      'Network.enable',
+      'Target.setAutoAttach',
+      'Runtime.runIfWaitingForDebugger',
+    ]);
+    sseFetch({ tabId: TAB, sessionId: 'frame-session' }, 'f1', `${frameOrigin}/sse?source=frame`);
+    expect(records.find((r) => r.type === 'stream-open')).toMatchObject({ stream: 'wire:1:f1', seenOn: 'wire' });
+    // A shared worker of the frame's origin, started by it, is found at the frame's next request.
+    fake.targets.push({ id: 'frame-shared', type: 'worker', url: `${frameOrigin}/shared.js`, attached: false });
+    fake.emit({ tabId: TAB, sessionId: 'frame-session' }, 'Network.requestWillBeSent', {
+      requestId: 's',
+      type: 'Script',
+      request: { url: `${frameOrigin}/shared.js`, method: 'GET' },
+    });
+    await flush();
+    expect(fake.attachedTo).toContainEqual({ targetId: 'frame-shared' });
+    // Once the frame is gone, its origin is not looked in any more.
+    fake.emit({ tabId: TAB }, 'Target.detachedFromTarget', { sessionId: 'frame-session', targetId: 'frame-target' });
+    fake.targets.push({ id: 'after', type: 'worker', url: `${frameOrigin}/after.js`, attached: false });
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(fake.attachedTo).not.toContainEqual({ targetId: 'after' });
+  });
+
+  it('only lets run an auto-attached target that is neither a worker nor a frame', async () => {
+    await deep.attach(TAB);
+    fake.autoAttach('other-session', 'auction_worklet', 'worklet');
+    await flush();
+    expect(fake.sentTo({ sessionId: 'other-session' })).toEqual(['Runtime.runIfWaitingForDebugger']);
   });
 
   it('follows a service worker through one session only, whichever attached it first', async () => {

@@ -5,6 +5,9 @@
  * unlistened event types too — of the tab's documents and of the workers behind them:
  * - dedicated workers and the service workers of the tab's pages: `Target.setAutoAttach` on the
  *   tab (flat sessions) attaches both, paused until we enabled their Network domain;
+ * - frames of other sites (site isolation runs each in a process of its own): auto-attached too,
+ *   each a target whose network the tab's session does not report — followed like a worker, and
+ *   auto-attached in turn, for the workers such a frame starts;
  * - shared workers (and any other worker of the tab's origin the tab did not auto-attach): they are
  *   not the tab's children, and `Target.setDiscoverTargets` / `Target.getTargets` answer "Not
  *   allowed" to an extension, but `chrome.debugger.getTargets()` lists them and
@@ -40,14 +43,16 @@ interface Session {
 interface Attached {
   /** By key: '' the tab's own, a sessionId (auto-attached), `target:<id>` (attached by target id). */
   sessions: Map<string, Session>;
-  /** How many worker sessions were opened (each gets its stream prefix `wire:<n>:`). */
-  workers: number;
+  /** How many worker and frame sessions were opened (each gets its stream prefix `wire:<n>:`). */
+  sessionsOpened: number;
   /** Worker targets followed, by target id: each through one session only. */
   targets: Set<string>;
   /** Targets attached directly (detached with the tab). */
   direct: Set<string>;
   /** Targets that could not be attached directly: not tried again (auto-attach may still give them). */
   refused: Set<string>;
+  /** The sessions of the tab's out-of-process frames, with each frame's origin (its shared workers are looked for too). */
+  frames: Map<string, string | undefined>;
   /** A scan for workers is running; `rescan`: another was asked for meanwhile. */
   scanning: boolean;
   rescan: boolean;
@@ -55,6 +60,8 @@ interface Attached {
 
 /** Targets auto-attach gives us whose network we follow. */
 const WORKER_TYPES = new Set(['worker', 'shared_worker', 'service_worker']);
+/** An out-of-process frame: followed, and asked to auto-attach its own workers and frames. */
+const FRAME_TYPE = 'iframe';
 
 export interface DeepCaptureHooks {
   /** Records seen on the wire for tab `tabId`, to store in its log. */
@@ -92,6 +99,7 @@ export class DeepCapture {
       if (method === 'Target.detachedFromTarget') {
         const detached = params as { sessionId?: unknown; targetId?: unknown };
         tab.sessions.delete(String(detached.sessionId));
+        tab.frames.delete(String(detached.sessionId));
         if (typeof detached.targetId === 'string') tab.targets.delete(detached.targetId);
         return;
       }
@@ -104,8 +112,8 @@ export class DeepCapture {
       const { records, streamContent } = session.translator.event(method, params as Record<string, unknown>);
       if (records.length > 0) this.hooks.records(tabId, records);
       if (streamContent !== undefined) void this.streamContent(tabId, tab, session, streamContent);
-      // A request of the tab's own may be a new shared worker's script: look for it before it runs.
-      if (key === '' && method === 'Network.requestWillBeSent') void this.scan(tabId, tab);
+      // A request of the tab's documents may be a new shared worker's script: look for it before it runs.
+      if ((key === '' || tab.frames.has(key)) && method === 'Network.requestWillBeSent') void this.scan(tabId, tab);
     });
     debuggerApi.onDetach.addListener((source: Debuggee, reason: string) => {
       if (source.targetId !== undefined) {
@@ -141,10 +149,11 @@ export class DeepCapture {
     const target: Debuggee = { tabId };
     const tab: Attached = {
       sessions: new Map([['', { debuggee: target, translator: new WireTranslator() }]]),
-      workers: 0,
+      sessionsOpened: 0,
       targets: new Set(),
       direct: new Set(),
       refused: new Set(),
+      frames: new Map(),
       scanning: false,
       rescan: false,
     };
@@ -202,34 +211,43 @@ export class DeepCapture {
   }
 
   /**
-   * A target the tab started (auto-attach, paused until we let it run): a worker's network is
-   * followed in its own session; anything else (an out-of-process iframe...) is only let run.
+   * A target the tab (or one of its frames) started, auto-attached and paused until we let it run:
+   * a worker's or an out-of-process frame's network is followed in its own session (a frame's
+   * children are auto-attached in turn); anything else is only let run.
    */
   private async followTarget(tabId: number, tab: Attached, params: AttachedToTarget): Promise<void> {
     const debuggerApi = api();
     if (debuggerApi === undefined || typeof params.sessionId !== 'string') return;
     const debuggee: Debuggee = { tabId, sessionId: params.sessionId };
     const targetId = params.targetInfo?.targetId;
-    const follow = WORKER_TYPES.has(params.targetInfo?.type ?? '') && (targetId === undefined || !tab.targets.has(targetId));
+    const type = params.targetInfo?.type ?? '';
+    const frame = type === FRAME_TYPE;
+    const follow = (WORKER_TYPES.has(type) || frame) && (targetId === undefined || !tab.targets.has(targetId));
     if (follow) {
       if (targetId !== undefined) tab.targets.add(targetId);
-      tab.sessions.set(params.sessionId, { debuggee, translator: new WireTranslator(`wire:${++tab.workers}:`) });
+      tab.sessions.set(params.sessionId, { debuggee, translator: new WireTranslator(`wire:${++tab.sessionsOpened}:`) });
+      if (frame) tab.frames.set(params.sessionId, originOf(params.targetInfo?.url));
     }
-    // Both at once: a service worker answers Network.enable only once it runs (awaiting it first
+    // All at once: a service worker answers Network.enable only once it runs (awaiting it first
     // would wait forever); commands of a session are handled in order, so the network is followed
-    // before the worker's first line runs.
+    // (and a frame's workers are to be attached) before the target's first line runs.
     await Promise.all([
       follow
         ? debuggerApi
             .sendCommand(debuggee, 'Network.enable', {})
-            .catch((error: unknown) => console.warn('SSE DevTools deep capture: could not follow a worker:', error))
+            .catch((error: unknown) => console.warn(`SSE DevTools deep capture: could not follow a ${type}:`, error))
+        : undefined,
+      follow && frame
+        ? debuggerApi
+            .sendCommand(debuggee, 'Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: true })
+            .catch((error: unknown) => console.warn('SSE DevTools deep capture: no auto-attach in a frame:', error))
         : undefined,
       debuggerApi.sendCommand(debuggee, 'Runtime.runIfWaitingForDebugger', {}).catch(() => undefined),
     ]);
   }
 
   /**
-   * Looks for workers of the tab's origin that auto-attach does not give (shared workers) and
+   * Looks for workers of the tab's origins (its page's, its out-of-process frames') that auto-attach does not give (shared workers) and
    * follows each by attaching to it directly. One scan at a time per tab; asked again meanwhile, it
    * runs once more after.
    */
@@ -245,11 +263,14 @@ export class DeepCapture {
       do {
         tab.rescan = false;
         const targets = await debuggerApi.getTargets();
-        const origin = originOf(targets.find((t) => t.tabId === tabId && t.type === 'page')?.url);
-        if (origin === undefined) return;
+        const origins = new Set([
+          originOf(targets.find((t) => t.tabId === tabId && t.type === 'page')?.url),
+          ...tab.frames.values(),
+        ]);
+        origins.delete(undefined);
         for (const target of targets) {
           // chrome.debugger calls shared and service workers 'worker' (a dedicated one is 'other').
-          if (target.type !== 'worker' || originOf(target.url) !== origin) continue;
+          if (target.type !== 'worker' || !origins.has(originOf(target.url))) continue;
           if (tab.targets.has(target.id) || tab.refused.has(target.id) || this.directTabs.has(target.id)) continue;
           await this.attachWorker(tabId, tab, target.id);
         }
@@ -273,7 +294,7 @@ export class DeepCapture {
         await debuggerApi.detach(debuggee).catch(() => undefined);
         return;
       }
-      tab.sessions.set(`target:${targetId}`, { debuggee, translator: new WireTranslator(`wire:${++tab.workers}:`) });
+      tab.sessions.set(`target:${targetId}`, { debuggee, translator: new WireTranslator(`wire:${++tab.sessionsOpened}:`) });
       await debuggerApi.sendCommand(debuggee, 'Network.enable', {});
     } catch (error) {
       // Gone meanwhile, or not attachable (another client's policy...): left to auto-attach, if it ever gives it.
@@ -305,5 +326,5 @@ export class DeepCapture {
 
 interface AttachedToTarget {
   sessionId: string;
-  targetInfo?: { type?: string; targetId?: string };
+  targetInfo?: { type?: string; targetId?: string; url?: string };
 }

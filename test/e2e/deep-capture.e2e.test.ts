@@ -11,7 +11,9 @@
  * workers' streams nor the unheard event (the page tap does not run in workers), and says deep
  * capture could show it; in deep mode every event of the four is in the panel and in the HAR export,
  * and the wire's text of each stream is the fixture's bytes exactly; a shared worker started while
- * deep capture is on is followed too. Unticking detaches the tab and the shared workers. Once more
+ * deep capture is on is followed too. Unticking detaches the tab and the shared workers. Frames of
+ * another site (out of process: targets of their own), there before or added after: their page's and
+ * their dedicated worker's streams are on the wire byte for byte. Once more
  * with the real DevTools window open, on a first visit: the service worker is registered and the
  * shared worker started while deep capture is on.
  *
@@ -463,6 +465,75 @@ describe('deep capture of the fixture page: workers of every kind, unlistened ty
     expect(records.filter((r) => r.type === 'stream-open' && r.seenOn === 'wire' && runOf(r.url ?? '') === 'after-off')).toEqual(
       [],
     );
+  });
+});
+
+describe('deep capture of cross-origin frames (each in a renderer process of its own)', () => {
+  it('has every stream of each frame byte for byte, its page’s and its dedicated worker’s: a frame there before, one added after', async () => {
+    // Site isolation puts a frame of another site in a process of its own: to the debugger it is a
+    // target of its own (auto-attached to the tab), whose network — and whose workers — the tab's
+    // session does not report.
+    for (const open of browser.context.pages()) if (open.url().includes('/src/panel/panel.html')) await open.close();
+    const page = await browser.context.newPage();
+    await page.goto(`${server.url}/test/blank.html`);
+    const tabId = await tabIdOf(browser, page);
+    const frameOrigin = server.url.replace('127.0.0.1', 'localhost');
+    expect(frameOrigin).not.toBe(server.url);
+    const addFrame = async (name: string) => {
+      await page.evaluate((src) => {
+        const frame = document.createElement('iframe');
+        frame.src = src;
+        document.body.append(frame);
+        return new Promise((loaded) => frame.addEventListener('load', loaded, { once: true }));
+      }, `${frameOrigin}/test/deep/index.html?${name}`);
+      return page.frames().find((f) => f.url().endsWith(`?${name}`))!;
+    };
+    // A frame of another site gets no service worker nor shared worker here (Chromium blocks
+    // third-party storage): the fixture's other two streams, by the functions runDeepStreams calls.
+    const inFrame = ['worker', 'unlistened'] as const;
+    const runIn = (frame: Frame, run: string) =>
+      frame.evaluate(
+        (id) =>
+          Promise.all(
+            ['dedicatedWorkerStream', 'unlistenedEventStream'].map((name) =>
+              (window as unknown as Record<string, (run: string) => Promise<unknown>>)[name]!(id),
+            ),
+          ),
+        run,
+      );
+    const early = await addFrame('early');
+    const panel = await browser.context.newPage();
+    try {
+      await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/panel.html?tabId=${tabId}`);
+      await panel.waitForSelector('.deep-capture-toggle');
+      await panel.locator('.deep-capture-toggle').click(); // (not check(): the box is controlled)
+      await panel.locator('.deep-capture-confirm').click();
+      await expect.poll(() => isOn(tabId), { timeout: 10_000 }).toBe(true);
+      // And one that comes after deep capture is on, as a page that adds its chat widget late.
+      const late = await addFrame('late');
+      const fixture = await late.evaluate(() => (window as unknown as { deepStreams: Fixture }).deepStreams);
+      const heard = await Promise.all([runIn(early, 'frame-early'), runIn(late, 'frame-late')]);
+      expect(heard.map((h) => h[1])).toEqual([
+        ['page-1', 'page-3'],
+        ['page-1', 'page-3'],
+      ]);
+      const exact = Object.fromEntries(inFrame.map((source) => [source, [fixture[source].join('')]]));
+      for (const run of ['frame-early', 'frame-late']) {
+        await expect.poll(async () => wireTextsOf(await logOf(tabId), run), { timeout: 15_000, message: run }).toEqual(exact);
+        // The panel pairs the frame's page-tap EventSource with its wire copy: `update` shows too.
+        await expect
+          .poll(async () => allShown(eventsOf(fixture.unlistened), await panelEvents(panel, 'unlistened', run)), {
+            timeout: 10_000,
+            message: run,
+          })
+          .toBe(true);
+        const rows = (await rowsOf(panel)).filter((r) => runOf(r.url) === run && sourceOf(r.url) === 'unlistened');
+        expect(rows.map((r) => r.seen)).toEqual(['both']);
+      }
+    } finally {
+      await panel.close();
+      await page.close();
+    }
   });
 });
 
