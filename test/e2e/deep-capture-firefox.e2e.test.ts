@@ -10,8 +10,9 @@
  * permissions API): every event of the four streams is in the panel, and the HAR export has each
  * response byte for byte. Unticking stops capture.
  *
- * The cost to the page (a 6 MB burst read by fetch, deep mode on vs off, alternating rounds) is
- * measured and written to test-results/deep-capture-firefox-cost.md; nothing is asserted on times.
+ * The cost to the page (a 6 MB burst read by fetch, deep mode on vs off, alternating rounds, beside
+ * the same on vs off of a reference add-on whose filter only writes each chunk on: Firefox's own
+ * cost) is measured and written to test-results/deep-capture-firefox-cost.md; nothing is asserted on times.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -23,6 +24,8 @@ import { startServer, type StartedServer } from '../server/sse-server';
 import type { Har } from '../../src/core/har';
 
 const RESULTS = resolve(import.meta.dirname, '../../test-results');
+/** The reference add-on of the cost measurement: a filter that only writes each chunk on. */
+const BARE_FILTER_ADDON = resolve(import.meta.dirname, '../fixtures/firefox-bare-filter');
 const IDLE_TIMEOUT_MS = 8000;
 const SOURCES = ['worker', 'shared', 'serviceWorker', 'unlistened'] as const;
 type Source = (typeof SOURCES)[number];
@@ -372,111 +375,143 @@ describe.skipIf(!firefoxAvailable)('deep capture in Firefox (webRequest.filterRe
     expect((await rows()).filter((r) => runOf(r.url) === 'off').map((r) => r.seen)).not.toContain('wire');
   });
 
-  it('measures what deep mode costs the page: a 6 MB burst read by fetch, on vs off (no assertion on time)', async () => {
+  it('measures what deep mode costs the page: a 6 MB burst read by fetch, on vs off, next to a bare filter (no assertion on time)', async () => {
     const rounds = Number(process.env.DEEP_COST_ROUNDS ?? 3);
-    const read = () =>
-      page.evaluate(async () => {
-        const start = performance.now();
-        const response = await fetch(`/bench/burst?count=100000&t=${Math.random()}`);
-        const reader = response.body!.getReader();
-        let bytes = 0;
-        for (;;) {
-          const step = await reader.read();
-          if (step.done) break;
-          bytes += step.value.length;
-        }
-        return { ms: performance.now() - start, bytes };
-      });
-    // A paced stream (20 events, one write 50 ms apart): how late each event reaches the page after
-    // fetch(), beyond the server's own pacing (i × 50 ms) — what a filter in the path would add per event.
-    const paced = () =>
-      page.evaluate(async () => {
-        const start = performance.now();
-        const response = await fetch(`/test/stream?count=20&delay=50&prefix=paced&t=${Math.random()}`);
-        const reader = response.body!.getReader();
-        const decoder = new TextDecoder();
-        const lags: number[] = [];
-        for (;;) {
-          const step = await reader.read();
-          if (step.done) break;
-          const now = performance.now() - start;
-          for (const match of decoder.decode(step.value, { stream: true }).matchAll(/data: paced (\d+)/g)) {
-            lags.push(now - (Number(match[1]) - 1) * 50);
+    // The reference, in a Firefox of its own: an add-on whose filter only writes each chunk on
+    // (test/fixtures/firefox-bare-filter) — what filterResponseData costs the page by itself.
+    const reference = await launchFirefox({ addonDir: BARE_FILTER_ADDON });
+    try {
+      const referencePage = await reference.openPage(`${server.url}/test/blank.html`);
+      // DevTools open there too (on its Network panel), as it is where our panel is.
+      await reference.openToolbox(referencePage, process.env.DEEP_COST_REFERENCE_TOOL ?? 'netmonitor');
+      const setReference = (filtering: boolean) =>
+        referencePage.evaluate(
+          (on) =>
+            new Promise<unknown>((done) => {
+              addEventListener('message', function answer(event) {
+                const state = (event.data as { bareFilterIs?: boolean } | null)?.bareFilterIs;
+                if (state === undefined) return;
+                removeEventListener('message', answer);
+                done(state);
+              });
+              postMessage({ bareFilter: on }, '*');
+            }),
+          filtering,
+        );
+      const read = (on: FirefoxPage) =>
+        on.evaluate(async () => {
+          const start = performance.now();
+          const response = await fetch(`/bench/burst?count=100000&t=${Math.random()}`);
+          const reader = response.body!.getReader();
+          let bytes = 0;
+          for (;;) {
+            const step = await reader.read();
+            if (step.done) break;
+            bytes += step.value.length;
           }
+          return { ms: performance.now() - start, bytes };
+        });
+      // A paced stream (20 events, one write 50 ms apart): how late each event reaches the page after
+      // fetch(), beyond the server's own pacing (i × 50 ms) — what a filter in the path would add per event.
+      const paced = (on: FirefoxPage) =>
+        on.evaluate(async () => {
+          const start = performance.now();
+          const response = await fetch(`/test/stream?count=20&delay=50&prefix=paced&t=${Math.random()}`);
+          const reader = response.body!.getReader();
+          const decoder = new TextDecoder();
+          const lags: number[] = [];
+          for (;;) {
+            const step = await reader.read();
+            if (step.done) break;
+            const now = performance.now() - start;
+            for (const match of decoder.decode(step.value, { stream: true }).matchAll(/data: paced (\d+)/g)) {
+              lags.push(now - (Number(match[1]) - 1) * 50);
+            }
+          }
+          return lags.reduce((a, b) => a + b, 0) / lags.length;
+        });
+      type Mode = 'off' | 'on' | 'bare off' | 'bare on';
+      const modes: Mode[] = ['off', 'on', 'bare off', 'bare on'];
+      const times: Record<Mode, number[]> = { off: [], on: [], 'bare off': [], 'bare on': [] };
+      const lags: Record<Mode, number[]> = { off: [], on: [], 'bare off': [], 'bare on': [] };
+      // A warm-up read in each (connection, caches, JIT), not counted.
+      await read(page);
+      await read(referencePage);
+      for (let round = 0; round < rounds; round++) {
+        for (const mode of round % 2 === 0 ? modes : [...modes].reverse()) {
+          let reader = page;
+          if (mode === 'bare off' || mode === 'bare on') {
+            expect(await setReference(mode === 'bare on')).toBe(mode === 'bare on');
+            reader = referencePage;
+          } else {
+            if (mode === 'on' && !(await deepOn())) await turnOn();
+            if (mode === 'off' && (await deepOn())) await panel.click('.deep-capture-toggle');
+            await expect.poll(deepOn, { timeout: 10_000 }).toBe(mode === 'on');
+          }
+          // Every round starts from an empty log, once the panel and the background are done with the
+          // previous burst (12 MB of records with deep mode on).
+          await panel.click('.toolbar-group button:first-child');
+          await new Promise((r) => setTimeout(r, 2500));
+          const { ms, bytes } = await read(reader);
+          expect(bytes).toBeGreaterThan(6_000_000);
+          times[mode].push(ms);
+          await new Promise((r) => setTimeout(r, 2500));
+          lags[mode].push(await paced(reader));
         }
-        return lags.reduce((a, b) => a + b, 0) / lags.length;
-      });
-    const times: Record<'on' | 'off', number[]> = { on: [], off: [] };
-    const lags: Record<'on' | 'off', number[]> = { on: [], off: [] };
-    // A warm-up read (connection, caches, JIT), not counted.
-    await read();
-    for (let round = 0; round < rounds; round++) {
-      for (const mode of round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
-        if (mode === 'on' && !(await deepOn())) await turnOn();
-        if (mode === 'off' && (await deepOn())) await panel.click('.deep-capture-toggle');
-        await expect.poll(deepOn, { timeout: 10_000 }).toBe(mode === 'on');
-        // Every round starts from an empty log, once the panel and the background are done with the
-        // previous burst (12 MB of records with deep mode on).
-        await panel.click('.toolbar-group button:first-child');
-        await new Promise((r) => setTimeout(r, 2500));
-        const { ms, bytes } = await read();
-        expect(bytes).toBeGreaterThan(6_000_000);
-        times[mode].push(ms);
-        await new Promise((r) => setTimeout(r, 2500));
-        lags[mode].push(await paced());
       }
-    }
-    // The last round's "on" burst was recorded on the wire, all 100000 events (the log is cleared before each round).
-    if (rounds % 2 === 0) {
-      await turnOn();
+      // One more burst with deep mode on, into an empty log: recorded on the wire, all 100000 events.
+      if (!(await deepOn())) await turnOn();
       await expect.poll(deepOn, { timeout: 10_000 }).toBe(true);
-      await read();
+      await panel.click('.toolbar-group button:first-child');
+      await new Promise((r) => setTimeout(r, 2500));
+      await read(page);
+      const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+      const ms = (values: number[]) => values.map((t) => t.toFixed(0)).join(', ');
+      const ratios = (on: Mode, off: Mode) =>
+        `×${(median(times[on]) / median(times[off])).toFixed(2)} (medians), ×${(Math.min(...times[on]) / Math.min(...times[off])).toFixed(2)} (best rounds)`;
+      const labels: Record<Mode, string> = {
+        off: 'SSE DevTools, deep mode off',
+        on: 'SSE DevTools, deep mode on',
+        'bare off': 'bare filter add-on, off',
+        'bare on': 'bare filter add-on, on',
+      };
+      const report = [
+        `# Deep capture in Firefox: what it costs the page`,
+        ``,
+        `Firefox ${browser.version}, a 6 MB burst (/bench/burst?count=100000, 16 KiB writes) read by fetch in the page,`,
+        `${rounds} alternating rounds; time from fetch() to the last byte read (page clock). SSE DevTools with its panel`,
+        `open; beside it, in a Firefox of its own, the reference: an add-on whose filterResponseData filter only`,
+        `writes each chunk on (test/fixtures/firefox-bare-filter) — Firefox's own cost of filtering a response.`,
+        `Load average when done: ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(', ')} (${availableParallelism()} cores).`,
+        ``,
+        `| add-on, filter | rounds (ms) | median | best |`,
+        `| --- | --- | --- | --- |`,
+        ...modes.map(
+          (mode) =>
+            `| ${labels[mode]} | ${ms(times[mode])} | ${median(times[mode]).toFixed(0)} ms | ${Math.min(...times[mode]).toFixed(0)} ms |`,
+        ),
+        ``,
+        `SSE DevTools deep mode, on ÷ off: ${ratios('on', 'off')}`,
+        `Bare filter (Firefox's floor), on ÷ off: ${ratios('bare on', 'bare off')}`,
+        ``,
+        `Paced stream (20 events 50 ms apart): mean time from fetch() to each event beyond the server's pacing, per round.`,
+        ``,
+        `| add-on, filter | rounds (ms) | median |`,
+        `| --- | --- | --- |`,
+        ...modes.map(
+          (mode) =>
+            `| ${labels[mode]} | ${lags[mode].map((t) => t.toFixed(1)).join(', ')} | ${median(lags[mode]).toFixed(1)} ms |`,
+        ),
+        ``,
+        `SSE DevTools, on − off: ${(median(lags.on) - median(lags.off)).toFixed(1)} ms an event; bare filter, on − off: ${(median(lags['bare on']) - median(lags['bare off'])).toFixed(1)} ms an event (medians)`,
+        ``,
+      ].join('\n');
+      writeFileSync(resolve(RESULTS, 'deep-capture-firefox-cost.md'), report);
+      console.log(report);
+    } finally {
+      await reference.close();
     }
-    await expect
-      .poll(
-        () =>
-          panel.evaluate(
-            () =>
-              [...document.querySelectorAll<HTMLTableRowElement>('tr[data-connection-id]')].filter(
-                (row) =>
-                  row.textContent?.includes('/bench/burst') &&
-                  row.querySelector('[data-seen="wire"], [data-seen="both"]') !== null &&
-                  [...row.cells].some((cell) => (cell.textContent ?? '').replace(/\D/g, '') === '100000'),
-              ).length,
-          ),
-        { timeout: 30_000 },
-      )
-      .toBe(1);
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-    const ratio = median(times.on) / median(times.off);
-    const best = Math.min(...times.on) / Math.min(...times.off);
-    const report = [
-      `# Deep capture in Firefox: what it costs the page`,
-      ``,
-      `Firefox ${browser.version}, a 6 MB burst (/bench/burst?count=100000, 16 KiB writes) read by fetch in the page,`,
-      `the SSE panel open, ${rounds} alternating rounds; time from fetch() to the last byte read (page clock).`,
-      `Load average when done: ${loadavg()
-        .map((l) => l.toFixed(1))
-        .join(', ')} (${availableParallelism()} cores).`,
-      ``,
-      `| deep mode | rounds (ms) | median | best |`,
-      `| --- | --- | --- | --- |`,
-      `| off | ${times.off.map((t) => t.toFixed(0)).join(', ')} | ${median(times.off).toFixed(0)} ms | ${Math.min(...times.off).toFixed(0)} ms |`,
-      `| on | ${times.on.map((t) => t.toFixed(0)).join(', ')} | ${median(times.on).toFixed(0)} ms | ${Math.min(...times.on).toFixed(0)} ms |`,
-      ``,
-      `on ÷ off: ×${ratio.toFixed(2)} (medians), ×${best.toFixed(2)} (best rounds)`,
-      ``,
-      `Paced stream (20 events 50 ms apart): mean time from fetch() to each event beyond the server's pacing, per round.`,
-      ``,
-      `| deep mode | rounds (ms) | median |`,
-      `| --- | --- | --- |`,
-      `| off | ${lags.off.map((t) => t.toFixed(1)).join(', ')} | ${median(lags.off).toFixed(1)} ms |`,
-      `| on | ${lags.on.map((t) => t.toFixed(1)).join(', ')} | ${median(lags.on).toFixed(1)} ms |`,
-      ``,
-      `on − off: ${(median(lags.on) - median(lags.off)).toFixed(1)} ms an event (medians)`,
-      ``,
-    ].join('\n');
-    writeFileSync(resolve(RESULTS, 'deep-capture-firefox-cost.md'), report);
-    console.log(report);
-  }, 240_000);
+  }, 600_000);
 });

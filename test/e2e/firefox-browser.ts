@@ -51,6 +51,8 @@ export interface FirefoxLaunchOptions extends LaunchOptions {
   backgroundIdleTimeoutMs?: number;
   /** Extra prefs for the profile. */
   prefs?: Record<string, string | number | boolean>;
+  /** The add-on to install instead of ours (a reference add-on, for a measurement side by side). */
+  addonDir?: string;
 }
 
 const BASE_PREFS: Record<string, string | number | boolean> = {
@@ -225,7 +227,10 @@ export class FirefoxBrowser implements BrowserHandle {
         });
         await marionette.send('Marionette:SetContext', { value: 'content' });
       }
-      const addonId = await marionette.send<string>('Addon:Install', { path: FIREFOX_EXTENSION_DIR, temporary: true });
+      const addonId = await marionette.send<string>('Addon:Install', {
+        path: options.addonDir ?? FIREFOX_EXTENSION_DIR,
+        temporary: true,
+      });
       const browser = new FirefoxBrowser(
         marionette,
         child,
@@ -311,6 +316,18 @@ export class FirefoxBrowser implements BrowserHandle {
     const panel = new FirefoxPanel(this, page);
     await until('the panel to render', async () => ((await panel.count('.panel')) > 0 ? true : undefined), 15_000);
     return panel;
+  }
+
+  /** Opens the tab's DevTools toolbox on one of Firefox's own tools (a reference add-on has no panel). */
+  async openToolbox(page: InspectedPage, toolId = 'netmonitor'): Promise<void> {
+    if (!(page instanceof FirefoxPage)) throw new Error('openToolbox: not a Firefox page');
+    await this.chrome(
+      `const tab = tabOf(arguments[0]);
+       win.gBrowser.selectedTab = tab;
+       const toolbox = gDevTools.getToolboxForTab(tab) ?? (await gDevTools.showToolboxForTab(tab));
+       await toolbox.selectTool(arguments[1]);`,
+      [page.browserId, toolId],
+    );
   }
 
   /** Sets a preference in the running browser (e.g. `devtools.theme`). */
