@@ -13,7 +13,9 @@
  * and the wire's text of each stream is the fixture's bytes exactly; a shared worker started while
  * deep capture is on is followed too. Unticking detaches the tab and the shared workers. Frames of
  * another site (out of process: targets of their own), there before or added after: their page's and
- * their dedicated worker's streams are on the wire byte for byte. Once more
+ * their dedicated worker's streams are on the wire byte for byte. An AI chat client in a dedicated
+ * worker: the Conversation view assembles its reply from the wire, search and the timeline have it,
+ * the HAR has its bytes. Once more
  * with the real DevTools window open, on a first visit: the service worker is registered and the
  * shared worker started while deep capture is on.
  *
@@ -530,6 +532,72 @@ describe('deep capture of cross-origin frames (each in a renderer process of its
         const rows = (await rowsOf(panel)).filter((r) => runOf(r.url) === run && sourceOf(r.url) === 'unlistened');
         expect(rows.map((r) => r.seen)).toEqual(['both']);
       }
+    } finally {
+      await panel.close();
+      await page.close();
+    }
+  });
+});
+
+describe('an AI chat streamed by a dedicated worker, seen only on the wire', () => {
+  it('the Conversation view assembles its reply; search, the timeline and the HAR have it', async () => {
+    const prompt = 'Why is the sky blue?';
+    // The playground's reply to `prompt` (test/server/ai-routes.ts replyFor).
+    const reply =
+      `You asked about “${prompt}”. This answer streams token by token, the way a real model answers, ` +
+      'so the Conversation view can assemble it, time it and compare it with the other providers.';
+    for (const open of browser.context.pages()) if (open.url().includes('/src/panel/panel.html')) await open.close();
+    const page = await browser.context.newPage();
+    await page.goto(`${server.url}/test/deep/index.html`);
+    const tabId = await tabIdOf(browser, page);
+    const panel = await browser.context.newPage();
+    try {
+      await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/panel.html?tabId=${tabId}`);
+      await panel.waitForSelector('.deep-capture-toggle');
+      await panel.locator('.deep-capture-toggle').click(); // (not check(): the box is controlled)
+      await panel.locator('.deep-capture-confirm').click();
+      await expect.poll(() => isOn(tabId), { timeout: 10_000 }).toBe(true);
+      const wireText = await page.evaluate(
+        (asked) =>
+          new Promise<string>((done) => {
+            const worker = new Worker('ai-worker.js');
+            worker.onmessage = (event) => done(event.data as string);
+            worker.postMessage({ prompt: asked, run: 'ai-worker' });
+          }),
+        prompt,
+      );
+      expect(wireText).toContain('[DONE]');
+      const row = panel.locator('tr[data-connection-id]', { hasText: '/ai/openai-chat' });
+      await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
+      expect(await row.locator('[data-seen]').getAttribute('data-seen')).toBe('wire');
+      await row.click();
+
+      // Conversation: the reply the model streamed, assembled from the wire's bytes.
+      await panel.locator('[role=tab][data-tab=conversation]').click();
+      const card = panel.locator('.conv-card');
+      await expect.poll(() => card.getAttribute('data-protocol'), { timeout: 10_000 }).toBe('openai-chat');
+      await expect.poll(() => card.locator('.conv-reply-text').innerText(), { timeout: 10_000 }).toBe(reply);
+      await panel.screenshot({ path: resolve(RESULTS, 'deep-capture-worker-conversation.png') });
+
+      // Search finds the worker's events: the one with the first word of the reply, and no other.
+      await panel.locator('[role=tab][data-tab=events]').click();
+      const search = panel.getByRole('searchbox', { name: 'Search events' });
+      await search.fill('[DONE]');
+      await expect
+        .poll(() => panel.locator('.event-row.kind-event .col-data').allInnerTexts(), { timeout: 10_000 })
+        .toEqual(['[DONE]']);
+      await search.fill('');
+
+      // The timeline draws its lane.
+      await panel.locator('[role=tab][data-tab=timeline]').click();
+      await expect.poll(() => panel.getByTestId('timeline').getAttribute('data-lanes'), { timeout: 10_000 }).toBe('1');
+
+      // The HAR: the worker's request, seen on the wire, its response text the bytes the worker read.
+      const har = await exportHar(panel);
+      const entries = har.log.entries.filter((e) => e.request.url.includes('/ai/openai-chat'));
+      expect(entries).toHaveLength(1);
+      expect((entries[0]!._sseDevtools as { seenOn?: string }).seenOn).toBe('wire');
+      expect(entries[0]!.response.content.text).toBe(wireText);
     } finally {
       await panel.close();
       await page.close();
