@@ -235,6 +235,19 @@ describe('Mock next request', () => {
     expect(sent[0]!.frameId).toBe(0);
   });
 
+  it('says a wire-only connection (a worker’s, or older than the capture) is beyond its reach; not for the page’s own', () => {
+    show('f');
+    expect(container.querySelector('.mock-wire-only')).toBeNull();
+    store.apply(
+      records('wire:9', 'fetch', 'http://h/chat?q=w', 0, false).map((record) =>
+        record.type === 'stream-open' ? ({ ...record, seenOn: 'wire' } as StoredRecord) : record,
+      ),
+    );
+    expect(store.connections.get('wire:9')?.seenOn).toBe('wire');
+    show('wire:9');
+    expect(text('.mock-wire-only')).toBe('mockWireOnly');
+  });
+
   it('needs a pattern', () => {
     show('f');
     type(container.querySelector<HTMLInputElement>('.mock-pattern input')!, '   ');

@@ -204,6 +204,11 @@ export function ReplayControls({ connection, items, itemsInView, fromLiveLog, li
           {mockId === null ? (mockBlocked ?? '') : mockStatusText(mockStatus, mockAnswer, pattern.trim())}
         </span>
       </div>
+      {connection.seenOn === 'wire' ? (
+        <p class="mock-wire-only" role="note">
+          {t('mockWireOnly')}
+        </p>
+      ) : null}
       {editing ? <DataEditor events={events} edits={edits} onChange={setEdits} /> : null}
     </section>
   );

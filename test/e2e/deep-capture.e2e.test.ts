@@ -577,6 +577,9 @@ describe('an AI chat streamed by a dedicated worker, seen only on the wire', () 
       const card = panel.locator('.conv-card');
       await expect.poll(() => card.getAttribute('data-protocol'), { timeout: 10_000 }).toBe('openai-chat');
       await expect.poll(() => card.locator('.conv-reply-text').innerText(), { timeout: 10_000 }).toBe(reply);
+      // Its mock is served in the page, not in the worker: the mock section says so.
+      await card.locator('details.conv-mock > summary').click();
+      expect(await card.locator('.mock-wire-only').innerText()).toContain('worker');
       await panel.screenshot({ path: resolve(RESULTS, 'deep-capture-worker-conversation.png') });
 
       // Search finds the worker's events: the one with the first word of the reply, and no other.

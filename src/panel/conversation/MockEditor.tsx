@@ -62,6 +62,11 @@ export function MockEditor({
       onToggle={(event) => (event.currentTarget as HTMLDetailsElement).open && edit === null && setEdit(replyOf(assembler))}
     >
       <summary>{t('convMockHeading')}</summary>
+      {connection.seenOn === 'wire' ? (
+        <p class="mock-wire-only" role="note">
+          {t('mockWireOnly')}
+        </p>
+      ) : null}
       <label class="conv-mock-field">
         {t('convMockText')}
         <textarea
