@@ -495,6 +495,7 @@ describe.skipIf(!firefoxAvailable)('deep capture in Firefox (webRequest.filterRe
         ``,
         `SSE DevTools deep mode, on ÷ off: ${ratios('on', 'off')}`,
         `Bare filter (Firefox's floor), on ÷ off: ${ratios('bare on', 'bare off')}`,
+        `SSE DevTools deep mode on ÷ bare filter on (what we add to Firefox's own cost): ${ratios('on', 'bare on')}`,
         ``,
         `Paced stream (20 events 50 ms apart): mean time from fetch() to each event beyond the server's pacing, per round.`,
         ``,
