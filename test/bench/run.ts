@@ -30,7 +30,8 @@
  * Reported: main-thread CPU and page time, CPU of the whole browser per round, µs per EventSource
  * event on the page's thread, memory per stored event (burst), and a capture check read from the
  * SSE panel (which pulls the log wherever it is kept), so a tap that captures nothing cannot look
- * fast. Then our SSE parser against eventsource-parser.
+ * fast. Then our SSE parser against eventsource-parser, the Conversation view's assembly, and deep
+ * capture's cost in Firefox against Firefox's own filter cost (BENCH_FIREFOX=0 skips it).
  * The final tables are markdown, printed and written to test-results/bench.md.
  *
  * Options (env): BENCH_EVENTS (fetch/XHR events per round, default 100000), BENCH_ES_EVENTS
@@ -42,7 +43,7 @@
  * extension to measure; when set, the bench does not build).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { BrowserContext, CDPSession, Frame, Page } from 'playwright-core';
@@ -812,7 +813,8 @@ async function main(): Promise<void> {
     await server.close();
   }
 
-  const markdown = report(results, { chromium: chromiumVersion, started, loadStart, parser }) + aiAssemblyReport();
+  const markdown =
+    report(results, { chromium: chromiumVersion, started, loadStart, parser }) + aiAssemblyReport() + firefoxDeepCaptureReport();
   console.log(`\n${markdown}`);
   const file = resolve(import.meta.dirname, '../../test-results/bench.md');
   mkdirSync(dirname(file), { recursive: true });
@@ -835,6 +837,32 @@ function aiAssemblyReport(): string {
   });
   const output = run.status === 0 ? run.stdout.trim() : `ai-assembly.ts failed (${run.status}): ${run.stderr.trim()}`;
   return `\n\n## AI assembly (Conversation view), Node\n\nA 100k-delta reply per protocol through LogStore and AiLogFeed in batches of 100 deltas:\n\n\`\`\`\n${output}\n\`\`\`\n`;
+}
+
+/**
+ * Deep capture's cost in Firefox, its own section: Firefox's filterResponseData cannot be measured
+ * from Chromium, so the measurement of test/e2e/deep-capture-firefox.e2e.test.ts runs here (a 6 MB
+ * burst read by fetch, deep mode on vs off, beside a reference add-on whose filter only writes each
+ * chunk on: Firefox's own cost) with BENCH_ROUNDS rounds. Skipped without Firefox (FIREFOX_PATH,
+ * default /usr/bin/firefox-esr) or with BENCH_FIREFOX=0; the add-on is SSE_FIREFOX_DIR or dist/firefox.
+ */
+function firefoxDeepCaptureReport(): string {
+  const heading = '\n\n## Deep capture in Firefox\n\n';
+  if (process.env.BENCH_FIREFOX === '0') return `${heading}Skipped (BENCH_FIREFOX=0).\n`;
+  if (!existsSync(process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr')) return `${heading}Skipped: no Firefox here.\n`;
+  const root = resolve(import.meta.dirname, '../..');
+  const file = resolve(root, 'test-results/deep-capture-firefox-cost.md');
+  rmSync(file, { force: true }); // a report of an earlier run must not pass for this one's
+  console.log('Deep capture in Firefox: measuring (test/e2e/deep-capture-firefox.e2e.test.ts)...');
+  const run = spawnSync(
+    'npx',
+    ['vitest', 'run', '--config', 'vitest.e2e.config.ts', 'test/e2e/deep-capture-firefox.e2e.test.ts', '-t', 'measures'],
+    { cwd: root, encoding: 'utf8', env: { ...process.env, DEEP_COST_ROUNDS: String(ROUNDS) } },
+  );
+  if (run.status !== 0 || !existsSync(file)) {
+    return `${heading}The measurement failed (${run.status}):\n\n\`\`\`\n${(run.stdout + run.stderr).trim().slice(-3000)}\n\`\`\`\n`;
+  }
+  return heading + readFileSync(file, 'utf8').replace(/^# .*\n+/, '');
 }
 
 await main();
