@@ -125,6 +125,7 @@ describe('DeepCapture (Chromium) and workers', () => {
       { id: 'dedicated', type: 'other', url: `${ORIGIN}/test/deep/worker.js`, attached: false },
     );
     await deep.attach(TAB);
+    await flush();
     expect(fake.attachedTo).toEqual([{ tabId: TAB }, { targetId: 'shared' }]);
     expect(fake.sentTo({ targetId: 'shared' })).toEqual(['Network.enable']);
     // Each request of the tab looks again; the worker is not attached twice.
@@ -140,6 +141,34 @@ describe('DeepCapture (Chromium) and workers', () => {
     // Turned off: the tab and the shared worker are detached.
     await deep.detach(TAB);
     expect(fake.detachedFrom).toEqual(expect.arrayContaining([{ tabId: TAB }, { targetId: 'shared' }]));
+  });
+
+  it('attaches a shared worker of two deep tabs of its origin once, records it for both, and keeps it while one is deep', async () => {
+    const OTHER_TAB = 8;
+    fake.targets.push(
+      { id: 'page-2', type: 'page', url: `${ORIGIN}/second.html`, tabId: OTHER_TAB, attached: false },
+      { id: 'shared', type: 'worker', url: `${ORIGIN}/test/deep/shared-worker.js`, attached: false },
+    );
+    const byTab = new Map<number, PageRecord[]>();
+    deep = new DeepCapture({
+      records: (tab, added) => byTab.set(tab, [...(byTab.get(tab) ?? []), ...added]),
+      detached: () => undefined,
+    });
+    const opened = (tab: number) => (byTab.get(tab) ?? []).filter((r) => r.type === 'stream-open').map((r) => r.stream);
+    await deep.attach(TAB);
+    await deep.attach(OTHER_TAB);
+    await flush();
+    expect(fake.attachedTo.filter((t) => t.targetId === 'shared')).toHaveLength(1);
+    sseFetch({ targetId: 'shared' }, 'r1', `${ORIGIN}/sse?source=shared`);
+    expect([opened(TAB), opened(OTHER_TAB)]).toEqual([['wire:1:r1'], ['wire:1:r1']]);
+    // The first tab goes off: the worker stays attached for the second, whose log alone gets more.
+    await deep.detach(TAB);
+    expect(fake.detachedFrom).not.toContainEqual({ targetId: 'shared' });
+    sseFetch({ targetId: 'shared' }, 'r2', `${ORIGIN}/sse?source=shared`);
+    expect([opened(TAB), opened(OTHER_TAB)]).toEqual([['wire:1:r1'], ['wire:1:r1', 'wire:1:r2']]);
+    // The last one goes off: detached.
+    await deep.detach(OTHER_TAB);
+    expect(fake.detachedFrom).toContainEqual({ targetId: 'shared' });
   });
 
   it('finds a shared worker the page starts later, at the tab’s next request', async () => {
@@ -194,6 +223,7 @@ describe('DeepCapture (Chromium) and workers', () => {
     // Listed as a worker of the origin and attached directly before auto-attach reported it...
     fake.targets.push({ id: 'sw-target', type: 'worker', url: `${ORIGIN}/sw.js`, attached: false });
     await deep.attach(TAB);
+    await flush();
     fake.autoAttach('sw-session', 'service_worker', 'sw-target');
     await flush();
     // ...the auto-attached session only lets it run.

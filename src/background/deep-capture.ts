@@ -15,6 +15,8 @@
  *   whenever the tab sends a request (a new shared worker's script is one of the tab's requests,
  *   so it is found before it runs) and every SCAN_MS. Not paused: a stream such a worker opened
  *   before we attached is seen from then on (an EventSource's later events, under an unknown URL).
+ *   A shared worker serves every tab of its origin: attached once, what it sees goes to the log of
+ *   each deep tab it serves, and it stays attached while one of them is deep.
  *
  * Off by default and per tab: the panel turns it on (after explaining the "is debugging this
  * browser" bar Chrome then shows), and it is detached when turned off, when the last panel of the
@@ -43,12 +45,8 @@ interface Session {
 interface Attached {
   /** By key: '' the tab's own, a sessionId (auto-attached), `target:<id>` (attached by target id). */
   sessions: Map<string, Session>;
-  /** How many worker and frame sessions were opened (each gets its stream prefix `wire:<n>:`). */
-  sessionsOpened: number;
-  /** Worker targets followed, by target id: each through one session only. */
+  /** Worker targets auto-attached to the tab and followed, by target id: each through one session only. */
   targets: Set<string>;
-  /** Targets attached directly (detached with the tab). */
-  direct: Set<string>;
   /** Targets that could not be attached directly: not tried again (auto-attach may still give them). */
   refused: Set<string>;
   /** The sessions of the tab's out-of-process frames, with each frame's origin (its shared workers are looked for too). */
@@ -56,6 +54,12 @@ interface Attached {
   /** A scan for workers is running; `rescan`: another was asked for meanwhile. */
   scanning: boolean;
   rescan: boolean;
+}
+
+/** A worker attached by its target id (a shared worker): the deep tabs whose logs get what it sees. */
+interface DirectWorker {
+  session: Session;
+  tabs: Set<number>;
 }
 
 /** Targets auto-attach gives us whose network we follow. */
@@ -85,17 +89,26 @@ const originOf = (url: string | undefined): string | undefined => {
 
 export class DeepCapture {
   private readonly attached = new Map<number, Attached>();
-  /** Directly attached targets: the tab each belongs to. */
-  private readonly directTabs = new Map<string, number>();
+  /** Workers attached by target id, by target id. */
+  private readonly direct = new Map<string, DirectWorker>();
+  /** Worker and frame sessions opened so far: each gets the stream prefix `wire:<n>:`, unique in every tab's log. */
+  private sessionsOpened = 0;
   private scanTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly hooks: DeepCaptureHooks) {
     const debuggerApi = api();
     if (debuggerApi === undefined) return;
     debuggerApi.onEvent.addListener((source: Debuggee, method: string, params?: object) => {
-      const found = this.sessionOf(source);
-      if (found === undefined || params === undefined) return;
-      const { tabId, tab, key } = found;
+      if (params === undefined) return;
+      if (source.targetId !== undefined) {
+        const worker = this.direct.get(source.targetId);
+        if (worker !== undefined) this.sessionEvent(worker.session, method, params, () => [...worker.tabs]);
+        return;
+      }
+      const tabId = source.tabId;
+      const tab = tabId === undefined ? undefined : this.attached.get(tabId);
+      if (tabId === undefined || tab === undefined) return;
+      const key = source.sessionId ?? '';
       if (method === 'Target.detachedFromTarget') {
         const detached = params as { sessionId?: unknown; targetId?: unknown };
         tab.sessions.delete(String(detached.sessionId));
@@ -109,26 +122,20 @@ export class DeepCapture {
       }
       const session = tab.sessions.get(key);
       if (session === undefined) return;
-      const { records, streamContent } = session.translator.event(method, params as Record<string, unknown>);
-      if (records.length > 0) this.hooks.records(tabId, records);
-      if (streamContent !== undefined) void this.streamContent(tabId, tab, session, streamContent);
+      this.sessionEvent(session, method, params, () => (this.attached.get(tabId) === tab ? [tabId] : []));
       // A request of the tab's documents may be a new shared worker's script: look for it before it runs.
       if ((key === '' || tab.frames.has(key)) && method === 'Network.requestWillBeSent') void this.scan(tabId, tab);
     });
     debuggerApi.onDetach.addListener((source: Debuggee, reason: string) => {
       if (source.targetId !== undefined) {
-        const tabId = this.directTabs.get(source.targetId);
-        this.directTabs.delete(source.targetId);
-        const tab = tabId === undefined ? undefined : this.attached.get(tabId);
-        tab?.direct.delete(source.targetId);
-        tab?.targets.delete(source.targetId);
-        tab?.sessions.delete(`target:${source.targetId}`);
+        this.direct.delete(source.targetId);
         return;
       }
       const tabId = source.tabId;
       const tab = tabId === undefined ? undefined : this.attached.get(tabId);
       if (tabId === undefined || tab === undefined) return;
-      this.forget(tabId, tab);
+      // The user closed the bar, or the tab went: the shared workers it alone kept are let go too.
+      for (const targetId of this.forget(tabId)) void debuggerApi.detach({ targetId }).catch(() => undefined);
       this.hooks.detached(tabId, reason);
     });
   }
@@ -149,9 +156,7 @@ export class DeepCapture {
     const target: Debuggee = { tabId };
     const tab: Attached = {
       sessions: new Map([['', { debuggee: target, translator: new WireTranslator() }]]),
-      sessionsOpened: 0,
       targets: new Set(),
-      direct: new Set(),
       refused: new Set(),
       frames: new Map(),
       scanning: false,
@@ -167,47 +172,58 @@ export class DeepCapture {
         .sendCommand(target, 'Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: true })
         .catch((error: unknown) => console.warn('SSE DevTools deep capture: no auto-attach to workers:', error));
     } catch (error) {
-      this.forget(tabId, tab);
+      this.forget(tabId);
       await debuggerApi.detach(target).catch(() => undefined);
       throw error;
     }
     this.scanTimer ??= setInterval(() => {
       for (const [id, attached] of this.attached) void this.scan(id, attached);
     }, SCAN_MS);
-    await this.scan(tabId, tab);
+    // Not awaited: the panel hears "on" once the tab is followed; shared workers follow in a moment
+    // (attaching to one that is shutting down must not hold up the tab's other work).
+    void this.scan(tabId, tab);
   }
 
   async detach(tabId: number): Promise<void> {
     const tab = this.attached.get(tabId);
     if (tab === undefined) return;
-    const direct = [...tab.direct];
-    this.forget(tabId, tab);
+    const unserved = this.forget(tabId);
     const debuggerApi = api();
     await Promise.all([
       debuggerApi?.detach({ tabId }).catch(() => undefined),
-      ...direct.map((targetId) => debuggerApi?.detach({ targetId }).catch(() => undefined)),
+      ...unserved.map((targetId) => debuggerApi?.detach({ targetId }).catch(() => undefined)),
     ]);
   }
 
-  /** The tab and session an event of `source` belongs to. */
-  private sessionOf(source: Debuggee): { tabId: number; tab: Attached; key: string } | undefined {
-    if (source.targetId !== undefined) {
-      const tabId = this.directTabs.get(source.targetId);
-      const tab = tabId === undefined ? undefined : this.attached.get(tabId);
-      return tabId === undefined || tab === undefined ? undefined : { tabId, tab, key: `target:${source.targetId}` };
-    }
-    const tab = source.tabId === undefined ? undefined : this.attached.get(source.tabId);
-    return tab === undefined ? undefined : { tabId: source.tabId!, tab, key: source.sessionId ?? '' };
+  /** What a session saw, recorded for the tabs it serves (asked once the records are made). */
+  private sessionEvent(session: Session, method: string, params: object, tabs: () => number[]): void {
+    const { records, streamContent } = session.translator.event(method, params as Record<string, unknown>);
+    this.report(tabs(), records);
+    if (streamContent !== undefined) void this.streamContent(session, streamContent, tabs);
   }
 
-  /** Deep capture of the tab is off: its sessions, and the directly attached workers, are forgotten. */
-  private forget(tabId: number, tab: Attached): void {
+  private report(tabs: readonly number[], records: PageRecord[]): void {
+    if (records.length === 0) return;
+    for (const tabId of tabs) this.hooks.records(tabId, records);
+  }
+
+  /**
+   * Deep capture of the tab is off: its sessions are forgotten, and it leaves the workers attached
+   * by target id; returns those it was the last deep tab of (to detach).
+   */
+  private forget(tabId: number): string[] {
     this.attached.delete(tabId);
-    for (const targetId of tab.direct) this.directTabs.delete(targetId);
+    const unserved: string[] = [];
+    for (const [targetId, worker] of this.direct) {
+      if (!worker.tabs.delete(tabId) || worker.tabs.size > 0) continue;
+      this.direct.delete(targetId);
+      unserved.push(targetId);
+    }
     if (this.attached.size === 0 && this.scanTimer !== undefined) {
       clearInterval(this.scanTimer);
       this.scanTimer = undefined;
     }
+    return unserved;
   }
 
   /**
@@ -222,10 +238,11 @@ export class DeepCapture {
     const targetId = params.targetInfo?.targetId;
     const type = params.targetInfo?.type ?? '';
     const frame = type === FRAME_TYPE;
-    const follow = (WORKER_TYPES.has(type) || frame) && (targetId === undefined || !tab.targets.has(targetId));
+    const follow =
+      (WORKER_TYPES.has(type) || frame) && (targetId === undefined || (!tab.targets.has(targetId) && !this.direct.has(targetId)));
     if (follow) {
       if (targetId !== undefined) tab.targets.add(targetId);
-      tab.sessions.set(params.sessionId, { debuggee, translator: new WireTranslator(`wire:${++tab.sessionsOpened}:`) });
+      tab.sessions.set(params.sessionId, { debuggee, translator: new WireTranslator(`wire:${++this.sessionsOpened}:`) });
       if (frame) tab.frames.set(params.sessionId, originOf(params.targetInfo?.url));
     }
     // All at once: a service worker answers Network.enable only once it runs (awaiting it first
@@ -263,16 +280,32 @@ export class DeepCapture {
       do {
         tab.rescan = false;
         const targets = await debuggerApi.getTargets();
-        const origins = new Set([
-          originOf(targets.find((t) => t.tabId === tabId && t.type === 'page')?.url),
-          ...tab.frames.values(),
-        ]);
-        origins.delete(undefined);
+        /** The origins of a deep tab: its page's and its out-of-process frames'. */
+        const originsOf = (id: number, of: Attached) => {
+          const origins = new Set([
+            originOf(targets.find((t) => t.tabId === id && t.type === 'page')?.url),
+            ...of.frames.values(),
+          ]);
+          origins.delete(undefined);
+          return origins;
+        };
+        const origins = originsOf(tabId, tab);
         for (const target of targets) {
           // chrome.debugger calls shared and service workers 'worker' (a dedicated one is 'other').
-          if (target.type !== 'worker' || !origins.has(originOf(target.url))) continue;
-          if (tab.targets.has(target.id) || tab.refused.has(target.id) || this.directTabs.has(target.id)) continue;
-          await this.attachWorker(tabId, tab, target.id);
+          const origin = originOf(target.url);
+          if (target.type !== 'worker' || !origins.has(origin)) continue;
+          // Attached for another deep tab of the origin already: it serves this one too.
+          const worker = this.direct.get(target.id);
+          if (worker !== undefined) worker.tabs.add(tabId);
+          if (worker !== undefined || tab.targets.has(target.id) || tab.refused.has(target.id)) continue;
+          // A new one serves every deep tab of its origin from its first request, not from their next scans.
+          const served = [...this.attached].filter(([id, of]) => id === tabId || originsOf(id, of).has(origin));
+          await this.attachWorker(
+            tabId,
+            tab,
+            target.id,
+            served.map(([id]) => id),
+          );
         }
       } while (tab.rescan && this.attached.get(tabId) === tab);
     } catch (error) {
@@ -282,34 +315,35 @@ export class DeepCapture {
     }
   }
 
-  private async attachWorker(tabId: number, tab: Attached, targetId: string): Promise<void> {
+  /** Attaches a worker by its target id, for `tab` and the other deep tabs it serves (`served`). */
+  private async attachWorker(tabId: number, tab: Attached, targetId: string, served: number[]): Promise<void> {
     const debuggerApi = api()!;
     const debuggee: Debuggee = { targetId };
-    tab.targets.add(targetId);
-    this.directTabs.set(targetId, tabId);
-    tab.direct.add(targetId);
+    const worker: DirectWorker = {
+      session: { debuggee, translator: new WireTranslator(`wire:${++this.sessionsOpened}:`) },
+      tabs: new Set([tabId, ...served]),
+    };
+    this.direct.set(targetId, worker);
     try {
       await debuggerApi.attach(debuggee, PROTOCOL_VERSION);
-      if (this.attached.get(tabId) !== tab) {
+      if (this.direct.get(targetId) !== worker || ![...worker.tabs].some((id) => this.attached.has(id))) {
+        // Every tab it was for went off meanwhile.
+        if (this.direct.get(targetId) === worker) this.direct.delete(targetId);
         await debuggerApi.detach(debuggee).catch(() => undefined);
         return;
       }
-      tab.sessions.set(`target:${targetId}`, { debuggee, translator: new WireTranslator(`wire:${++tab.sessionsOpened}:`) });
       await debuggerApi.sendCommand(debuggee, 'Network.enable', {});
     } catch (error) {
       // Gone meanwhile, or not attachable (another client's policy...): left to auto-attach, if it ever gives it.
       tab.refused.add(targetId);
-      tab.targets.delete(targetId);
-      tab.direct.delete(targetId);
-      tab.sessions.delete(`target:${targetId}`);
-      if (this.directTabs.get(targetId) === tabId) this.directTabs.delete(targetId);
+      if (this.direct.get(targetId) === worker) this.direct.delete(targetId);
       await debuggerApi.detach(debuggee).catch(() => undefined);
       console.warn('SSE DevTools deep capture: could not follow a shared worker:', error);
     }
   }
 
   /** Asks the browser for a response's bytes as they come; what it buffered so far comes back at once. */
-  private async streamContent(tabId: number, tab: Attached, session: Session, requestId: string): Promise<void> {
+  private async streamContent(session: Session, requestId: string, tabs: () => number[]): Promise<void> {
     let records: PageRecord[];
     try {
       const answer = (await api()?.sendCommand(session.debuggee, 'Network.streamResourceContent', { requestId })) as
@@ -320,7 +354,7 @@ export class DeepCapture {
       console.warn('SSE DevTools deep capture: no bytes of a stream, its events only:', error);
       records = session.translator.streamFailed(requestId);
     }
-    if (this.attached.get(tabId) === tab && records.length > 0) this.hooks.records(tabId, records);
+    this.report(tabs(), records);
   }
 }
 

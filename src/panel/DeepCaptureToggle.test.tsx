@@ -61,6 +61,46 @@ describe('DeepCaptureToggle', () => {
     expect(onChange).toHaveBeenCalledWith(false);
   });
 
+  it('shows what was asked until the background answers: ticked after confirm, unticked after unticking', async () => {
+    const onChange = vi.fn();
+    const show = (shown: DeepCaptureState) =>
+      act(() => {
+        render(<DeepCaptureToggle state={shown} onChange={onChange} />, container);
+      });
+    const off = state({});
+    await show(off);
+    click(toggle());
+    click(container.querySelector<HTMLButtonElement>('.deep-capture-confirm')!);
+    // The debugger is being attached: the state is still "off", the box stays ticked, marked busy.
+    await show(off);
+    expect(toggle().checked).toBe(true);
+    expect([toggle().dataset.state, toggle().getAttribute('aria-busy')]).toEqual(['turning-on', 'true']);
+    // The answer: on.
+    await show(state({ on: true }));
+    expect(toggle().checked).toBe(true);
+    expect([toggle().dataset.state, toggle().getAttribute('aria-busy')]).toEqual(['on', 'false']);
+    // Unticked: unticked at once, though the state still says on until the answer.
+    const on = state({ on: true });
+    await show(on);
+    click(toggle());
+    expect(onChange).toHaveBeenLastCalledWith(false);
+    await show(on);
+    expect(toggle().checked).toBe(false);
+    expect(toggle().dataset.state).toBe('turning-off');
+    await show(state({}));
+    expect(toggle().checked).toBe(false);
+    expect(toggle().dataset.state).toBe('off');
+    // Asked for, and refused: unticked, with the reason.
+    click(toggle());
+    click(container.querySelector<HTMLButtonElement>('.deep-capture-confirm')!);
+    expect(toggle().checked).toBe(true);
+    await show(state({ error: 'Another debugger is already attached' }));
+    expect(toggle().checked).toBe(false);
+    expect(container.querySelector('.deep-capture-error')?.textContent).toBe(
+      'deepCaptureOff(Another debugger is already attached)',
+    );
+  });
+
   it('in Firefox (webRequest) explains the access it will ask for, not a debugging bar', () => {
     const onChange = vi.fn();
     render(<DeepCaptureToggle state={state({ mechanism: 'webRequest' })} onChange={onChange} />, container);

@@ -7,7 +7,7 @@
  * on. Unticking turns it off at once. Says why when the mode went off by itself (the user closed
  * the bar, refused the access) or could not start. Props only.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { DeepCaptureState } from '../protocol';
 import { t } from './i18n';
 
@@ -18,6 +18,10 @@ interface Props {
 
 export function DeepCaptureToggle({ state, onChange }: Props) {
   const [explaining, setExplaining] = useState(false);
+  // What the user asked for, shown until the background answers with the tab's new state (attaching
+  // the debugger takes a moment: the box must not untick after Confirm, nor stay ticked after unticking).
+  const [asked, setAsked] = useState<boolean | null>(null);
+  useEffect(() => setAsked(null), [state]);
   if (!state.available) return null;
   const firefox = state.mechanism === 'webRequest';
   return (
@@ -26,11 +30,15 @@ export function DeepCaptureToggle({ state, onChange }: Props) {
         <input
           type="checkbox"
           class="deep-capture-toggle"
-          checked={state.on || explaining}
+          checked={explaining || (asked ?? state.on)}
+          // On or off as the background says; turning-on / turning-off until it answers what was asked.
+          data-state={asked === null ? (state.on ? 'on' : 'off') : asked ? 'turning-on' : 'turning-off'}
+          aria-busy={asked !== null}
           onChange={(e) => {
             if (e.currentTarget.checked) setExplaining(true);
             else {
               setExplaining(false);
+              setAsked(false);
               onChange(false);
             }
           }}
@@ -45,6 +53,7 @@ export function DeepCaptureToggle({ state, onChange }: Props) {
             class="deep-capture-confirm"
             onClick={() => {
               setExplaining(false);
+              setAsked(true);
               onChange(true);
             }}
           >
@@ -55,7 +64,7 @@ export function DeepCaptureToggle({ state, onChange }: Props) {
           </button>
         </div>
       ) : null}
-      {!state.on && !explaining && state.error !== undefined ? (
+      {!state.on && !explaining && asked === null && state.error !== undefined ? (
         <span class="deep-capture-error banner warn" role="status">
           {t('deepCaptureOff', [state.error])}
         </span>

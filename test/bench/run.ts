@@ -231,11 +231,12 @@ function deepCaptureBuild(): string {
 async function turnDeepCaptureOn(panel: Frame): Promise<void> {
   const toggle = panel.locator('.deep-capture-toggle');
   await toggle.waitFor({ timeout: 15_000 });
-  if (await toggle.isChecked()) return;
+  if ((await toggle.getAttribute('data-state')) === 'on') return;
   await toggle.click(); // not check(): a controlled box may re-render after Playwright looks
   await panel.locator('.deep-capture-confirm').click();
   const deadline = Date.now() + 15_000;
-  while (!(await toggle.isChecked())) {
+  // The box ticks at once; `data-state` says when the background has attached.
+  while ((await toggle.getAttribute('data-state')) !== 'on') {
     if (Date.now() > deadline) throw new Error('deep capture did not turn on');
     await sleep(100);
   }

@@ -188,7 +188,9 @@ async function turnOn(): Promise<void> {
   await allowIn(asking);
 }
 
-const deepOn = () => panel.evaluate(() => (document.querySelector('.deep-capture-toggle') as HTMLInputElement | null)?.checked);
+/** Deep mode is on as the background says (not only asked for: the box ticks at once, `data-state` says when it is). */
+const deepOn = () =>
+  panel.evaluate(() => (document.querySelector('.deep-capture-toggle') as HTMLInputElement | null)?.dataset.state === 'on');
 
 describe.skipIf(!firefoxAvailable)('deep capture in Firefox (webRequest.filterResponseData)', () => {
   it('page mode: the workers’ streams and the unheard event are not in the panel, which says deep capture could show them', async () => {

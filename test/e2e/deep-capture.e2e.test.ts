@@ -140,7 +140,7 @@ describe('deep capture (Chromium, chrome.debugger)', () => {
     await panel.screenshot({ path: resolve(RESULTS, 'deep-capture-explain.png') });
     await panel.locator('.deep-capture-confirm').click();
     await expect.poll(() => isOn(tabId), { timeout: 10_000 }).toBe(true);
-    await expect.poll(() => panel.locator('.deep-capture-toggle').isChecked()).toBe(true);
+    await expect.poll(() => panel.locator('.deep-capture-toggle').getAttribute('data-state')).toBe('on');
 
     // The same stream again: the wire view has the event the page never heard.
     expect(await runStream(page, 'deep')).toEqual(['first', 'last']);
@@ -341,8 +341,8 @@ describe('deep capture of the fixture page: workers of every kind, unlistened ty
     );
 
   beforeAll(async () => {
-    // A test before that failed half-way may have left a tab of this origin in deep mode, which
-    // would follow the shared worker instead of this tab (one tab at a time): close its panel.
+    // A test before that failed half-way may have left a tab of this origin in deep mode: close its
+    // panel, so that the shared worker is attached when this tab's deep mode goes on.
     for (const open of browser.context.pages()) if (open.url().includes('/src/panel/panel.html')) await open.close();
     page = await browser.context.newPage();
     await page.goto(`${server.url}/test/deep/index.html`);
@@ -467,6 +467,64 @@ describe('deep capture of the fixture page: workers of every kind, unlistened ty
     expect(records.filter((r) => r.type === 'stream-open' && r.seenOn === 'wire' && runOf(r.url ?? '') === 'after-off')).toEqual(
       [],
     );
+  });
+});
+
+describe('deep capture of two tabs of one origin', () => {
+  it('records their shared worker’s streams in both tabs’ logs, and keeps following it while one is deep', async () => {
+    for (const open of browser.context.pages()) if (open.url().includes('/src/panel/panel.html')) await open.close();
+    const tabs: { page: Page; tabId: number; panel: Page }[] = [];
+    try {
+      for (let i = 0; i < 2; i++) {
+        const page = await browser.context.newPage();
+        await page.goto(`${server.url}/test/deep/index.html`);
+        const tabId = await tabIdOf(browser, page);
+        const panel = await browser.context.newPage();
+        tabs.push({ page, tabId, panel });
+        await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/panel.html?tabId=${tabId}`);
+        await panel.waitForSelector('.deep-capture-toggle');
+        await panel.locator('.deep-capture-toggle').click(); // (not check(): the box is controlled)
+        await panel.locator('.deep-capture-confirm').click();
+        await expect.poll(() => panel.locator('.deep-capture-toggle').getAttribute('data-state'), { timeout: 10_000 }).toBe('on');
+        expect(await isOn(tabId)).toBe(true);
+      }
+      const [first, second] = tabs as [(typeof tabs)[0], (typeof tabs)[0]];
+      const fixture = await first.page.evaluate(() => (window as unknown as { deepStreams: Fixture }).deepStreams);
+      // A SharedWorker of its own URL (an earlier test's may still be shutting down): both tabs connect to it.
+      const shared = (page: Page, run: string) =>
+        page.evaluate(
+          (id) =>
+            new Promise<string[]>((done) => {
+              const worker = new SharedWorker('shared-worker.js?two-tabs');
+              worker.port.onmessage = (event) => done(event.data as string[]);
+              worker.port.postMessage({ run: id });
+            }),
+          run,
+        );
+      const sharedText = async (tabId: number, run: string) => wireTextsOf(await logOf(tabId), run).shared;
+      // One SharedWorker serves both tabs (same script, same origin): what it reads is in both logs.
+      expect(await shared(first.page, 'both-tabs')).toEqual(['shared-1', 'shared-2', 'shared-3']);
+      for (const { tabId } of tabs) {
+        await expect
+          .poll(() => sharedText(tabId, 'both-tabs'), { timeout: 10_000, message: `tab ${tabId}` })
+          .toEqual([fixture.shared.join('')]);
+      }
+      // The first tab goes off: the worker is still followed for the second.
+      await first.panel.locator('.deep-capture-toggle').uncheck();
+      await expect
+        .poll(() => first.panel.locator('.deep-capture-toggle').getAttribute('data-state'), { timeout: 10_000 })
+        .toBe('off');
+      expect(await isOn(first.tabId)).toBe(false);
+      expect(await sharedWorkersAttached()).toContain(true);
+      expect(await shared(second.page, 'second-only')).toEqual(['shared-1', 'shared-2', 'shared-3']);
+      await expect.poll(() => sharedText(second.tabId, 'second-only'), { timeout: 10_000 }).toEqual([fixture.shared.join('')]);
+      expect(await sharedText(first.tabId, 'second-only')).toBeUndefined();
+    } finally {
+      for (const { page, panel } of tabs) {
+        await panel.close();
+        await page.close();
+      }
+    }
   });
 });
 
@@ -619,7 +677,7 @@ describe('deep capture with the DevTools window open, on a first visit', () => {
       const { panel } = await openSsePanel(withDevtools, page);
       await panel.locator('.deep-capture-toggle').click(); // (not check(): the box is controlled, and its re-render may come after Playwright looks)
       await panel.locator('.deep-capture-confirm').click();
-      await expect.poll(() => panel.locator('.deep-capture-toggle').isChecked(), { timeout: 10_000 }).toBe(true);
+      await expect.poll(() => panel.locator('.deep-capture-toggle').getAttribute('data-state'), { timeout: 10_000 }).toBe('on');
       const fixture = await page.evaluate(() => (window as unknown as { deepStreams: Fixture }).deepStreams);
       await page.evaluate(() =>
         (window as unknown as { runDeepStreams(run: string): Promise<unknown> }).runDeepStreams('first-visit'),
