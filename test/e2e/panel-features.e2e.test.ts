@@ -580,9 +580,10 @@ describe('export and import', () => {
     expect(csv.name).toMatch(/\.csv$/);
     const lines = csv.text.split('\r\n').filter((line) => line !== '');
     expect(lines).toHaveLength(1 + (await rowCount()));
-    expect(lines[0]).toBe('time,connection_url,kind,type,id,data,size');
+    // The last two columns say where deep capture saw each item: empty without it.
+    expect(lines[0]).toBe('time,connection_url,kind,type,id,data,size,seen_on,page');
     expect(lines.slice(1).map((line) => line.split(',').slice(1))).toEqual(
-      expected.map((data) => [`${server.url}/test/many?count=12000`, 'event', 'message', '', data, String(data.length)]),
+      expected.map((data) => [`${server.url}/test/many?count=12000`, 'event', 'message', '', data, String(data.length), '', '']),
     );
     await search().fill('');
   });
