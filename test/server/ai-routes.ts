@@ -138,6 +138,20 @@ function errorText(protocol: RechunkableProtocol): string {
 }
 
 /** Writes `chunks` at their times; `stopAfter` chunks then `finish`. Clears its timers if the client goes. */
+/**
+ * How long after its last bytes left a "cut" connection is dropped. At once, a loaded machine's
+ * browser could see the reset before reading the bytes sent just before it, and hand the page none
+ * of them (a network race the scenario is not about): a real model's connection drops a while
+ * after its last delta.
+ */
+const CUT_AFTER_MS = 250;
+
+/** Drops the connection (no terminator, no end of the chunked body), once what was written has gone out. */
+function cut(res: ServerResponse): void {
+  const timer = setTimeout(() => res.destroy(), CUT_AFTER_MS);
+  res.on('close', () => clearTimeout(timer));
+}
+
 function play(res: ServerResponse, chunks: { at: number; text: string }[], stopAfter: number, finish: () => void): void {
   const timers = new Set<NodeJS.Timeout>();
   res.on('close', () => {
@@ -156,8 +170,12 @@ function play(res: ServerResponse, chunks: { at: number; text: string }[], stopA
     const timer = setTimeout(() => {
       timers.delete(timer);
       if (res.destroyed) return;
-      res.write(chunk.text);
-      next();
+      // The ending (an end, an error, a cut) once the bytes before it were handed to the system.
+      if (i >= stopAfter) res.write(chunk.text, () => next());
+      else {
+        res.write(chunk.text);
+        next();
+      }
     }, wait);
     timers.add(timer);
   };
@@ -195,7 +213,7 @@ function streamModel(route: string, res: ServerResponse, query: URLSearchParams,
   res.flushHeaders();
   const half = Math.max(1, Math.floor(result.chunks.length / 2));
   if (scenario === 'error') play(res, result.chunks, half, () => res.end(errorText(protocol)));
-  else if (scenario === 'cut') play(res, result.chunks, half, () => res.destroy());
+  else if (scenario === 'cut') play(res, result.chunks, half, () => cut(res));
   else play(res, result.chunks, result.chunks.length, () => res.end());
 }
 
@@ -244,7 +262,7 @@ function mcpStreamable(req: IncomingMessage, res: ServerResponse, query: URLSear
           result: { content: [{ type: 'text', text: `Demo result of ${String(message.method)}.` }], isError: false },
         };
   chunks.push({ at: delay * 4, text: event(4, result) });
-  if (scenario === 'cut') play(res, chunks, 2, () => res.destroy());
+  if (scenario === 'cut') play(res, chunks, 2, () => cut(res));
   else play(res, chunks, chunks.length, () => res.end());
 }
 
