@@ -16,7 +16,8 @@ function install(): void {
   // manifest content script once per document.
   const win = globalThis;
   // window.top is [LegacyUnforgeable]: the page cannot redefine it.
-  const outbox = new PageLog(win, (win as unknown) === (win as unknown as Window).top);
+  // The blob form: where messages are structured clones (Chrome), a batch's bytes leave the page in Blobs.
+  const outbox = new PageLog(win, (win as unknown) === (win as unknown as Window).top, undefined, true);
   onInternalError((error) => {
     outbox.add({ type: 'capture-issue', message: `SSE DevTools tap error: ${String(error)}`, time: now() });
   });

@@ -165,10 +165,10 @@ export class PageLog {
     isTop: boolean,
     private readonly limit = MAX_DOCUMENT_CHARGE,
     /**
-     * Clone form with the bulk in Blobs (fillBlobBatch). Off in the extension for now: measured
-     * cheaper for the page (see INTERNALS.md), but two of three full CI runs lost the chunks of one
-     * stream cut short by its server (conversation e2e, openai-chat "cut"), never reproduced alone;
-     * until that is understood the plain clone form, which never lost it, is used. Unit-tested on.
+     * Clone form with the bulk in Blobs (fillBlobBatch): measured cheaper for the page (INTERNALS.md,
+     * "Wire forms"); the extension turns it on (src/page/index.ts). It was off for a while: full CI
+     * runs lost the chunks of one stream its server cut short — the same loss came later with the
+     * plain clone form, from the test server dropping the connection in the tick of its last write.
      */
     private readonly blobs = false,
   ) {
