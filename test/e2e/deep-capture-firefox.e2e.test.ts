@@ -338,6 +338,39 @@ describe.skipIf(!firefoxAvailable)('deep capture in Firefox (webRequest.filterRe
     expect(entry.response.content.text).toBe(workerText);
   });
 
+  it('an AI chat client in a dedicated worker: the Conversation view assembles its reply from the wire', async () => {
+    const prompt = 'Why is the sky blue?';
+    // The playground's reply to `prompt` (test/server/ai-routes.ts replyFor).
+    const reply =
+      `You asked about “${prompt}”. This answer streams token by token, the way a real model answers, ` +
+      'so the Conversation view can assemble it, time it and compare it with the other providers.';
+    const workerText = await page.evaluate(
+      (asked) =>
+        new Promise<string>((done) => {
+          const worker = new Worker('ai-worker.js');
+          worker.onmessage = (event) => {
+            worker.terminate();
+            done(event.data as string);
+          };
+          worker.postMessage({ prompt: asked, run: 'ai-worker' });
+        }),
+      prompt,
+    );
+    expect(workerText).toContain('[DONE]');
+    const aiRow = async () => (await rows()).find((r) => r.url.includes('/ai/openai-chat'));
+    await expect.poll(async () => (await aiRow())?.seen, { timeout: 10_000 }).toBe('wire');
+    await panel.click(`tr[data-connection-id="${(await aiRow())!.id}"]`);
+    await panel.click('[role=tab][data-tab=conversation]');
+    await expect
+      .poll(() => panel.evaluate(() => document.querySelector('.conv-card .conv-reply-text')?.textContent ?? ''), {
+        timeout: 10_000,
+      })
+      .toBe(reply);
+    expect(await panel.attribute('.conv-card', 'data-protocol')).toBe('openai-chat');
+    await panel.screenshot(resolve(RESULTS, 'deep-capture-firefox-worker-conversation.png'));
+    await panel.click('[role=tab][data-tab=events]');
+  });
+
   it('unticking mid-stream lets the rest reach the page untouched, and stops capture: the next run is not on the wire', async () => {
     // A stream of 30 events 150 ms apart, read by the page; deep mode goes off while it flows.
     await page.evaluate(() => {
