@@ -114,6 +114,16 @@ const isOn = async (tabId: number) =>
     tabId,
   );
 
+/**
+ * Ticks Deep capture in `panel`, confirms the explanation, and waits until the background answers
+ * that it is on (the debugger attached to the tab): the box itself ticks at once.
+ */
+async function turnDeepOn(panel: Page | Frame): Promise<void> {
+  await panel.locator('.deep-capture-toggle').click(); // (not check(): the box is controlled, and its re-render may come after Playwright looks)
+  await panel.locator('.deep-capture-confirm').click();
+  await expect.poll(() => panel.locator('.deep-capture-toggle').getAttribute('data-state'), { timeout: 10_000 }).toBe('on');
+}
+
 describe('deep capture (Chromium, chrome.debugger)', () => {
   it('shows an event type no listener asks for only with deep capture on, and detaches when asked', async () => {
     const page = await browser.context.newPage();
@@ -229,8 +239,7 @@ describe('deep capture (Chromium, chrome.debugger)', () => {
     await expect.poll(() => isOn(tabId), { timeout: 10_000 }).toBe(false);
 
     // On again, then the last panel of the tab closes: detached.
-    await panel.locator('.deep-capture-toggle').click(); // (not check(): the box is controlled, and its re-render may come after Playwright looks)
-    await panel.locator('.deep-capture-confirm').click();
+    await turnDeepOn(panel);
     await expect.poll(() => isOn(tabId), { timeout: 10_000 }).toBe(true);
     await panel.close();
     await expect.poll(() => isOn(tabId), { timeout: 10_000 }).toBe(false);
@@ -387,9 +396,7 @@ describe('deep capture of the fixture page: workers of every kind, unlistened ty
   });
 
   it('deep mode: every event of the four streams is in the panel and the HAR; the wire has each stream’s bytes exactly', async () => {
-    await panel.locator('.deep-capture-toggle').click(); // (not check(): the box is controlled, and its re-render may come after Playwright looks)
-    await panel.waitForSelector('.deep-capture-explain');
-    await panel.locator('.deep-capture-confirm').click();
+    await turnDeepOn(panel);
     await expect.poll(() => isOn(tabId), { timeout: 10_000 }).toBe(true);
     // The shared worker (running since page mode) is not the tab's child: attached by its target id.
     await expect.poll(sharedWorkersAttached, { timeout: 10_000 }).toEqual([true]);
@@ -483,9 +490,7 @@ describe('deep capture of two tabs of one origin', () => {
         tabs.push({ page, tabId, panel });
         await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/panel.html?tabId=${tabId}`);
         await panel.waitForSelector('.deep-capture-toggle');
-        await panel.locator('.deep-capture-toggle').click(); // (not check(): the box is controlled)
-        await panel.locator('.deep-capture-confirm').click();
-        await expect.poll(() => panel.locator('.deep-capture-toggle').getAttribute('data-state'), { timeout: 10_000 }).toBe('on');
+        await turnDeepOn(panel);
         expect(await isOn(tabId)).toBe(true);
       }
       const [first, second] = tabs as [(typeof tabs)[0], (typeof tabs)[0]];
@@ -566,8 +571,7 @@ describe('deep capture of cross-origin frames (each in a renderer process of its
     try {
       await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/panel.html?tabId=${tabId}`);
       await panel.waitForSelector('.deep-capture-toggle');
-      await panel.locator('.deep-capture-toggle').click(); // (not check(): the box is controlled)
-      await panel.locator('.deep-capture-confirm').click();
+      await turnDeepOn(panel);
       await expect.poll(() => isOn(tabId), { timeout: 10_000 }).toBe(true);
       // And one that comes after deep capture is on, as a page that adds its chat widget late.
       const late = await addFrame('late');
@@ -612,8 +616,7 @@ describe('an AI chat streamed by a dedicated worker, seen only on the wire', () 
     try {
       await panel.goto(`chrome-extension://${browser.extensionId}/src/panel/panel.html?tabId=${tabId}`);
       await panel.waitForSelector('.deep-capture-toggle');
-      await panel.locator('.deep-capture-toggle').click(); // (not check(): the box is controlled)
-      await panel.locator('.deep-capture-confirm').click();
+      await turnDeepOn(panel);
       await expect.poll(() => isOn(tabId), { timeout: 10_000 }).toBe(true);
       const wireText = await page.evaluate(
         (asked) =>
@@ -675,9 +678,7 @@ describe('deep capture with the DevTools window open, on a first visit', () => {
       await page.goto(`${server.url}/test/deep/index.html`);
       const tabId = await tabIdOf(withDevtools, page);
       const { panel } = await openSsePanel(withDevtools, page);
-      await panel.locator('.deep-capture-toggle').click(); // (not check(): the box is controlled, and its re-render may come after Playwright looks)
-      await panel.locator('.deep-capture-confirm').click();
-      await expect.poll(() => panel.locator('.deep-capture-toggle').getAttribute('data-state'), { timeout: 10_000 }).toBe('on');
+      await turnDeepOn(panel);
       const fixture = await page.evaluate(() => (window as unknown as { deepStreams: Fixture }).deepStreams);
       await page.evaluate(() =>
         (window as unknown as { runDeepStreams(run: string): Promise<unknown> }).runDeepStreams('first-visit'),
