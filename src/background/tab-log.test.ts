@@ -103,8 +103,9 @@ describe('TabLog', () => {
     expect(stored).toHaveLength(10);
     const stats = log.stats;
     expect(stats.dropped).toBeGreaterThan(0);
-    expect(stats.droppedReasons.join(' ')).toMatch(/iframes of a tab hold at most/);
-    expect(stats.droppedReasons.join(' ')).toMatch(/a frame's log holds at most/);
+    expect(stats.droppedReasons.map((d) => d.reason.split(':')[0])).toEqual(
+      expect.arrayContaining(['iframes-full', 'frame-log-full']),
+    );
   });
 
   it('shares one pool across tabs, and gives the memory back when cleared', () => {
@@ -114,7 +115,7 @@ describe('TabLog', () => {
     a.receive(a.document(0, 'a', '', true)!, batchOf(0, ['x'.repeat(3000)]));
     const refused = b.receive(b.document(0, 'b', '', true)!, batchOf(0, ['y'.repeat(3000)]));
     expect(refused.stored).toHaveLength(0);
-    expect(b.stats.droppedReasons).toEqual(['1 × all tabs together hold at most 5 KiB']);
+    expect(b.stats.droppedReasons).toEqual([{ reason: 'all-tabs-full:5000', count: 1 }]);
     a.clear();
     expect(pool.used).toBe(0);
     const later = b.receive(b.document(0, 'b', '', true)!, batchOf(1, ['y'.repeat(3000)]));
@@ -124,10 +125,10 @@ describe('TabLog', () => {
   it('adds the page world’s own drop totals to its stats', () => {
     const log = new TabLog();
     const doc = log.document(0, 'd', '', true)!;
-    log.receive(doc, batchOf(0, [], { drops: [{ reason: "this frame's page log is full (64 MiB)", count: 7 }] }));
-    log.receive(doc, batchOf(0, [], { drops: [{ reason: "this frame's page log is full (64 MiB)", count: 9 }] }));
+    log.receive(doc, batchOf(0, [], { drops: [{ reason: 'page-log-full:67108864', count: 7 }] }));
+    log.receive(doc, batchOf(0, [], { drops: [{ reason: 'page-log-full:67108864', count: 9 }] }));
     expect(log.stats.dropped).toBe(9);
-    expect(log.stats.droppedReasons).toEqual(["9 × this frame's page log is full (64 MiB)"]);
+    expect(log.stats.droppedReasons).toEqual([{ reason: 'page-log-full:67108864', count: 9 }]);
   });
 
   it('after a navigation, documents of the page it left are not taken back; Clear keeps each place', () => {

@@ -16,7 +16,7 @@
 import type { DropCount, LogStats, PageRecord, StoredRecord } from '../protocol';
 import type { DecodedBatch } from './wire-decode';
 import { StreamDecoders } from './wire-decode';
-import { limitLabel } from '../protocol/limit-label';
+import { dropReason } from '../protocol/drop-reasons';
 
 export interface TabLogLimits {
   /** Bytes one document may hold. */
@@ -205,13 +205,12 @@ export class TabLog {
   }
 
   private refusal(doc: DocumentLog, charge: number): string | undefined {
-    if (doc.charge + charge > this.limits.perDocument)
-      return `a frame's log holds at most ${limitLabel(this.limits.perDocument)}`;
+    if (doc.charge + charge > this.limits.perDocument) return dropReason('frame-log-full', this.limits.perDocument);
     if (!doc.isTop && this.iframeCharge + charge > this.limits.perTab - this.limits.perDocument) {
-      return `iframes of a tab hold at most ${limitLabel(this.limits.perTab - this.limits.perDocument)} together`;
+      return dropReason('iframes-full', this.limits.perTab - this.limits.perDocument);
     }
-    if (this.charge + charge > this.limits.perTab) return `a tab's log holds at most ${limitLabel(this.limits.perTab)}`;
-    if (this.pool.used + charge > this.pool.limit) return `all tabs together hold at most ${limitLabel(this.pool.limit)}`;
+    if (this.charge + charge > this.limits.perTab) return dropReason('tab-log-full', this.limits.perTab);
+    if (this.pool.used + charge > this.pool.limit) return dropReason('all-tabs-full', this.pool.limit);
     return undefined;
   }
 
@@ -230,10 +229,10 @@ export class TabLog {
       for (const drop of doc.pageDrops) reasons.set(drop.reason, (reasons.get(drop.reason) ?? 0) + drop.count);
     }
     let dropped = 0;
-    const droppedReasons: string[] = [];
+    const droppedReasons: LogStats['droppedReasons'] = [];
     for (const [reason, count] of reasons) {
       dropped += count;
-      droppedReasons.push(`${count} × ${reason}`);
+      droppedReasons.push({ reason, count });
     }
     return { invalid: this.invalid, dropped, droppedReasons };
   }

@@ -337,7 +337,7 @@ describe('LogStore: capture issues, stats, version, reset', () => {
 
   it('replaces stats when given and keeps them otherwise', () => {
     const store = new LogStore();
-    const stats: LogStats = { invalid: 3, dropped: 7, droppedReasons: ['tab log holds at most 10 records'] };
+    const stats: LogStats = { invalid: 3, dropped: 7, droppedReasons: [{ reason: 'tab-log-full:10240', count: 7 }] };
     store.apply([], stats);
     expect(store.stats).toEqual(stats);
     store.apply([open('s', 1)]);
@@ -364,7 +364,7 @@ describe('LogStore: capture issues, stats, version, reset', () => {
     store.apply([open('s', 1), event('s', 'message', 'x', 2), stored({ type: 'capture-issue', message: 'm', time: 3 })], {
       invalid: 1,
       dropped: 2,
-      droppedReasons: ['r'],
+      droppedReasons: [{ reason: 'relay-malformed', count: 1 }],
     });
     store.reset();
     expect(store.connectionList).toEqual([]);

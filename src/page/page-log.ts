@@ -28,7 +28,7 @@ import {
 import { bare, bareArray, call, getter, iterable, natives, read } from './natives';
 import { toBase64, utf8Base64 } from './base64';
 import { jsonOfOurRecords } from './safe-json';
-import { limitLabel } from '../protocol/limit-label';
+import { dropReason } from '../protocol/drop-reasons';
 
 const FLUSH_DELAY_MS = 50;
 /** Base64 characters per batch, roughly: bounds each message on the way to the background. */
@@ -314,7 +314,7 @@ export class PageLog {
   /** Room for `charge` more bytes? Counts the drop when not. */
   private admit(charge: number): boolean {
     if (this.charge + charge > this.limit) {
-      const reason = `this frame's page log is full (${limitLabel(this.limit)})`;
+      const reason = dropReason('page-log-full', this.limit);
       this.drops[reason] = (this.drops[reason] ?? 0) + 1;
       this.dropCount++;
       // (Once per pending flush: a full log refuses every event, and each must not schedule a task.)

@@ -246,7 +246,7 @@ describe('PageLog', () => {
     const kept = records(batches).flatMap((r) => (r.type === 'sse' ? r.items : [])).length;
     expect(kept).toBeGreaterThan(50);
     expect(kept).toBeLessThan(200);
-    expect(batch.drops).toEqual([{ reason: "this frame's page log is full (10 KiB)", count: 200 - kept }]);
+    expect(batch.drops).toEqual([{ reason: 'page-log-full:10000', count: 200 - kept }]);
   });
 
   it('posts everything when the document goes away, if its log is to be kept', () => {

@@ -33,6 +33,7 @@ import { TypeChips } from './TypeChips';
 import { Highlight } from './Highlight';
 import { Timeline } from './timeline/Timeline';
 import { t } from './i18n';
+import { describeDrops } from './drop-reasons';
 import { exportEvents } from './export';
 import { HarDropZone, type ImportedFile } from './ImportButton';
 import { ReplayControls } from './ReplayControls';
@@ -455,7 +456,7 @@ export function App({ link, version: liveVersion, pageUrl }: Props) {
         ) : null}
         {store.stats.dropped > 0 ? (
           <div class="banner warn" role="status">
-            {t('droppedNotice', [store.stats.dropped, store.stats.droppedReasons.join('; ')])}
+            {t('droppedNotice', [store.stats.dropped, describeDrops(store.stats.droppedReasons)])}
           </div>
         ) : null}
         {store.stats.invalid > 0 ? (

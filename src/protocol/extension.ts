@@ -44,8 +44,8 @@ export interface LogStats {
   invalid: number;
   /** Records dropped because a cap applied (page-world cap, relay budget, tab or global cap). */
   dropped: number;
-  /** Why records were dropped, with how many, for display. */
-  droppedReasons: string[];
+  /** Why records were dropped (a reason of protocol/drop-reasons.ts), with how many. */
+  droppedReasons: { reason: string; count: number }[];
 }
 
 export type PanelRequest =

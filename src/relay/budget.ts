@@ -4,6 +4,8 @@
  * tabs. Generous for real captures (a full 64 MiB page log is ~90 M characters of base64 at once);
  * what it refuses is counted with its reason, never lost silently. No browser APIs here.
  */
+import { dropReason } from '../protocol/drop-reasons';
+
 export interface RelayDrop {
   reason: string;
   batches: number;
@@ -12,7 +14,7 @@ export interface RelayDrop {
 
 export const BUDGET_CAPACITY_CHARS = 192 * 1024 * 1024;
 export const BUDGET_REFILL_CHARS_PER_SECOND = 64 * 1024 * 1024;
-const OVER_BUDGET = 'the relay refused batches over its budget (a frame posting faster than 64 MiB/s)';
+const OVER_BUDGET = dropReason('relay-over-budget', BUDGET_REFILL_CHARS_PER_SECOND);
 
 export class RelayBudget {
   private tokens: number;

@@ -28,7 +28,7 @@ import {
   type RelayMessage,
 } from '../protocol';
 import { RelayBudget } from './budget';
-import { limitLabel } from '../protocol/limit-label';
+import { dropReason } from '../protocol/drop-reasons';
 
 interface MinimalPort {
   postMessage(message: RelayMessage): void;
@@ -110,9 +110,7 @@ window.addEventListener(PAGE_EVENT.batch, (event) => {
   if (!isPlausibleBatchJson(detail)) {
     const chars = typeof detail === 'string' ? detail.length : 0;
     budget.refuse(
-      chars > MAX_BATCH_JSON_LENGTH
-        ? `a batch over ${limitLabel(MAX_BATCH_JSON_LENGTH)} was refused by the relay`
-        : 'a malformed batch was refused by the relay',
+      chars > MAX_BATCH_JSON_LENGTH ? dropReason('relay-batch-too-large', MAX_BATCH_JSON_LENGTH) : dropReason('relay-malformed'),
       chars,
     );
     reportDrops();
@@ -133,7 +131,7 @@ window.addEventListener(PAGE_EVENT.batch, (event) => {
 function forwardCloneBatch(batch: object): void {
   const records = (batch as { v?: unknown; records?: unknown }).records;
   if ((batch as { v?: unknown }).v !== PROTOCOL_VERSION || !Array.isArray(records)) {
-    budget.refuse('a malformed batch was refused by the relay', 0);
+    budget.refuse(dropReason('relay-malformed'), 0);
     reportDrops();
     return;
   }
@@ -143,13 +141,13 @@ function forwardCloneBatch(batch: object): void {
   for (const blob of [(batch as { bytes?: unknown }).bytes, (batch as { text?: unknown }).text]) {
     if (blob instanceof Blob) size += blob.size;
     else if (blob !== undefined) {
-      budget.refuse('a malformed batch was refused by the relay', 0);
+      budget.refuse(dropReason('relay-malformed'), 0);
       reportDrops();
       return;
     }
   }
   if (size > MAX_BATCH_SIZE) {
-    budget.refuse(`a batch over ${limitLabel(MAX_BATCH_SIZE)} was refused by the relay`, size);
+    budget.refuse(dropReason('relay-batch-too-large', MAX_BATCH_SIZE), size);
     reportDrops();
     return;
   }
