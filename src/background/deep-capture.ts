@@ -43,7 +43,7 @@ interface Session {
 }
 
 interface Attached {
-  /** By key: '' the tab's own, a sessionId (auto-attached), `target:<id>` (attached by target id). */
+  /** By key: '' the tab's own, a sessionId (an auto-attached worker or frame). Workers attached by target id are in `direct`. */
   sessions: Map<string, Session>;
   /** Worker targets auto-attached to the tab and followed, by target id: each through one session only. */
   targets: Set<string>;
