@@ -322,6 +322,23 @@ async function panelEvents(panel: Page | Frame, source: Source, run: string): Pr
 const allShown = (expected: readonly FixtureEvent[], shown: readonly { type: string; data: string }[]) =>
   expected.every((e) => shown.some((s) => s.type === e.type && s.data.endsWith(e.data)));
 
+/** Waits until the panel shows every event of fixture streams `sources` of run `run`. */
+async function expectEveryEventShown(
+  panel: Page | Frame,
+  fixture: Fixture,
+  sources: readonly Source[],
+  run: string,
+): Promise<void> {
+  for (const source of sources) {
+    await expect
+      .poll(async () => allShown(eventsOf(fixture[source]), await panelEvents(panel, source, run)), {
+        timeout: 10_000,
+        message: `${source} (${run})`,
+      })
+      .toBe(true);
+  }
+}
+
 /** The HAR of the whole log, through the panel's Export HAR button. */
 async function exportHar(panel: Page): Promise<Har> {
   await panel.locator('td.all-row').click();
@@ -410,14 +427,7 @@ describe('deep capture of the fixture page: workers of every kind, unlistened ty
     await expect.poll(wireText, { timeout: 15_000 }).toEqual(exact);
 
     // The panel: every event of every stream, `update` included.
-    for (const source of SOURCES) {
-      await expect
-        .poll(async () => allShown(eventsOf(fixture[source]), await panelEvents(panel, source, 'deep-mode')), {
-          timeout: 10_000,
-          message: source,
-        })
-        .toBe(true);
-    }
+    await expectEveryEventShown(panel, fixture, SOURCES, 'deep-mode');
     await panel.locator('td.all-row').click();
     await panel.screenshot({ path: resolve(RESULTS, 'deep-capture-fixture-on.png') });
 
@@ -585,12 +595,7 @@ describe('deep capture of cross-origin frames (each in a renderer process of its
       for (const run of ['frame-early', 'frame-late']) {
         await expect.poll(async () => wireTextsOf(await logOf(tabId), run), { timeout: 15_000, message: run }).toEqual(exact);
         // The panel pairs the frame's page-tap EventSource with its wire copy: `update` shows too.
-        await expect
-          .poll(async () => allShown(eventsOf(fixture.unlistened), await panelEvents(panel, 'unlistened', run)), {
-            timeout: 10_000,
-            message: run,
-          })
-          .toBe(true);
+        await expectEveryEventShown(panel, fixture, ['unlistened'], run);
         const rows = (await rowsOf(panel)).filter((r) => runOf(r.url) === run && sourceOf(r.url) === 'unlistened');
         expect(rows.map((r) => r.seen)).toEqual(['both']);
       }
@@ -696,14 +701,7 @@ describe('deep capture with the DevTools window open, on a first visit', () => {
       await expect
         .poll(async () => exactOrFallback(wireTextsOf(await logOf(tabId, withDevtools), 'first-visit')), { timeout: 15_000 })
         .toBe(true);
-      for (const source of SOURCES) {
-        await expect
-          .poll(async () => allShown(eventsOf(fixture[source]), await panelEvents(panel, source, 'first-visit')), {
-            timeout: 10_000,
-            message: source,
-          })
-          .toBe(true);
-      }
+      await expectEveryEventShown(panel, fixture, SOURCES, 'first-visit');
       await panel.locator('td.all-row').click();
       await expect.poll(() => panel.locator('.events').innerText(), { timeout: 10_000 }).toContain('unheard-update');
     } finally {
